@@ -1,0 +1,319 @@
+/*
+ * pmp.h - port mapping over NAT-PMP (RFC 6886).
+ * SPDX-License-Identifier: BSD-2-Clause
+ *
+ * Overview
+ *   A pmp_client_t talks to one gateway.  Requests (public address, map,
+ *   unmap, unmap-all) are queued and sent one at a time, as RFC 6886 §3.1
+ *   asks, each retransmitted on the RFC schedule (250 ms, doubling, 9 sends,
+ *   127.75 s in all) unless the caller sets a shorter deadline.
+ *
+ *   Two ways to use it:
+ *   - blocking: pmp_get_public_address(), pmp_map(), pmp_unmap(),
+ *     pmp_unmap_all() return when the gateway answered or the request failed;
+ *   - non-blocking, for event loops: pmp_request_*() queue a request and
+ *     return at once; poll pmp_client_fd() for reading with the timeout from
+ *     pmp_client_timeout_ms(), then call pmp_client_process().  Completion
+ *     callbacks run from pmp_client_process().  The blocking calls are built
+ *     on exactly this.
+ *
+ * Addresses are 16 bytes, IPv4 as IPv4-mapped IPv6 (::ffff:a.b.c.d), the
+ * form PCP (RFC 6887) uses on the wire, so IPv6 needs no new types later.
+ *
+ * Thread safety
+ *   Every function taking a pmp_client_t may be called from any thread,
+ *   concurrently, on the same client: the client has an internal lock.
+ *   Requests from all threads share the one queue, so fifty threads asking
+ *   for fifty mappings still send one request at a time.  Callbacks run in
+ *   the thread that called pmp_client_process() or a blocking call, with the
+ *   client's lock held: a callback may call the pmp_request_*() functions and
+ *   pmp_cancel(), but must not call a blocking function or
+ *   pmp_client_free().  The library has no global state and starts no thread;
+ *   pmp_strerror() and pmp_discover_gateway() are safe anywhere.
+ *
+ * Errors
+ *   Functions return 0 (PMP_OK) or a negative PMP_E* code.  pmp_strerror()
+ *   turns any code into text.  The library never prints and never aborts.
+ */
+#ifndef PMP_H
+#define PMP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(__GNUC__) && !defined(PMP_STATIC)
+#define PMP_EXPORT __attribute__((visibility("default")))
+#else
+#define PMP_EXPORT
+#endif
+#if defined(__GNUC__)
+#define PMP_NODISCARD __attribute__((warn_unused_result))
+#else
+#define PMP_NODISCARD
+#endif
+
+#define PMP_VERSION_MAJOR 0
+#define PMP_VERSION_MINOR 1
+#define PMP_VERSION_PATCH 0
+#define PMP_VERSION \
+	((PMP_VERSION_MAJOR << 16) | (PMP_VERSION_MINOR << 8) | PMP_VERSION_PATCH)
+
+/* The NAT-PMP server port on the gateway (RFC 6886 §3). */
+#define PMP_SERVER_PORT 5351
+/* RFC 6886 §3.3: the recommended mapping lifetime. */
+#define PMP_DEFAULT_LIFETIME 7200u
+
+/*
+ * Status codes.  Values are frozen; new ones are only appended.
+ * All introduced in 0.1.0.
+ */
+typedef enum pmp_status {
+	PMP_OK = 0,
+	PMP_EAGAIN = -1,	/* nothing finished yet (not a failure) */
+	PMP_EINVAL = -2,	/* bad argument: port 0 where one is needed, ... */
+	PMP_ENOMEM = -3,	/* out of memory */
+	PMP_ESYS = -4,		/* a system call failed: see pmp_client_errno() */
+	PMP_ETIMEDOUT = -5,	/* the caller's deadline passed first */
+	PMP_ENOSUPPORT = -6,	/* no answer to 9 sends (RFC 6886 §3.1):
+				 * the gateway does not speak NAT-PMP */
+	PMP_EREFUSED = -7,	/* ICMP port unreachable: nothing listens on
+				 * the gateway's NAT-PMP port */
+	PMP_EGATEWAY = -8,	/* the gateway answered with a non-zero result
+				 * code; it is in pmp_result_t.result_code */
+	PMP_ENOADDR = -9,	/* the gateway reported public address 0.0.0.0 */
+	PMP_ENOTGRANTED = -10,	/* success without a mapping: lifetime or
+				 * public port 0 in the answer to a create */
+	PMP_ENOROUTE = -11,	/* gateway discovery: no route to the outside */
+	PMP_ENOGWADDR = -12,	/* gateway discovery: the route has no gateway
+				 * (point-to-point link such as WireGuard) */
+	PMP_ECANCELED = -13,	/* pmp_cancel() or pmp_client_free() */
+	PMP_EUNSUPPORTED = -14	/* not available on this operating system */
+} pmp_status_t;
+
+/* Text for a PMP_E* code; never NULL. */
+PMP_EXPORT const char *pmp_strerror(int status);
+
+/*
+ * Text for a NAT-PMP result code (RFC 6886 §3.5), e.g. 2 -> "not authorized
+ * or refused"; codes the RFC does not define give "unknown result code".
+ */
+PMP_EXPORT const char *pmp_result_code_str(unsigned result_code);
+
+/* RFC 6886 §3.5 result codes, as found in pmp_result_t.result_code. */
+enum {
+	PMP_RC_SUCCESS = 0,
+	PMP_RC_UNSUPPORTED_VERSION = 1,
+	PMP_RC_NOT_AUTHORIZED = 2,
+	PMP_RC_NETWORK_FAILURE = 3,
+	PMP_RC_OUT_OF_RESOURCES = 4,
+	PMP_RC_UNSUPPORTED_OPCODE = 5
+};
+
+/* Transport protocols, by their IANA numbers (as PCP uses them). */
+enum {
+	PMP_PROTO_TCP = 6,
+	PMP_PROTO_UDP = 17
+};
+
+/* What a request asked for. */
+typedef enum pmp_op {
+	PMP_OP_PUBLIC_ADDRESS = 0,
+	PMP_OP_MAP = 1,		/* create or renew one mapping */
+	PMP_OP_UNMAP = 2,	/* delete one mapping */
+	PMP_OP_UNMAP_ALL = 3	/* delete all mappings of one protocol */
+} pmp_op_t;
+
+/*
+ * The outcome of one request.  Fields the gateway did not send are 0.
+ */
+typedef struct pmp_result {
+	int status;		/* PMP_OK or a PMP_E* code */
+	unsigned request_id;	/* as returned by pmp_request_*() */
+	pmp_op_t op;
+	int protocol;		/* PMP_PROTO_UDP/TCP; 0 for the address */
+	unsigned result_code;	/* raw NAT-PMP result code (RFC 6886 §3.5) */
+	uint8_t gateway[16];	/* the gateway asked, IPv4-mapped */
+	uint8_t public_address[16]; /* IPv4-mapped; only from the address op */
+	uint32_t epoch;		/* gateway's seconds since start of epoch */
+	uint16_t private_port;	/* internal port (0 for unmap-all) */
+	uint16_t public_port;	/* the port the gateway really assigned */
+	uint32_t lifetime;	/* the lifetime the gateway really granted */
+	unsigned attempts;	/* datagrams sent for this request */
+	uint64_t elapsed_ms;	/* from submission to completion */
+} pmp_result_t;
+
+typedef struct pmp_client pmp_client_t;
+
+/*
+ * Create a client.  No gateway is chosen yet: set one with
+ * pmp_client_set_gateway(), or the first request discovers the default one
+ * with pmp_discover_gateway().  No socket is opened until the first request.
+ * Returns PMP_OK, PMP_EINVAL (out is NULL) or PMP_ENOMEM.
+ */
+PMP_EXPORT PMP_NODISCARD int pmp_client_new(pmp_client_t **out);
+
+/*
+ * Free a client.  Pending requests are dropped without their callbacks
+ * being called; nothing more is sent.  NULL is allowed.
+ */
+PMP_EXPORT void pmp_client_free(pmp_client_t *c);
+
+/*
+ * Use this gateway (16 bytes, IPv4-mapped) and port (0 means 5351).
+ * Only before the first request.  Returns PMP_OK, or PMP_EINVAL if the
+ * address is not IPv4-mapped or a request was already made.
+ */
+PMP_EXPORT int pmp_client_set_gateway(pmp_client_t *c, const uint8_t addr[16],
+    uint16_t port);
+
+/*
+ * Parse "a.b.c.d" or "a.b.c.d:port" into an IPv4-mapped address and port
+ * (5351 when none is given).  Returns PMP_OK or PMP_EINVAL.
+ */
+PMP_EXPORT int pmp_parse_gateway(const char *text, uint8_t addr[16],
+    uint16_t *port);
+
+/* The gateway in use (after the first request or set_gateway); PMP_OK or
+ * PMP_EAGAIN when none is chosen yet. */
+PMP_EXPORT int pmp_client_gateway(pmp_client_t *c, uint8_t addr[16],
+    uint16_t *port);
+
+/*
+ * Give up on every later request that has not finished this many
+ * milliseconds after it was submitted (PMP_ETIMEDOUT).  0 (the default)
+ * keeps the full RFC 6886 schedule: 9 sends over 127.75 s.
+ */
+PMP_EXPORT int pmp_client_set_timeout_ms(pmp_client_t *c, uint32_t ms);
+
+/*
+ * Called each time a request datagram is sent: attempt is 1 for the first
+ * send and up to 9 for retransmissions.  For progress displays.  The
+ * callback runs with the client's lock held (see Thread safety).
+ */
+typedef void (*pmp_attempt_cb)(void *arg, unsigned request_id,
+    unsigned attempt, unsigned max_attempts);
+PMP_EXPORT void pmp_client_set_attempt_callback(pmp_client_t *c,
+    pmp_attempt_cb cb, void *arg);
+
+/* errno of the last PMP_ESYS on this client (0 if none). */
+PMP_EXPORT int pmp_client_errno(pmp_client_t *c);
+
+/*
+ * ---- Non-blocking API ----
+ *
+ * A completion callback is called exactly once per accepted request, from
+ * pmp_client_process() (or a blocking call made on the same client), unless
+ * the request is canceled or the client freed.  res is valid only during
+ * the call.
+ */
+typedef void (*pmp_callback)(void *arg, const pmp_result_t *res);
+
+/*
+ * Queue a request.  Each returns a request id (> 0) or a negative PMP_E*:
+ * PMP_EINVAL for a bad argument, PMP_ENOMEM, PMP_ESYS if the socket could
+ * not be opened, PMP_ENOROUTE/PMP_ENOGWADDR if no gateway was set and none
+ * could be discovered.  cb may be NULL.
+ *
+ * pmp_request_map: protocol PMP_PROTO_UDP or PMP_PROTO_TCP; private_port
+ *   1-65535; public_port is the suggestion, 0 meaning "the same as the
+ *   private port" (some routers refuse a suggestion of 0); lifetime in
+ *   seconds, 1 or more (PMP_DEFAULT_LIFETIME is the RFC's advice).
+ * pmp_request_unmap: delete the mapping of private_port (lifetime 0 and
+ *   suggested port 0, RFC 6886 §3.4).
+ * pmp_request_unmap_all: delete all of this host's mappings of protocol.
+ */
+PMP_EXPORT PMP_NODISCARD int pmp_request_public_address(pmp_client_t *c,
+    pmp_callback cb, void *arg);
+PMP_EXPORT PMP_NODISCARD int pmp_request_map(pmp_client_t *c, int protocol,
+    uint16_t private_port, uint16_t public_port, uint32_t lifetime,
+    pmp_callback cb, void *arg);
+PMP_EXPORT PMP_NODISCARD int pmp_request_unmap(pmp_client_t *c, int protocol,
+    uint16_t private_port, pmp_callback cb, void *arg);
+PMP_EXPORT PMP_NODISCARD int pmp_request_unmap_all(pmp_client_t *c,
+    int protocol, pmp_callback cb, void *arg);
+
+/*
+ * Cancel a queued or in-flight request; its callback is not called.
+ * Returns PMP_OK, or PMP_EINVAL if no such request is pending.
+ */
+PMP_EXPORT int pmp_cancel(pmp_client_t *c, unsigned request_id);
+
+/* The socket to poll for reading, or -1 before the first request. */
+PMP_EXPORT int pmp_client_fd(pmp_client_t *c);
+
+/*
+ * Milliseconds until pmp_client_process() must be called even if the
+ * socket is not readable: >= 0, or -1 when nothing is pending.
+ */
+PMP_EXPORT int pmp_client_timeout_ms(pmp_client_t *c);
+
+/* Number of requests queued or in flight. */
+PMP_EXPORT unsigned pmp_client_pending(pmp_client_t *c);
+
+/*
+ * Read what arrived (if readable is non-zero; it is safe to pass 1
+ * spuriously), run the timers, send what is due, call completion callbacks.
+ * Returns PMP_OK, or PMP_ESYS if the socket failed in a way that is not
+ * about one request (requests are failed through their callbacks).
+ */
+PMP_EXPORT int pmp_client_process(pmp_client_t *c, int readable);
+
+/*
+ * ---- Blocking API ----
+ *
+ * Each fills *res (which may not be NULL) and returns res->status: PMP_OK
+ * or the error that ended the request (PMP_ETIMEDOUT, PMP_ENOSUPPORT,
+ * PMP_EREFUSED, PMP_EGATEWAY with res->result_code, PMP_ENOADDR,
+ * PMP_ENOTGRANTED, or the errors of the pmp_request_*() functions).
+ * Arguments as for the matching pmp_request_*() function.
+ */
+PMP_EXPORT int pmp_get_public_address(pmp_client_t *c, pmp_result_t *res);
+PMP_EXPORT int pmp_map(pmp_client_t *c, int protocol, uint16_t private_port,
+    uint16_t public_port, uint32_t lifetime, pmp_result_t *res);
+PMP_EXPORT int pmp_unmap(pmp_client_t *c, int protocol,
+    uint16_t private_port, pmp_result_t *res);
+PMP_EXPORT int pmp_unmap_all(pmp_client_t *c, int protocol,
+    pmp_result_t *res);
+
+/*
+ * ---- Gateway discovery ----
+ *
+ * Asks the operating system which route it would use toward a public
+ * destination (Linux: rtnetlink RTM_GETROUTE, which honours metrics,
+ * policy routing and VPN split routes; /proc/net/route if netlink is not
+ * available; BSD/macOS: the routing socket).  Sends no packet, runs no
+ * program.
+ */
+typedef enum pmp_gw_method {
+	PMP_GW_NETLINK = 1,
+	PMP_GW_PROC_ROUTE = 2,
+	PMP_GW_ROUTE_SOCKET = 3
+} pmp_gw_method_t;
+
+typedef struct pmp_gateway_info {
+	uint8_t gateway[16];	/* IPv4-mapped; zero if the route has none */
+	uint8_t source[16];	/* our source address on that route, if known */
+	char ifname[32];	/* outgoing interface, "" if unknown */
+	pmp_gw_method_t method;	/* how it was found */
+} pmp_gateway_info_t;
+
+/*
+ * Fill *info.  Returns PMP_OK; PMP_ENOROUTE (no route to the outside);
+ * PMP_ENOGWADDR (the route has no gateway, e.g. a WireGuard or tun
+ * point-to-point link: *info still names the interface; the gateway must be
+ * given explicitly); PMP_ESYS; PMP_EUNSUPPORTED on other systems.
+ */
+PMP_EXPORT int pmp_discover_gateway(pmp_gateway_info_t *info);
+
+/* The library's version as PMP_VERSION packs it, and as text. */
+PMP_EXPORT unsigned pmp_version(void);
+PMP_EXPORT const char *pmp_version_str(void);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* PMP_H */

@@ -1,0 +1,411 @@
+/*
+ * client.c - the public non-blocking API: owns the socket and the lock,
+ * drives the pure engine with the real clock.
+ * SPDX-License-Identifier: BSD-2-Clause
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "client.h"
+#include "sys.h"
+#include "wire.h"
+
+int
+pmp_client_new(pmp_client_t **out)
+{
+	pmp_client_t *c;
+	pthread_mutexattr_t ma;
+
+	if (out == NULL)
+		return PMP_EINVAL;
+	*out = NULL;
+	c = calloc(1, sizeof(*c));
+	if (c == NULL)
+		return PMP_ENOMEM;
+	if (pthread_mutexattr_init(&ma) != 0) {
+		free(c);
+		return PMP_ENOMEM;
+	}
+	pthread_mutexattr_settype(&ma, PTHREAD_MUTEX_RECURSIVE);
+	if (pthread_mutex_init(&c->lock, &ma) != 0) {
+		pthread_mutexattr_destroy(&ma);
+		free(c);
+		return PMP_ENOMEM;
+	}
+	pthread_mutexattr_destroy(&ma);
+	if (pthread_cond_init(&c->cond, NULL) != 0) {
+		pthread_mutex_destroy(&c->lock);
+		free(c);
+		return PMP_ENOMEM;
+	}
+	c->fd = -1;
+	c->wake[0] = c->wake[1] = -1;
+	c->port = PMP_SERVER_PORT;
+	c->next_id = 1;
+	*out = c;
+	return PMP_OK;
+}
+
+void
+pmp_client_free(pmp_client_t *c)
+{
+	pmp_req_t *r;
+
+	if (c == NULL)
+		return;
+	while ((r = c->engine.queue) != NULL) {
+		c->engine.queue = r->next;
+		free(r);
+	}
+	while ((r = pmp_engine_take_done(&c->engine)) != NULL)
+		free(r);
+	if (c->fd >= 0)
+		close(c->fd);
+	if (c->wake[0] >= 0) {
+		close(c->wake[0]);
+		close(c->wake[1]);
+	}
+	pthread_cond_destroy(&c->cond);
+	pthread_mutex_destroy(&c->lock);
+	free(c);
+}
+
+int
+pmp_client_set_gateway(pmp_client_t *c, const uint8_t addr[16], uint16_t port)
+{
+	int rc = PMP_OK;
+
+	if (c == NULL || addr == NULL || !pmp_addr_is_v4(addr))
+		return PMP_EINVAL;
+	pthread_mutex_lock(&c->lock);
+	if (c->fd >= 0) {
+		rc = PMP_EINVAL;
+	} else {
+		memcpy(c->gateway, addr, 16);
+		c->port = port != 0 ? port : PMP_SERVER_PORT;
+		c->have_gateway = 1;
+	}
+	pthread_mutex_unlock(&c->lock);
+	return rc;
+}
+
+int
+pmp_client_gateway(pmp_client_t *c, uint8_t addr[16], uint16_t *port)
+{
+	int rc = PMP_EAGAIN;
+
+	pthread_mutex_lock(&c->lock);
+	if (c->have_gateway) {
+		if (addr != NULL)
+			memcpy(addr, c->gateway, 16);
+		if (port != NULL)
+			*port = c->port;
+		rc = PMP_OK;
+	}
+	pthread_mutex_unlock(&c->lock);
+	return rc;
+}
+
+int
+pmp_client_set_timeout_ms(pmp_client_t *c, uint32_t ms)
+{
+	if (c == NULL)
+		return PMP_EINVAL;
+	pthread_mutex_lock(&c->lock);
+	c->timeout_ms = ms;
+	pthread_mutex_unlock(&c->lock);
+	return PMP_OK;
+}
+
+void
+pmp_client_set_attempt_callback(pmp_client_t *c, pmp_attempt_cb cb, void *arg)
+{
+	pthread_mutex_lock(&c->lock);
+	c->attempt_cb = cb;
+	c->attempt_arg = arg;
+	pthread_mutex_unlock(&c->lock);
+}
+
+int
+pmp_client_errno(pmp_client_t *c)
+{
+	int e;
+
+	pthread_mutex_lock(&c->lock);
+	e = c->last_errno;
+	pthread_mutex_unlock(&c->lock);
+	return e;
+}
+
+static int
+sys_error(pmp_client_t *c)
+{
+	c->last_errno = errno;
+	return PMP_ESYS;
+}
+
+/* Choose the gateway if needed and open the socket; lock held. */
+static int
+ensure_socket(pmp_client_t *c)
+{
+	if (c->fd >= 0)
+		return PMP_OK;
+	if (!c->have_gateway) {
+		pmp_gateway_info_t gi;
+		int rc = pmp_discover_gateway(&gi);
+
+		if (rc == PMP_ESYS)
+			return sys_error(c);
+		if (rc != PMP_OK)
+			return rc;
+		memcpy(c->gateway, gi.gateway, 16);
+		c->have_gateway = 1;
+	}
+	c->fd = pmp_udp_open(c->gateway, c->port);
+	if (c->fd < 0)
+		return sys_error(c);
+	pmp_engine_init(&c->engine, c->gateway, c->port);
+	return PMP_OK;
+}
+
+/* Send whatever the engine has due; lock held. */
+static void
+flush_output(pmp_client_t *c, uint64_t now)
+{
+	uint8_t b[PMP_WIRE_MAP_REQ_LEN];
+	pmp_req_t *r;
+	size_t n;
+
+	while ((n = pmp_engine_output(&c->engine, now, b, sizeof(b), &r)) > 0) {
+		unsigned id = r->id, attempt = r->attempts;
+
+		if (pmp_udp_send(c->fd, b, n) != 0) {
+			/* A pending ICMP error is reported on send too. */
+			if (errno == ECONNREFUSED)
+				pmp_engine_fail_inflight(&c->engine,
+				    PMP_EREFUSED, now);
+			else if (errno != EAGAIN && errno != EWOULDBLOCK &&
+			    errno != ENOBUFS)
+				c->last_errno = errno;
+			/* Anything else: the datagram is lost like any
+			 * other; retransmission covers it. */
+		}
+		if (c->attempt_cb != NULL)
+			c->attempt_cb(c->attempt_arg, id, attempt,
+			    PMP_MAX_ATTEMPTS);
+	}
+}
+
+static int
+submit(pmp_client_t *c, pmp_op_t op, int protocol, uint16_t private_port,
+    uint16_t public_port, uint32_t lifetime, pmp_callback cb, void *arg)
+{
+	pmp_req_t *r;
+	uint64_t now;
+	int rc, id;
+
+	if (c == NULL)
+		return PMP_EINVAL;
+	if (op != PMP_OP_PUBLIC_ADDRESS && protocol != PMP_PROTO_UDP &&
+	    protocol != PMP_PROTO_TCP)
+		return PMP_EINVAL;
+	r = calloc(1, sizeof(*r));
+	if (r == NULL)
+		return PMP_ENOMEM;
+	pthread_mutex_lock(&c->lock);
+	rc = ensure_socket(c);
+	if (rc != PMP_OK) {
+		pthread_mutex_unlock(&c->lock);
+		free(r);
+		return rc;
+	}
+	if (c->next_id == 0 || c->next_id > INT_MAX)
+		c->next_id = 1;
+	id = (int)c->next_id++;
+	r->id = (unsigned)id;
+	r->op = op;
+	r->protocol = protocol;
+	r->private_port = private_port;
+	r->public_port = public_port;
+	r->lifetime = lifetime;
+	r->cb = cb;
+	r->arg = arg;
+	now = pmp_clock_ms();
+	r->deadline_ms = c->timeout_ms != 0 ? now + c->timeout_ms : 0;
+	pmp_engine_submit(&c->engine, r, now);
+	flush_output(c, now);
+	pmp_client_wake(c);
+	pthread_mutex_unlock(&c->lock);
+	return id;
+}
+
+int
+pmp_request_public_address(pmp_client_t *c, pmp_callback cb, void *arg)
+{
+	return submit(c, PMP_OP_PUBLIC_ADDRESS, 0, 0, 0, 0, cb, arg);
+}
+
+int
+pmp_request_map(pmp_client_t *c, int protocol, uint16_t private_port,
+    uint16_t public_port, uint32_t lifetime, pmp_callback cb, void *arg)
+{
+	/* A lifetime of 0 is a delete (§3.4), and port 0 is delete-all:
+	 * neither is a mapping. */
+	if (private_port == 0 || lifetime == 0)
+		return PMP_EINVAL;
+	/* Suggest the private port when the caller has no preference: some
+	 * routers (MikroTik) refuse a suggestion of 0 (USERS.md 8). */
+	if (public_port == 0)
+		public_port = private_port;
+	return submit(c, PMP_OP_MAP, protocol, private_port, public_port,
+	    lifetime, cb, arg);
+}
+
+int
+pmp_request_unmap(pmp_client_t *c, int protocol, uint16_t private_port,
+    pmp_callback cb, void *arg)
+{
+	if (private_port == 0)
+		return PMP_EINVAL;
+	return submit(c, PMP_OP_UNMAP, protocol, private_port, 0, 0, cb, arg);
+}
+
+int
+pmp_request_unmap_all(pmp_client_t *c, int protocol, pmp_callback cb,
+    void *arg)
+{
+	return submit(c, PMP_OP_UNMAP_ALL, protocol, 0, 0, 0, cb, arg);
+}
+
+int
+pmp_cancel(pmp_client_t *c, unsigned request_id)
+{
+	pmp_req_t *r;
+
+	if (c == NULL)
+		return PMP_EINVAL;
+	pthread_mutex_lock(&c->lock);
+	r = pmp_engine_cancel(&c->engine, request_id);
+	if (r != NULL) {
+		/* If it was in flight, the next one may go out now. */
+		if (c->fd >= 0)
+			flush_output(c, pmp_clock_ms());
+		pmp_client_wake(c);
+	}
+	pthread_mutex_unlock(&c->lock);
+	if (r == NULL)
+		return PMP_EINVAL;
+	free(r);
+	return PMP_OK;
+}
+
+int
+pmp_client_fd(pmp_client_t *c)
+{
+	int fd;
+
+	pthread_mutex_lock(&c->lock);
+	fd = c->fd;
+	pthread_mutex_unlock(&c->lock);
+	return fd;
+}
+
+int
+pmp_client_timeout_locked(pmp_client_t *c, uint64_t now)
+{
+	uint64_t d = pmp_engine_deadline(&c->engine);
+
+	if (d == PMP_NO_DEADLINE)
+		return -1;
+	if (d <= now)
+		return 0;	/* never negative (libnatpmp #45) */
+	if (d - now > INT_MAX)
+		return INT_MAX;
+	return (int)(d - now);
+}
+
+int
+pmp_client_timeout_ms(pmp_client_t *c)
+{
+	int t;
+
+	pthread_mutex_lock(&c->lock);
+	t = pmp_client_timeout_locked(c, pmp_clock_ms());
+	pthread_mutex_unlock(&c->lock);
+	return t;
+}
+
+unsigned
+pmp_client_pending(pmp_client_t *c)
+{
+	unsigned n;
+
+	pthread_mutex_lock(&c->lock);
+	n = pmp_engine_pending(&c->engine);
+	pthread_mutex_unlock(&c->lock);
+	return n;
+}
+
+int
+pmp_client_process_locked(pmp_client_t *c, int readable)
+{
+	uint8_t b[PMP_WIRE_MAX + 1];
+	uint8_t src[16];
+	uint16_t sport;
+	pmp_req_t *r;
+	uint64_t now;
+	int rc = PMP_OK;
+
+	if (c->fd < 0)
+		return PMP_OK;
+	now = pmp_clock_ms();
+	while (readable) {
+		long n = pmp_udp_recv(c->fd, b, sizeof(b), src, &sport);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			if (errno == ECONNREFUSED) {
+				/* §3.1: ICMP port unreachable lets the client
+				 * "conclude immediately that the gateway does
+				 * not support NAT-PMP" (C-08). */
+				pmp_engine_fail_inflight(&c->engine,
+				    PMP_EREFUSED, now);
+				continue;
+			}
+			if (errno != EAGAIN && errno != EWOULDBLOCK)
+				rc = sys_error(c);
+			break;
+		}
+		/* n > sizeof(b) - 1 means longer than any NAT-PMP packet:
+		 * the decoder rejects it by its real length (A-08). */
+		pmp_engine_input(&c->engine, b,
+		    (size_t)n < sizeof(b) ? (size_t)n : sizeof(b), src, sport,
+		    now);
+	}
+	flush_output(c, now);
+	while ((r = pmp_engine_take_done(&c->engine)) != NULL) {
+		if (r->cb != NULL)
+			r->cb(r->arg, &r->result);
+		free(r);
+	}
+	return rc;
+}
+
+int
+pmp_client_process(pmp_client_t *c, int readable)
+{
+	int rc;
+
+	if (c == NULL)
+		return PMP_EINVAL;
+	pthread_mutex_lock(&c->lock);
+	rc = pmp_client_process_locked(c, readable);
+	if (rc == PMP_OK)
+		pmp_client_wake(c);
+	pthread_mutex_unlock(&c->lock);
+	return rc;
+}

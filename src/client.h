@@ -1,0 +1,35 @@
+/*
+ * client.h - the client object, shared by client.c and sync.c.
+ * SPDX-License-Identifier: BSD-2-Clause
+ */
+#ifndef PMP_CLIENT_H
+#define PMP_CLIENT_H
+
+#include <pthread.h>
+
+#include "pmp.h"
+#include "engine.h"
+
+struct pmp_client {
+	pthread_mutex_t lock;	/* recursive: callbacks may submit */
+	pthread_cond_t cond;	/* signalled when a blocking waiter may go */
+	int have_gateway;
+	uint8_t gateway[16];
+	uint16_t port;
+	int fd;			/* -1 until the first request */
+	int wake[2];		/* pipe that interrupts a blocking poller */
+	int poller;		/* a blocking call is inside poll() */
+	unsigned next_id;
+	uint32_t timeout_ms;
+	int last_errno;
+	pmp_attempt_cb attempt_cb;
+	void *attempt_arg;
+	pmp_engine_t engine;
+};
+
+/* Both with c->lock held. */
+int pmp_client_timeout_locked(pmp_client_t *c, uint64_t now_ms);
+int pmp_client_process_locked(pmp_client_t *c, int readable);
+void pmp_client_wake(pmp_client_t *c);
+
+#endif

@@ -1,0 +1,184 @@
+/*
+ * sync.c - the blocking calls, built only on the non-blocking machinery.
+ * SPDX-License-Identifier: BSD-2-Clause
+ *
+ * Several threads may block on one client at once.  One of them at a time
+ * (the "poller") sleeps in poll() on the socket and a wake-up pipe and runs
+ * the client; the others wait on a condition variable until their request
+ * has finished or the poller role is free.  A new request, a cancel or a
+ * process() call from another thread writes to the pipe so that the poller
+ * recomputes its timeout.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "client.h"
+#include "sys.h"
+
+struct waiter {
+	int done;
+	pmp_result_t *res;
+};
+
+static void
+on_done(void *arg, const pmp_result_t *res)
+{
+	struct waiter *w = arg;
+
+	*w->res = *res;
+	w->done = 1;
+}
+
+void
+pmp_client_wake(pmp_client_t *c)
+{
+	if (c->poller && c->wake[1] >= 0) {
+		ssize_t n = write(c->wake[1], "", 1);
+
+		(void)n;	/* a full pipe already wakes the poller */
+	}
+}
+
+static int
+open_wake_pipe(pmp_client_t *c)
+{
+	int i;
+
+	if (c->wake[0] >= 0)
+		return 0;
+	if (pipe(c->wake) != 0)
+		return -1;
+	for (i = 0; i < 2; i++) {
+		fcntl(c->wake[i], F_SETFL, fcntl(c->wake[i], F_GETFL) |
+		    O_NONBLOCK);
+		fcntl(c->wake[i], F_SETFD, FD_CLOEXEC);
+	}
+	return 0;
+}
+
+static void
+drain(int fd)
+{
+	char buf[64];
+
+	while (read(fd, buf, sizeof(buf)) > 0)
+		;
+}
+
+/* Run the client until w is done; lock held on entry and exit. */
+static void
+wait_done(pmp_client_t *c, struct waiter *w)
+{
+	while (!w->done) {
+		struct pollfd pfd[2];
+		int t, n;
+
+		if (c->poller) {
+			pthread_cond_wait(&c->cond, &c->lock);
+			continue;
+		}
+		c->poller = 1;
+		t = pmp_client_timeout_locked(c, pmp_clock_ms());
+		pfd[0].fd = c->fd;
+		pfd[0].events = POLLIN;
+		pfd[1].fd = c->wake[0];
+		pfd[1].events = POLLIN;
+		pfd[0].revents = pfd[1].revents = 0;
+		pthread_mutex_unlock(&c->lock);
+		n = poll(pfd, 2, t);
+		if (pfd[1].revents & POLLIN)
+			drain(c->wake[0]);
+		pthread_mutex_lock(&c->lock);
+		c->poller = 0;
+		/* POLLERR carries the ICMP error: read it as readable. */
+		pmp_client_process_locked(c, n > 0 &&
+		    (pfd[0].revents & (POLLIN | POLLERR)) != 0);
+		pthread_cond_broadcast(&c->cond);
+	}
+}
+
+static int
+run(pmp_client_t *c, int id, struct waiter *w, pmp_result_t *res)
+{
+	if (id < 0) {
+		memset(res, 0, sizeof(*res));
+		res->status = id;
+		return id;
+	}
+	pthread_mutex_lock(&c->lock);
+	wait_done(c, w);
+	pthread_mutex_unlock(&c->lock);
+	return res->status;
+}
+
+/* The pipe must exist before the request can wake anyone. */
+static int
+prepare(pmp_client_t *c, struct waiter *w, pmp_result_t *res)
+{
+	int rc = PMP_OK;
+
+	w->done = 0;
+	w->res = res;
+	memset(res, 0, sizeof(*res));
+	if (c == NULL)
+		return PMP_EINVAL;
+	pthread_mutex_lock(&c->lock);
+	if (open_wake_pipe(c) != 0) {
+		c->last_errno = errno;
+		rc = PMP_ESYS;
+	}
+	pthread_mutex_unlock(&c->lock);
+	return rc;
+}
+
+int
+pmp_get_public_address(pmp_client_t *c, pmp_result_t *res)
+{
+	struct waiter w;
+	int rc = prepare(c, &w, res);
+
+	if (rc != PMP_OK)
+		return res->status = rc;
+	return run(c, pmp_request_public_address(c, on_done, &w), &w, res);
+}
+
+int
+pmp_map(pmp_client_t *c, int protocol, uint16_t private_port,
+    uint16_t public_port, uint32_t lifetime, pmp_result_t *res)
+{
+	struct waiter w;
+	int rc = prepare(c, &w, res);
+
+	if (rc != PMP_OK)
+		return res->status = rc;
+	return run(c, pmp_request_map(c, protocol, private_port, public_port,
+	    lifetime, on_done, &w), &w, res);
+}
+
+int
+pmp_unmap(pmp_client_t *c, int protocol, uint16_t private_port,
+    pmp_result_t *res)
+{
+	struct waiter w;
+	int rc = prepare(c, &w, res);
+
+	if (rc != PMP_OK)
+		return res->status = rc;
+	return run(c, pmp_request_unmap(c, protocol, private_port, on_done,
+	    &w), &w, res);
+}
+
+int
+pmp_unmap_all(pmp_client_t *c, int protocol, pmp_result_t *res)
+{
+	struct waiter w;
+	int rc = prepare(c, &w, res);
+
+	if (rc != PMP_OK)
+		return res->status = rc;
+	return run(c, pmp_request_unmap_all(c, protocol, on_done, &w), &w,
+	    res);
+}

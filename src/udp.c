@@ -1,0 +1,93 @@
+/*
+ * udp.c - the client's UDP socket (POSIX).
+ * SPDX-License-Identifier: BSD-2-Clause
+ */
+#include <sys/types.h>
+#include <sys/socket.h>
+#include <netinet/in.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "sys.h"
+
+static const uint8_t v4mapped_prefix[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0xff, 0xff };
+
+int
+pmp_addr_is_v4(const uint8_t addr[16])
+{
+	return memcmp(addr, v4mapped_prefix, 12) == 0;
+}
+
+void
+pmp_addr_from_v4(uint8_t addr[16], const uint8_t v4[4])
+{
+	memcpy(addr, v4mapped_prefix, 12);
+	memcpy(addr + 12, v4, 4);
+}
+
+int
+pmp_udp_open(const uint8_t addr[16], uint16_t port)
+{
+	struct sockaddr_in sin;
+	int fd, flags, saved;
+
+	if (!pmp_addr_is_v4(addr)) {
+		errno = EAFNOSUPPORT;
+		return -1;
+	}
+	fd = socket(AF_INET, SOCK_DGRAM, 0);
+	if (fd < 0)
+		return -1;
+	flags = fcntl(fd, F_GETFL);
+	if (flags < 0 || fcntl(fd, F_SETFL, flags | O_NONBLOCK) < 0 ||
+	    fcntl(fd, F_SETFD, FD_CLOEXEC) < 0)
+		goto fail;
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
+	sin.sin_port = htons(port);
+	memcpy(&sin.sin_addr, addr + 12, 4);
+	if (connect(fd, (struct sockaddr *)&sin, sizeof(sin)) != 0)
+		goto fail;
+	return fd;
+fail:
+	saved = errno;
+	close(fd);
+	errno = saved;
+	return -1;
+}
+
+long
+pmp_udp_recv(int fd, uint8_t *b, size_t cap, uint8_t src[16], uint16_t *sport)
+{
+	struct sockaddr_in sin;
+	socklen_t slen = sizeof(sin);
+	ssize_t n;
+
+	memset(&sin, 0, sizeof(sin));
+	n = recvfrom(fd, b, cap, MSG_DONTWAIT | MSG_TRUNC,
+	    (struct sockaddr *)&sin, &slen);
+	if (n < 0)
+		return -1;
+	memset(src, 0, 16);
+	*sport = 0;
+	if (sin.sin_family == AF_INET) {
+		pmp_addr_from_v4(src, (const uint8_t *)&sin.sin_addr);
+		*sport = ntohs(sin.sin_port);
+	}
+	return (long)n;
+}
+
+int
+pmp_udp_send(int fd, const uint8_t *b, size_t n)
+{
+	ssize_t r;
+
+	do {
+		r = send(fd, b, n, MSG_DONTWAIT | MSG_NOSIGNAL);
+	} while (r < 0 && errno == EINTR);
+	return r < 0 ? -1 : 0;
+}

@@ -12,6 +12,8 @@
 #include <stdint.h>
 
 #define PMP_WIRE_VERSION 0
+#define PMP_WIRE_SERVER_PORT 5351	/* gateway listens here (§3) */
+#define PMP_WIRE_CLIENT_PORT 5350	/* announcements go here (§3.2.1) */
 /* Request opcodes; responses add 128 (RFC 6886 §3). */
 #define PMP_WIRE_OP_ADDR 0
 #define PMP_WIRE_OP_UDP 1

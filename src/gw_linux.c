@@ -298,6 +298,8 @@ pmp_gw_parse_proc_route(const char *text, size_t n, const uint8_t dst[4],
 			rc = PMP_ENOGWADDR;
 		}
 	}
+	if (header)
+		return PMP_EINVAL;	/* empty */
 	if (best_len < 0)
 		info->ifname[0] = '\0';
 	return rc;

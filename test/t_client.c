@@ -1,0 +1,416 @@
+/*
+ * t_client.c - the public API over real loopback sockets: one queue shared
+ * by many threads (RFC 6886 §3.1: one request at a time), the
+ * non-blocking loop, cancel, ICMP refusal, the caller's deadline, and
+ * argument checks.  The gateway is a responder thread in this process.
+ * SPDX-License-Identifier: BSD-2-Clause
+ */
+#include <sys/socket.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <poll.h>
+#include <pthread.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "pmp.h"
+#include "wire.h"
+
+struct responder {
+	const char *addr;
+	int fd;
+	int silent;
+	volatile int stop;
+	unsigned answered;
+	unsigned violations;	/* a new request before the last answer */
+	pthread_t thr;
+};
+
+static void
+answer(struct responder *r, const uint8_t *b, size_t n,
+    const struct sockaddr_in *to)
+{
+	pmp_wire_req_t q;
+	pmp_wire_resp_t m;
+	uint8_t out[16];
+	size_t len;
+
+	if (pmp_wire_decode_request(b, n, &q) != PMP_REQ_OK)
+		return;
+	memset(&m, 0, sizeof(m));
+	m.opcode = (uint8_t)(128 + q.opcode);
+	m.epoch = 100;
+	if (q.opcode == 0) {
+		memcpy(m.public_addr, "\xcb\x00\x71\x07", 4);
+	} else {
+		m.private_port = q.private_port;
+		if (q.lifetime != 0) {
+			m.public_port = (uint16_t)(q.private_port + 10000);
+			m.lifetime = q.lifetime;
+		}
+	}
+	len = pmp_wire_encode_response(&m, out, sizeof(out));
+	sendto(r->fd, out, len, 0, (const struct sockaddr *)to, sizeof(*to));
+	r->answered++;
+}
+
+static void *
+responder_main(void *arg)
+{
+	struct responder *r = arg;
+	uint8_t cur[64], next[64];
+	size_t ncur = 0;
+	long nnext;
+	struct sockaddr_in from, from2;
+	socklen_t fl;
+	int have = 0;
+
+	while (!r->stop) {
+		struct pollfd p = { r->fd, POLLIN, 0 };
+
+		if (!have) {
+			if (poll(&p, 1, 20) <= 0)
+				continue;
+			fl = sizeof(from);
+			nnext = recvfrom(r->fd, cur, sizeof(cur), 0,
+			    (struct sockaddr *)&from, &fl);
+			if (nnext < 0)
+				continue;
+			ncur = (size_t)nnext;
+		}
+		have = 0;
+		if (r->silent)
+			continue;
+		/* Hold the answer 2 ms: a serialising client sends nothing
+		 * new meanwhile (a retransmission would come after 250). */
+		if (poll(&p, 1, 2) > 0) {
+			fl = sizeof(from2);
+			nnext = recvfrom(r->fd, next, sizeof(next), 0,
+			    (struct sockaddr *)&from2, &fl);
+			if (nnext >= 0 && ((size_t)nnext != ncur ||
+			    memcmp(next, cur, ncur) != 0)) {
+				r->violations++;
+				answer(r, cur, ncur, &from);
+				memcpy(cur, next, (size_t)nnext);
+				ncur = (size_t)nnext;
+				from = from2;
+				have = 1;
+				continue;
+			}
+		}
+		answer(r, cur, ncur, &from);
+	}
+	return NULL;
+}
+
+static void
+responder_start(struct responder *r, const char *addr, int silent)
+{
+	struct sockaddr_in sin;
+
+	memset(r, 0, sizeof(*r));
+	r->addr = addr;
+	r->silent = silent;
+	r->fd = socket(AF_INET, SOCK_DGRAM, 0);
+	assert_true(r->fd >= 0);
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
+	sin.sin_port = htons(5351);
+	inet_pton(AF_INET, addr, &sin.sin_addr);
+	assert_int_equal(bind(r->fd, (struct sockaddr *)&sin, sizeof(sin)), 0);
+	assert_int_equal(pthread_create(&r->thr, NULL, responder_main, r), 0);
+}
+
+static void
+responder_stop(struct responder *r)
+{
+	r->stop = 1;
+	pthread_join(r->thr, NULL);
+	close(r->fd);
+}
+
+static pmp_client_t *
+client_for(const char *addr)
+{
+	pmp_client_t *c;
+	uint8_t a[16];
+	uint16_t port;
+
+	assert_int_equal(pmp_client_new(&c), PMP_OK);
+	assert_int_equal(pmp_parse_gateway(addr, a, &port), PMP_OK);
+	assert_int_equal(pmp_client_set_gateway(c, a, port), PMP_OK);
+	return c;
+}
+
+#define THREADS 8
+#define PER_THREAD 25
+
+struct worker {
+	pmp_client_t *c;
+	int index;
+	int failures;
+};
+
+static void *
+worker_main(void *arg)
+{
+	struct worker *w = arg;
+	int i;
+
+	for (i = 0; i < PER_THREAD; i++) {
+		uint16_t port = (uint16_t)(20000 + w->index * 100 + i);
+		pmp_result_t r;
+
+		if (pmp_map(w->c, i % 2 ? PMP_PROTO_UDP : PMP_PROTO_TCP, port,
+		    0, 600, &r) != PMP_OK || r.public_port != port + 10000 ||
+		    r.private_port != port || r.lifetime != 600)
+			w->failures++;
+	}
+	return NULL;
+}
+
+/* 8 threads x 25 blocking maps on one client: all answered correctly,
+ * and the gateway never saw two requests outstanding. */
+static void
+test_threads_share_one_queue(void **state)
+{
+	struct responder r;
+	struct worker w[THREADS];
+	pthread_t t[THREADS];
+	pmp_client_t *c;
+	int i;
+
+	(void)state;
+	responder_start(&r, "127.77.1.1", 0);
+	c = client_for("127.77.1.1");
+	for (i = 0; i < THREADS; i++) {
+		w[i].c = c;
+		w[i].index = i;
+		w[i].failures = 0;
+		assert_int_equal(pthread_create(&t[i], NULL, worker_main,
+		    &w[i]), 0);
+	}
+	for (i = 0; i < THREADS; i++) {
+		pthread_join(t[i], NULL);
+		assert_int_equal(w[i].failures, 0);
+	}
+	assert_int_equal(r.answered, THREADS * PER_THREAD);
+	assert_int_equal(r.violations, 0);
+	assert_int_equal(pmp_client_pending(c), 0);
+	pmp_client_free(c);
+	responder_stop(&r);
+}
+
+struct record {
+	unsigned ids[8];
+	int status[8];
+	int n;
+};
+
+static void
+record_cb(void *arg, const pmp_result_t *res)
+{
+	struct record *rec = arg;
+
+	rec->ids[rec->n] = res->request_id;
+	rec->status[rec->n] = res->status;
+	rec->n++;
+}
+
+static void
+run_loop(pmp_client_t *c)
+{
+	int guard = 0;
+
+	while (pmp_client_pending(c) > 0 && guard++ < 1000) {
+		struct pollfd p = { pmp_client_fd(c), POLLIN, 0 };
+		int t = pmp_client_timeout_ms(c);
+
+		assert_true(t >= -1);
+		assert_true(poll(&p, 1, t) >= 0);
+		assert_int_equal(pmp_client_process(c, (p.revents &
+		    (POLLIN | POLLERR)) != 0), PMP_OK);
+	}
+}
+
+/* The event-loop shape: fd, timeout, process; callbacks once, in order;
+ * a canceled request's callback never runs. */
+static void
+test_nonblocking_loop_and_cancel(void **state)
+{
+	struct responder r;
+	struct record rec;
+	pmp_client_t *c;
+	int id[5], i;
+
+	(void)state;
+	memset(&rec, 0, sizeof(rec));
+	responder_start(&r, "127.77.1.2", 0);
+	c = client_for("127.77.1.2");
+	assert_int_equal(pmp_client_fd(c), -1);
+	assert_int_equal(pmp_client_timeout_ms(c), -1);
+	id[0] = pmp_request_public_address(c, record_cb, &rec);
+	id[1] = pmp_request_map(c, PMP_PROTO_UDP, 5000, 0, 60, record_cb,
+	    &rec);
+	id[2] = pmp_request_map(c, PMP_PROTO_TCP, 5000, 0, 60, record_cb,
+	    &rec);
+	id[3] = pmp_request_unmap(c, PMP_PROTO_UDP, 5000, record_cb, &rec);
+	id[4] = pmp_request_unmap_all(c, PMP_PROTO_TCP, record_cb, &rec);
+	for (i = 0; i < 5; i++)
+		assert_true(id[i] > 0);
+	assert_true(pmp_client_fd(c) >= 0);
+	assert_int_equal(pmp_client_pending(c), 5);
+	assert_int_equal(pmp_cancel(c, (unsigned)id[2]), PMP_OK);
+	assert_int_equal(pmp_cancel(c, (unsigned)id[2]), PMP_EINVAL);
+	run_loop(c);
+	assert_int_equal(rec.n, 4);
+	assert_int_equal(rec.ids[0], id[0]);
+	assert_int_equal(rec.ids[1], id[1]);
+	assert_int_equal(rec.ids[2], id[3]);
+	assert_int_equal(rec.ids[3], id[4]);
+	for (i = 0; i < 4; i++)
+		assert_int_equal(rec.status[i], PMP_OK);
+	assert_int_equal(r.answered, 4);
+	assert_int_equal(pmp_client_timeout_ms(c), -1);
+	pmp_client_free(c);
+	responder_stop(&r);
+}
+
+static uint64_t
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+/* C-08: nothing listens on the gateway's port: a clear error at once. */
+static void
+test_port_unreachable_is_fast(void **state)
+{
+	pmp_client_t *c = client_for("127.77.1.9");
+	pmp_result_t r;
+	uint64_t t0 = now_ms();
+
+	(void)state;
+	assert_int_equal(pmp_get_public_address(c, &r), PMP_EREFUSED);
+	assert_int_equal(r.status, PMP_EREFUSED);
+	assert_true(now_ms() - t0 < 200);
+	/* the client is still usable afterwards */
+	assert_int_equal(pmp_map(c, PMP_PROTO_UDP, 1, 0, 60, &r),
+	    PMP_EREFUSED);
+	pmp_client_free(c);
+}
+
+/* The caller's deadline ends a request on a silent gateway early. */
+static void
+test_caller_timeout(void **state)
+{
+	struct responder r;
+	pmp_client_t *c;
+	pmp_result_t res;
+	uint64_t t0, dt;
+
+	(void)state;
+	responder_start(&r, "127.77.1.3", 1);
+	c = client_for("127.77.1.3");
+	assert_int_equal(pmp_client_set_timeout_ms(c, 600), PMP_OK);
+	t0 = now_ms();
+	assert_int_equal(pmp_get_public_address(c, &res), PMP_ETIMEDOUT);
+	dt = now_ms() - t0;
+	assert_true(dt >= 600 && dt < 900);
+	assert_int_equal(res.attempts, 2);	/* at 0 and 250 ms */
+	pmp_client_free(c);
+	responder_stop(&r);
+}
+
+static void
+test_arguments(void **state)
+{
+	static const uint8_t v6[16] = { 0x20, 0x01, 0x0d, 0xb8 };
+	pmp_client_t *c = client_for("127.77.1.4");
+	pmp_result_t r;
+	uint8_t a[16];
+	uint16_t port;
+
+	(void)state;
+	assert_int_equal(pmp_request_map(c, PMP_PROTO_UDP, 0, 0, 60, NULL,
+	    NULL), PMP_EINVAL);
+	assert_int_equal(pmp_request_map(c, PMP_PROTO_UDP, 1, 0, 0, NULL,
+	    NULL), PMP_EINVAL);
+	assert_int_equal(pmp_request_map(c, 99, 1, 0, 60, NULL, NULL),
+	    PMP_EINVAL);
+	assert_int_equal(pmp_request_unmap(c, PMP_PROTO_TCP, 0, NULL, NULL),
+	    PMP_EINVAL);
+	assert_int_equal(pmp_map(c, PMP_PROTO_UDP, 0, 0, 60, &r), PMP_EINVAL);
+	assert_int_equal(r.status, PMP_EINVAL);
+	assert_int_equal(pmp_client_pending(c), 0);
+	assert_int_equal(pmp_client_set_gateway(c, v6, 0), PMP_EINVAL);
+	assert_int_equal(pmp_client_new(NULL), PMP_EINVAL);
+	/* once a socket is open the gateway is fixed */
+	assert_true(pmp_request_public_address(c, NULL, NULL) > 0);
+	assert_int_equal(pmp_parse_gateway("127.0.0.1", a, &port), PMP_OK);
+	assert_int_equal(pmp_client_set_gateway(c, a, port), PMP_EINVAL);
+	pmp_client_free(c);
+	pmp_client_free(NULL);
+
+	assert_int_equal(pmp_parse_gateway("10.2.0.1", a, &port), PMP_OK);
+	assert_int_equal(port, 5351);
+	assert_memory_equal(a + 10, "\xff\xff\x0a\x02\x00\x01", 6);
+	assert_int_equal(pmp_parse_gateway("10.2.0.1:6000", a, &port),
+	    PMP_OK);
+	assert_int_equal(port, 6000);
+	assert_int_equal(pmp_parse_gateway("10.2.0.1:", a, &port), PMP_EINVAL);
+	assert_int_equal(pmp_parse_gateway("10.2.0.1:0", a, &port),
+	    PMP_EINVAL);
+	assert_int_equal(pmp_parse_gateway("10.2.0.1:65536", a, &port),
+	    PMP_EINVAL);
+	assert_int_equal(pmp_parse_gateway("10.2.0.1:-1", a, &port),
+	    PMP_EINVAL);
+	assert_int_equal(pmp_parse_gateway("10.2", a, &port), PMP_EINVAL);
+	assert_int_equal(pmp_parse_gateway("::1", a, &port), PMP_EINVAL);
+	assert_int_equal(pmp_parse_gateway("", a, &port), PMP_EINVAL);
+	assert_int_equal(pmp_parse_gateway("gw.example", a, &port),
+	    PMP_EINVAL);
+}
+
+static void
+test_strerror(void **state)
+{
+	int s;
+
+	(void)state;
+	for (s = PMP_OK; s >= PMP_EUNSUPPORTED; s--)
+		assert_string_not_equal(pmp_strerror(s), "unknown error");
+	assert_string_equal(pmp_strerror(-1000), "unknown error");
+	assert_string_equal(pmp_strerror(1), "unknown error");
+	for (s = 0; s <= 5; s++)
+		assert_string_not_equal(pmp_result_code_str((unsigned)s),
+		    "unknown result code");
+	assert_string_equal(pmp_result_code_str(6), "unknown result code");
+	assert_int_equal(pmp_version(), PMP_VERSION);
+	assert_string_equal(pmp_version_str(), "0.1.0");
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_threads_share_one_queue),
+		cmocka_unit_test(test_nonblocking_loop_and_cancel),
+		cmocka_unit_test(test_port_unreachable_is_fast),
+		cmocka_unit_test(test_caller_timeout),
+		cmocka_unit_test(test_arguments),
+		cmocka_unit_test(test_strerror),
+	};
+
+	return cmocka_run_group_tests_name("client", tests, NULL, NULL);
+}

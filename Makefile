@@ -7,6 +7,7 @@
 # still builds.  CI adds WERROR=-Werror.
 
 VERSION    = 0.1.0
+B          ?= build
 SOVERSION  = 0
 
 PREFIX     ?= /usr/local
@@ -38,26 +39,26 @@ endif
 
 LIB_SRC = src/wire.c src/epoch.c src/engine.c src/client.c src/sync.c \
           src/udp.c src/clock.c src/addr.c src/strerror.c $(GW_SRC)
-LIB_OBJ = $(LIB_SRC:src/%.c=build/lib/%.o)
+LIB_OBJ = $(LIB_SRC:src/%.c=$(B)/lib/%.o)
 GWD_SRC = gw/table.c gw/pmp-gateway.c
-GWD_OBJ = $(GWD_SRC:gw/%.c=build/gw/%.o)
+GWD_OBJ = $(GWD_SRC:gw/%.c=$(B)/gw/%.o)
 
 SONAME  = libpmp.so.$(SOVERSION)
-SHLIB   = build/libpmp.so.$(VERSION)
+SHLIB   = $(B)/libpmp.so.$(VERSION)
 
-all: build/libpmp.a $(SHLIB) build/pmp build/pmp-gateway build/libpmp.pc
+all: $(B)/libpmp.a $(SHLIB) $(B)/pmp $(B)/pmp-gateway $(B)/libpmp.pc
 
-build/lib/%.o: src/%.c include/pmp.h $(wildcard src/*.h) | build/lib
+$(B)/lib/%.o: src/%.c include/pmp.h $(wildcard src/*.h) | $(B)/lib
 	$(CC) $(PMP_CPPFLAGS) $(CPPFLAGS) $(PMP_CFLAGS) $(CFLAGS) -c $< -o $@
-build/gw/%.o: gw/%.c include/pmp.h $(wildcard src/*.h gw/*.h) | build/gw
+$(B)/gw/%.o: gw/%.c include/pmp.h $(wildcard src/*.h gw/*.h) | $(B)/gw
 	$(CC) $(PMP_CPPFLAGS) -Igw $(CPPFLAGS) $(PMP_CFLAGS) $(CFLAGS) -c $< -o $@
-build/tools/%.o: tools/%.c include/pmp.h | build/tools
+$(B)/tools/%.o: tools/%.c include/pmp.h | $(B)/tools
 	$(CC) $(PMP_CPPFLAGS) $(CPPFLAGS) $(PMP_CFLAGS) $(CFLAGS) -c $< -o $@
 
-build/lib build/gw build/tools build/test:
+$(B)/lib $(B)/gw $(B)/tools $(B)/test:
 	mkdir -p $@
 
-build/libpmp.a: $(LIB_OBJ)
+$(B)/libpmp.a: $(LIB_OBJ)
 	rm -f $@
 	$(AR) rcs $@ $(LIB_OBJ)
 
@@ -65,18 +66,18 @@ $(SHLIB): $(LIB_OBJ) src/libpmp.map
 	$(CC) $(PMP_CFLAGS) $(CFLAGS) $(LDFLAGS) -shared \
 	    -Wl,-soname,$(SONAME) -Wl,--version-script=src/libpmp.map \
 	    -o $@ $(LIB_OBJ) $(PMP_LIBS) $(LDLIBS)
-	ln -sf libpmp.so.$(VERSION) build/$(SONAME)
-	ln -sf $(SONAME) build/libpmp.so
+	ln -sf libpmp.so.$(VERSION) $(B)/$(SONAME)
+	ln -sf $(SONAME) $(B)/libpmp.so
 
-build/pmp: build/tools/pmp.o build/libpmp.a
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ build/tools/pmp.o build/libpmp.a \
+$(B)/pmp: $(B)/tools/pmp.o $(B)/libpmp.a
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(B)/tools/pmp.o $(B)/libpmp.a \
 	    $(PMP_LIBS) $(LDLIBS)
 
-build/pmp-gateway: $(GWD_OBJ) build/libpmp.a
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(GWD_OBJ) build/libpmp.a \
+$(B)/pmp-gateway: $(GWD_OBJ) $(B)/libpmp.a
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(GWD_OBJ) $(B)/libpmp.a \
 	    $(PMP_LIBS) $(LDLIBS)
 
-build/libpmp.pc: pmp.pc.in Makefile
+$(B)/libpmp.pc: pmp.pc.in Makefile
 	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
 	    -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' -e 's|@VERSION@|$(VERSION)|' \
 	    pmp.pc.in > $@
@@ -85,12 +86,12 @@ build/libpmp.pc: pmp.pc.in Makefile
 CMOCKA_CFLAGS := $(shell pkg-config --cflags cmocka 2>/dev/null)
 CMOCKA_LIBS   := $(shell pkg-config --libs cmocka 2>/dev/null || echo -lcmocka)
 UNIT_TESTS = t_wire t_epoch t_engine t_gwparse t_table t_client
-UNIT_BINS  = $(UNIT_TESTS:%=build/test/%)
+UNIT_BINS  = $(UNIT_TESTS:%=$(B)/test/%)
 
-build/test/%: test/%.c build/libpmp.a build/gw/table.o | build/test
+$(B)/test/%: test/%.c $(B)/libpmp.a $(B)/gw/table.o | $(B)/test
 	$(CC) $(PMP_CPPFLAGS) -Igw $(CMOCKA_CFLAGS) $(CPPFLAGS) \
 	    $(filter-out -Wconversion -Wmissing-prototypes -Wmissing-declarations,$(PMP_CFLAGS)) \
-	    $(CFLAGS) $(LDFLAGS) -o $@ $< build/gw/table.o build/libpmp.a \
+	    $(CFLAGS) $(LDFLAGS) -o $@ $< $(B)/gw/table.o $(B)/libpmp.a \
 	    $(CMOCKA_LIBS) $(PMP_LIBS) $(LDLIBS)
 
 unit: $(UNIT_BINS)
@@ -98,14 +99,29 @@ unit: $(UNIT_BINS)
 	    exit $$fail
 
 e2e: all
-	sh test/e2e/run.sh
+	PMP_BUILD=$(B) sh test/e2e/run.sh
 
-# Only pmp_* may leave the shared library.
+e2e-valgrind: all
+	PMP_BUILD=$(B) VALGRIND=1 sh test/e2e/run.sh
+
+# The whole suite again with AddressSanitizer and UBSan, in build-san/.
+SAN_FLAGS = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
+            -fno-sanitize-recover=all
+sanitize:
+	$(MAKE) B=build-san CFLAGS='$(SAN_FLAGS)' LDFLAGS='$(SAN_FLAGS)' \
+	    WERROR='$(WERROR)' unit e2e
+
+# The shared library exports exactly the functions pmp.h declares.
 check-symbols: $(SHLIB)
-	@bad=$$(nm -D --defined-only $(SHLIB) | awk '$$2 ~ /[TDBR]/ {print $$3}' \
-	    | grep -v '^pmp_' | grep -v '^PMP_' || true); \
-	if [ -n "$$bad" ]; then echo "exported by mistake: $$bad"; exit 1; fi; \
-	echo "check-symbols: only pmp_* exported ($$(nm -D --defined-only $(SHLIB) | grep -c ' T pmp_') functions)"
+	@nm -D --defined-only $(SHLIB) | awk '$$2 == "T" {sub(/@.*/, "", $$3); print $$3}' \
+	    | sort > $(B)/exported.txt
+	@sed -n 's/.*PMP_EXPORT[^(]*[ *]\(pmp_[a-z_0-9]*\)(.*/\1/p' include/pmp.h \
+	    | sort > $(B)/declared.txt
+	@if ! cmp -s $(B)/exported.txt $(B)/declared.txt; then \
+	    echo "check-symbols: exported and declared differ:"; \
+	    diff $(B)/declared.txt $(B)/exported.txt; exit 1; fi
+	@echo "check-symbols: $$(wc -l < $(B)/exported.txt) functions exported, exactly those of pmp.h"
+	@objdump -p $(SHLIB) | grep -q 'SONAME *$(SONAME)' && echo "check-symbols: SONAME $(SONAME)"
 
 check-man:
 	mandoc -Tlint -W warning man/pmp.1 man/libpmp.3 man/pmp-gateway.8
@@ -113,18 +129,21 @@ check-man:
 
 check: unit check-symbols check-man e2e
 
+# Everything CI runs: the above, under valgrind, and under sanitizers.
+check-all: check e2e-valgrind sanitize
+
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR) \
 	    $(DESTDIR)$(INCLUDEDIR) $(DESTDIR)$(PKGCONFIGDIR) \
 	    $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man3 \
 	    $(DESTDIR)$(MANDIR)/man8
-	install -m 755 build/pmp build/pmp-gateway $(DESTDIR)$(BINDIR)/
+	install -m 755 $(B)/pmp $(B)/pmp-gateway $(DESTDIR)$(BINDIR)/
 	install -m 644 include/pmp.h $(DESTDIR)$(INCLUDEDIR)/
-	install -m 644 build/libpmp.a $(DESTDIR)$(LIBDIR)/
+	install -m 644 $(B)/libpmp.a $(DESTDIR)$(LIBDIR)/
 	install -m 755 $(SHLIB) $(DESTDIR)$(LIBDIR)/
 	ln -sf libpmp.so.$(VERSION) $(DESTDIR)$(LIBDIR)/$(SONAME)
 	ln -sf $(SONAME) $(DESTDIR)$(LIBDIR)/libpmp.so
-	install -m 644 build/libpmp.pc $(DESTDIR)$(PKGCONFIGDIR)/
+	install -m 644 $(B)/libpmp.pc $(DESTDIR)$(PKGCONFIGDIR)/
 	install -m 644 man/pmp.1 $(DESTDIR)$(MANDIR)/man1/
 	install -m 644 man/libpmp.3 $(DESTDIR)$(MANDIR)/man3/
 	install -m 644 man/pmp-gateway.8 $(DESTDIR)$(MANDIR)/man8/
@@ -133,6 +152,7 @@ demo: all
 	sh test/demo.sh
 
 clean:
-	rm -rf build
+	rm -rf build build-san
 
-.PHONY: all unit e2e check check-symbols check-man install demo clean
+.PHONY: all unit e2e e2e-valgrind sanitize check check-all check-symbols \
+    check-man install demo clean

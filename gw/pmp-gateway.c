@@ -148,7 +148,7 @@ send_garbage(struct gateway *g, const struct sockaddr_in *to,
     const uint8_t *answer, size_t n)
 {
 	static uint8_t big[1500];
-	uint8_t b[32];
+	uint8_t b[32] = { 0 };
 
 	send_to(g, g->fd, to, b, 0);				/* */
 	send_to(g, g->fd, to, (const uint8_t *)"\x00\x80\x00", 3); /* */

@@ -12,7 +12,7 @@
 set -u
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
-B="$top/build"
+B="$top/${PMP_BUILD:-build}"
 T=$(mktemp -d "${TMPDIR:-/tmp}/pmp-e2e.XXXXXX")
 passed=0
 failed=0

@@ -311,12 +311,19 @@ handle(struct gateway *g, const uint8_t *b, size_t n,
 		}
 	}
 	len = pmp_wire_encode_response(&resp, out, sizeof(out));
-	logmsg(g, "%s: map %s private %u suggested %u lifetime %lu -> "
-	    "result %u public %u lifetime %lu", who,
-	    req.opcode == PMP_WIRE_OP_UDP ? "udp" : "tcp",
-	    (unsigned)req.private_port, (unsigned)req.public_port,
-	    (unsigned long)req.lifetime, resp.result,
-	    (unsigned)resp.public_port, (unsigned long)resp.lifetime);
+	if (req.lifetime == 0)
+		logmsg(g, "%s: %s %s private %u suggested %u -> result %u", who,
+		    req.private_port == 0 ? "unmap-all" : "unmap",
+		    req.opcode == PMP_WIRE_OP_UDP ? "udp" : "tcp",
+		    (unsigned)req.private_port, (unsigned)req.public_port,
+		    resp.result);
+	else
+		logmsg(g, "%s: map %s private %u suggested %u lifetime %lu -> "
+		    "result %u public %u lifetime %lu", who,
+		    req.opcode == PMP_WIRE_OP_UDP ? "udp" : "tcp",
+		    (unsigned)req.private_port, (unsigned)req.public_port,
+		    (unsigned long)req.lifetime, resp.result,
+		    (unsigned)resp.public_port, (unsigned long)resp.lifetime);
 	answer(g, from, out, len);
 }
 

@@ -137,14 +137,14 @@ gw_dump
 has '"protocol":"udp","private_port":5000,"public_port":5000' "$T/gw.out" && ok "mapping is in the gateway's table" || ko "table has mapping"
 run $PMP -g $G unmap -u 5000
 [ $rc -eq 0 ] && has "^unmapped udp private port 5000$" "$T/out" \
-	&& has "map udp private 5000 suggested 0 lifetime 0" "$T/gw.log" \
+	&& has "unmap udp private 5000 suggested 0 -> result 0" "$T/gw.log" \
 	&& ok "unmap sends lifetime 0 and suggested port 0 (RFC 6886 3.4)" || ko "unmap"
 gw_dump
 ! has '"private_port":5000,' "$T/gw.out" && ok "unmap removed it from the table" || ko "unmap removed"
 
 run $PMP -g $G unmap --all
 [ $rc -eq 0 ] && has "^unmapped all tcp mappings$" "$T/out" \
-	&& has "map tcp private 0 suggested 0 lifetime 0" "$T/gw.log" \
+	&& has "unmap-all tcp private 0 suggested 0 -> result 0" "$T/gw.log" \
 	&& ok "unmap --all: internal port 0" || ko "unmap --all"
 gw_dump
 ! has '"protocol":"tcp"' "$T/gw.out" && has '"protocol":"udp","private_port":6001' "$T/gw.out" \

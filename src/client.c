@@ -97,6 +97,8 @@ pmp_client_gateway(pmp_client_t *c, uint8_t addr[16], uint16_t *port)
 {
 	int rc = PMP_EAGAIN;
 
+	if (c == NULL)
+		return PMP_EINVAL;
 	pthread_mutex_lock(&c->lock);
 	if (c->have_gateway) {
 		if (addr != NULL)
@@ -123,6 +125,8 @@ pmp_client_set_timeout_ms(pmp_client_t *c, uint32_t ms)
 void
 pmp_client_set_attempt_callback(pmp_client_t *c, pmp_attempt_cb cb, void *arg)
 {
+	if (c == NULL)
+		return;
 	pthread_mutex_lock(&c->lock);
 	c->attempt_cb = cb;
 	c->attempt_arg = arg;
@@ -134,6 +138,8 @@ pmp_client_errno(pmp_client_t *c)
 {
 	int e;
 
+	if (c == NULL)
+		return 0;
 	pthread_mutex_lock(&c->lock);
 	e = c->last_errno;
 	pthread_mutex_unlock(&c->lock);
@@ -171,6 +177,35 @@ ensure_socket(pmp_client_t *c)
 	return PMP_OK;
 }
 
+/*
+ * An error the socket reported for the request in flight (ICMP arrives as
+ * errno on the connected socket, at the next send or receive).  Returns 1
+ * if it ended that request.  Lock held.
+ */
+static int
+socket_error(pmp_client_t *c, int err, uint64_t now)
+{
+	switch (err) {
+	case ECONNREFUSED:
+		/* §3.1: ICMP port unreachable lets the client "conclude
+		 * immediately that the gateway does not support NAT-PMP"
+		 * (C-08). */
+		pmp_engine_fail_inflight(&c->engine, PMP_EREFUSED, now);
+		return 1;
+	case EHOSTUNREACH:
+	case ENETUNREACH:
+	case EHOSTDOWN:
+	case ENETDOWN:
+		/* No way to the gateway at all: say so now rather than
+		 * after 127.75 s of sends that cannot leave. */
+		c->last_errno = err;
+		pmp_engine_fail_inflight(&c->engine, PMP_ESYS, now);
+		return 1;
+	default:
+		return 0;
+	}
+}
+
 /* Send whatever the engine has due; lock held. */
 static void
 flush_output(pmp_client_t *c, uint64_t now)
@@ -182,17 +217,12 @@ flush_output(pmp_client_t *c, uint64_t now)
 	while ((n = pmp_engine_output(&c->engine, now, b, sizeof(b), &r)) > 0) {
 		unsigned id = r->id, attempt = r->attempts;
 
-		if (pmp_udp_send(c->fd, b, n) != 0) {
-			/* A pending ICMP error is reported on send too. */
-			if (errno == ECONNREFUSED)
-				pmp_engine_fail_inflight(&c->engine,
-				    PMP_EREFUSED, now);
-			else if (errno != EAGAIN && errno != EWOULDBLOCK &&
-			    errno != ENOBUFS)
-				c->last_errno = errno;
-			/* Anything else: the datagram is lost like any
-			 * other; retransmission covers it. */
-		}
+		/* Any other failure loses the datagram like the network
+		 * may; retransmission covers it. */
+		if (pmp_udp_send(c->fd, b, n) != 0 &&
+		    !socket_error(c, errno, now) && errno != EAGAIN &&
+		    errno != EWOULDBLOCK && errno != ENOBUFS)
+			c->last_errno = errno;
 		if (c->attempt_cb != NULL)
 			c->attempt_cb(c->attempt_arg, id, attempt,
 			    PMP_MAX_ATTEMPTS);
@@ -307,6 +337,8 @@ pmp_client_fd(pmp_client_t *c)
 {
 	int fd;
 
+	if (c == NULL)
+		return -1;
 	pthread_mutex_lock(&c->lock);
 	fd = c->fd;
 	pthread_mutex_unlock(&c->lock);
@@ -332,6 +364,8 @@ pmp_client_timeout_ms(pmp_client_t *c)
 {
 	int t;
 
+	if (c == NULL)
+		return -1;
 	pthread_mutex_lock(&c->lock);
 	t = pmp_client_timeout_locked(c, pmp_clock_ms());
 	pthread_mutex_unlock(&c->lock);
@@ -343,6 +377,8 @@ pmp_client_pending(pmp_client_t *c)
 {
 	unsigned n;
 
+	if (c == NULL)
+		return 0;
 	pthread_mutex_lock(&c->lock);
 	n = pmp_engine_pending(&c->engine);
 	pthread_mutex_unlock(&c->lock);
@@ -366,16 +402,8 @@ pmp_client_process_locked(pmp_client_t *c, int readable)
 		long n = pmp_udp_recv(c->fd, b, sizeof(b), src, &sport);
 
 		if (n < 0) {
-			if (errno == EINTR)
+			if (errno == EINTR || socket_error(c, errno, now))
 				continue;
-			if (errno == ECONNREFUSED) {
-				/* §3.1: ICMP port unreachable lets the client
-				 * "conclude immediately that the gateway does
-				 * not support NAT-PMP" (C-08). */
-				pmp_engine_fail_inflight(&c->engine,
-				    PMP_EREFUSED, now);
-				continue;
-			}
 			if (errno != EAGAIN && errno != EWOULDBLOCK)
 				rc = sys_error(c);
 			break;

@@ -355,6 +355,14 @@ test_arguments(void **state)
 	assert_int_equal(pmp_client_pending(c), 0);
 	assert_int_equal(pmp_client_set_gateway(c, v6, 0), PMP_EINVAL);
 	assert_int_equal(pmp_client_new(NULL), PMP_EINVAL);
+	assert_int_equal(pmp_client_fd(NULL), -1);
+	assert_int_equal(pmp_client_timeout_ms(NULL), -1);
+	assert_int_equal(pmp_client_pending(NULL), 0);
+	assert_int_equal(pmp_client_process(NULL, 1), PMP_EINVAL);
+	assert_int_equal(pmp_cancel(NULL, 1), PMP_EINVAL);
+	assert_int_equal(pmp_request_public_address(NULL, NULL, NULL),
+	    PMP_EINVAL);
+	assert_int_equal(pmp_get_public_address(NULL, &r), PMP_EINVAL);
 	/* once a socket is open the gateway is fixed */
 	assert_true(pmp_request_public_address(c, NULL, NULL) > 0);
 	assert_int_equal(pmp_parse_gateway("127.0.0.1", a, &port), PMP_OK);

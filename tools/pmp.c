@@ -191,8 +191,8 @@ report_error(const struct opts *o, const char *what, const pmp_result_t *r,
 		    "%s\n", progname, what, gw, r->result_code,
 		    pmp_result_code_str(r->result_code));
 	else if (r->status == PMP_ESYS)
-		fprintf(stderr, "%s: %s: %s: %s\n", progname, what,
-		    pmp_strerror(r->status), strerror(pmp_client_errno(c)));
+		fprintf(stderr, "%s: %s: %s (gateway %s)\n", progname, what,
+		    strerror(pmp_client_errno(c)), gw);
 	else if (r->status == PMP_ENOROUTE || r->status == PMP_ENOGWADDR)
 		fprintf(stderr, "%s: %s: %s; try -g GATEWAY\n", progname, what,
 		    pmp_strerror(r->status));

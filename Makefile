@@ -77,10 +77,10 @@ $(B)/pmp-gateway: $(GWD_OBJ) $(B)/libpmp.a
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(GWD_OBJ) $(B)/libpmp.a \
 	    $(PMP_LIBS) $(LDLIBS)
 
+PC_SED = sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
+	    -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' -e 's|@VERSION@|$(VERSION)|'
 $(B)/libpmp.pc: pmp.pc.in Makefile
-	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
-	    -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' -e 's|@VERSION@|$(VERSION)|' \
-	    pmp.pc.in > $@
+	$(PC_SED) pmp.pc.in > $@
 
 # ---- tests ----
 CMOCKA_CFLAGS := $(shell pkg-config --cflags cmocka 2>/dev/null)
@@ -127,7 +127,21 @@ check-man:
 	mandoc -Tlint -W warning man/pmp.1 man/libpmp.3 man/pmp-gateway.8
 	@echo "check-man: clean"
 
-check: unit check-symbols check-man e2e
+# Install into a scratch DESTDIR, then build and run a program against it
+# with pkg-config and the shared library only.
+check-install: all
+	rm -rf $(B)/stage
+	$(MAKE) B=$(B) DESTDIR=$(CURDIR)/$(B)/stage PREFIX=/usr install >/dev/null
+	PKG_CONFIG_SYSROOT_DIR=$(CURDIR)/$(B)/stage \
+	PKG_CONFIG_LIBDIR=$(CURDIR)/$(B)/stage/usr/lib/pkgconfig \
+	    sh -c '$(CC) $(CFLAGS) -o $(B)/example test/install/example.c \
+	    $$(pkg-config --cflags --libs libpmp) $(LDFLAGS)'
+	LD_LIBRARY_PATH=$(CURDIR)/$(B)/stage/usr/lib $(B)/example
+	@test -f $(B)/stage/usr/share/man/man3/libpmp.3
+	@test -L $(B)/stage/usr/lib/libpmp.so.$(SOVERSION)
+	@echo "check-install: header, libraries, libpmp.pc and man pages install"
+
+check: unit check-symbols check-man check-install e2e
 
 # Everything CI runs: the above, under valgrind, and under sanitizers.
 check-all: check e2e-valgrind sanitize
@@ -143,7 +157,7 @@ install: all
 	install -m 755 $(SHLIB) $(DESTDIR)$(LIBDIR)/
 	ln -sf libpmp.so.$(VERSION) $(DESTDIR)$(LIBDIR)/$(SONAME)
 	ln -sf $(SONAME) $(DESTDIR)$(LIBDIR)/libpmp.so
-	install -m 644 $(B)/libpmp.pc $(DESTDIR)$(PKGCONFIGDIR)/
+	$(PC_SED) pmp.pc.in > $(DESTDIR)$(PKGCONFIGDIR)/libpmp.pc
 	install -m 644 man/pmp.1 $(DESTDIR)$(MANDIR)/man1/
 	install -m 644 man/libpmp.3 $(DESTDIR)$(MANDIR)/man3/
 	install -m 644 man/pmp-gateway.8 $(DESTDIR)$(MANDIR)/man8/
@@ -151,8 +165,16 @@ install: all
 demo: all
 	sh test/demo.sh
 
+$(B)/seq_map: bench/seq_map.c $(B)/libpmp.a
+	$(CC) $(PMP_CPPFLAGS) $(CPPFLAGS) $(PMP_CFLAGS) $(CFLAGS) $(LDFLAGS) \
+	    -o $@ bench/seq_map.c $(B)/libpmp.a $(PMP_LIBS) $(LDLIBS)
+
+# Figures against pmp-gateway on loopback; see bench/.
+bench: all $(B)/seq_map
+	PMP_BUILD=$(B) sh bench/run.sh
+
 clean:
 	rm -rf build build-san
 
 .PHONY: all unit e2e e2e-valgrind sanitize check check-all check-symbols \
-    check-man install demo clean
+    check-man check-install install demo bench clean

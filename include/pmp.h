@@ -137,7 +137,10 @@ typedef struct pmp_result {
 	int protocol;		/* PMP_PROTO_UDP/TCP; 0 for the address */
 	unsigned result_code;	/* raw NAT-PMP result code (RFC 6886 §3.5) */
 	uint8_t gateway[16];	/* the gateway asked, IPv4-mapped */
-	uint8_t public_address[16]; /* IPv4-mapped; only from the address op */
+	uint8_t public_address[16]; /* IPv4-mapped.  For a mapping: the
+				 * address the gateway last reported to this
+				 * client (NAT-PMP mapping answers carry
+				 * none); zero if it never did */
 	uint32_t epoch;		/* gateway's seconds since start of epoch */
 	uint16_t private_port;	/* internal port (0 for unmap-all) */
 	uint16_t public_port;	/* the port the gateway really assigned */
@@ -264,6 +267,10 @@ PMP_EXPORT int pmp_client_process(pmp_client_t *c, int readable);
 
 /*
  * ---- Blocking API ----
+ *
+ * pmp_map() first asks for the public address if this client has not
+ * learned it yet, so that res->public_address is filled (a failure of that
+ * request is not the mapping's failure).
  *
  * Each fills *res (which may not be NULL) and returns res->status: PMP_OK
  * or the error that ended the request (PMP_ETIMEDOUT, PMP_ENOSUPPORT,

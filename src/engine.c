@@ -104,7 +104,7 @@ answers(const pmp_req_t *r, const pmp_wire_resp_t *m)
 }
 
 static int
-complete_status(pmp_req_t *r, const pmp_wire_resp_t *m)
+complete_status(pmp_engine_t *e, pmp_req_t *r, const pmp_wire_resp_t *m)
 {
 	pmp_result_t *res = &r->result;
 	static const uint8_t v4mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
@@ -122,8 +122,14 @@ complete_status(pmp_req_t *r, const pmp_wire_resp_t *m)
 		/* 0.0.0.0 is no address (libnatpmp PR #16). */
 		if (memcmp(m->public_addr, "\0\0\0\0", 4) == 0)
 			return PMP_ENOADDR;
+		memcpy(e->public_addr, res->public_address, 16);
+		e->have_public = 1;
 		return PMP_OK;
 	case PMP_OP_MAP:
+		/* A mapping answer names no address (§3.3): give the one
+		 * this gateway reported last, if any. */
+		if (e->have_public)
+			memcpy(res->public_address, e->public_addr, 16);
 		res->private_port = m->private_port;
 		res->public_port = m->public_port;
 		res->lifetime = m->lifetime;
@@ -162,7 +168,7 @@ pmp_engine_input(pmp_engine_t *e, const uint8_t *b, size_t n,
 		e->ignored++;	/* late, duplicate or stale */
 		return 0;
 	}
-	finish(e, r, complete_status(r, &m), now_ms);
+	finish(e, r, complete_status(e, r, &m), now_ms);
 	return 1;
 }
 

@@ -48,6 +48,8 @@ typedef struct pmp_engine {
 	pmp_req_t *done;	/* finished, oldest first */
 	pmp_req_t **done_tail;
 	pmp_epoch_t epoch;	/* SSSoE of the last gateway packet */
+	int have_public;	/* public_addr holds the last reported one */
+	uint8_t public_addr[16];
 	unsigned state_losses;	/* epoch rule failures seen (§3.6) */
 	unsigned ignored;	/* datagrams dropped by validation */
 } pmp_engine_t;

@@ -150,10 +150,27 @@ pmp_map(pmp_client_t *c, int protocol, uint16_t private_port,
     uint16_t public_port, uint32_t lifetime, pmp_result_t *res)
 {
 	struct waiter w;
-	int rc = prepare(c, &w, res);
+	int rc = prepare(c, &w, res), known;
 
 	if (rc != PMP_OK)
 		return res->status = rc;
+	if (private_port == 0 || lifetime == 0)	/* fail before any send */
+		return run(c, PMP_EINVAL, &w, res);
+	pthread_mutex_lock(&c->lock);
+	known = c->engine.have_public;
+	pthread_mutex_unlock(&c->lock);
+	if (!known) {
+		pmp_get_public_address(c, res);
+		/* Only no answer at all ends here: the mapping would meet
+		 * the same silence. */
+		if (res->status == PMP_ETIMEDOUT ||
+		    res->status == PMP_ENOSUPPORT ||
+		    res->status == PMP_EREFUSED || res->status == PMP_ESYS ||
+		    res->status == PMP_ENOROUTE ||
+		    res->status == PMP_ENOGWADDR)
+			return res->status;
+		prepare(c, &w, res);
+	}
 	return run(c, pmp_request_map(c, protocol, private_port, public_port,
 	    lifetime, on_done, &w), &w, res);
 }

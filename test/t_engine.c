@@ -195,6 +195,8 @@ test_answer_stops_retransmission(void **state)
 	assert_int_equal(f->sends, 4);
 	r = pmp_engine_take_done(&f->e);
 	assert_int_equal(r->result.status, PMP_OK);
+	assert_memory_equal(r->result.public_address, "\0\0\0\0\0\0\0\0"
+	    "\0\0\0\0\0\0\0\0", 16);	/* never learned */
 	assert_int_equal(r->result.public_port, 50000);	/* C-16 */
 	assert_int_equal(r->result.lifetime, 1800);	/* granted, not asked */
 	assert_int_equal(r->result.private_port, 8080);
@@ -261,6 +263,9 @@ test_queue_is_serial(void **state)
 	    4);
 	r = pmp_engine_take_done(&f->e);
 	assert_int_equal(r->id, 2);
+	/* the address learned from request 1 fills the mapping's record */
+	assert_memory_equal(r->result.public_address + 10,
+	    "\xff\xff\xcb\x00\x71\x07", 6);
 	assert_null(pmp_engine_take_done(&f->e));
 	assert_int_equal(pmp_engine_pending(&f->e), 1);
 }

@@ -143,8 +143,15 @@ check-install: all
 
 check: unit check-symbols check-man check-install e2e
 
+# The threaded client tests under ThreadSanitizer, in build-tsan/.
+TSAN_FLAGS = -O1 -g -fsanitize=thread
+tsan:
+	$(MAKE) B=build-tsan CFLAGS='$(TSAN_FLAGS)' LDFLAGS='$(TSAN_FLAGS)' \
+	    WERROR='$(WERROR)' build-tsan/test/t_client
+	TSAN_OPTIONS=halt_on_error=1:exitcode=66 build-tsan/test/t_client
+
 # Everything CI runs: the above, under valgrind, and under sanitizers.
-check-all: check e2e-valgrind sanitize
+check-all: check e2e-valgrind sanitize tsan
 
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR) \
@@ -174,7 +181,7 @@ bench: all $(B)/seq_map
 	PMP_BUILD=$(B) sh bench/run.sh
 
 clean:
-	rm -rf build build-san
+	rm -rf build build-san build-tsan
 
-.PHONY: all unit e2e e2e-valgrind sanitize check check-all check-symbols \
+.PHONY: all unit e2e e2e-valgrind sanitize tsan check check-all check-symbols \
     check-man check-install install demo bench clean

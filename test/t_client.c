@@ -27,7 +27,7 @@ struct responder {
 	const char *addr;
 	int fd;
 	int silent;
-	volatile int stop;
+	int stop;		/* __atomic: the main thread sets it */
 	unsigned answered;
 	unsigned mapped;	/* answers to mapping requests */
 	unsigned violations;	/* a new request before the last answer */
@@ -74,7 +74,7 @@ responder_main(void *arg)
 	socklen_t fl;
 	int have = 0;
 
-	while (!r->stop) {
+	while (!__atomic_load_n(&r->stop, __ATOMIC_ACQUIRE)) {
 		struct pollfd p = { r->fd, POLLIN, 0 };
 
 		if (!have) {
@@ -133,7 +133,7 @@ responder_start(struct responder *r, const char *addr, int silent)
 static void
 responder_stop(struct responder *r)
 {
-	r->stop = 1;
+	__atomic_store_n(&r->stop, 1, __ATOMIC_RELEASE);
 	pthread_join(r->thr, NULL);
 	close(r->fd);
 }

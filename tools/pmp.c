@@ -331,6 +331,10 @@ cmd_map(const struct opts *o, uint16_t private_port, uint16_t public_port,
 	/* The mapping answer carries no address (§3.3): ask for it first,
 	 * as natpmpc does, so the output names the whole public endpoint. */
 	rc = pmp_get_public_address(c, &a);
+	/* -t bounds the whole command: the map gets what is left. */
+	if (o->timeout_ms != 0)
+		(void)pmp_client_set_timeout_ms(c, a.elapsed_ms <
+		    o->timeout_ms ? o->timeout_ms - (uint32_t)a.elapsed_ms : 1);
 	if (exit_for(rc) == EXIT_NOANSWER || exit_for(rc) == EXIT_LOCAL) {
 		rc = report_error(o, "map", &a, c);
 		pmp_client_free(c);

@@ -242,6 +242,9 @@ gw_start $G --silent
 run $PMP -g $G -t 1 -v addr
 [ $rc -eq 3 ] && [ $dt -ge 950 ] && [ $dt -lt $((1500 * SLOW)) ] && has "attempt 3 of 9" "$T/err" \
 	&& has "before the deadline" "$T/err" && ok "silent gateway, -t 1: exit 3 after ${dt} ms" || ko "silent -t 1 (rc=$rc dt=$dt)"
+run $PMP -g $G -t 1 map 5000
+[ $rc -eq 3 ] && [ $dt -lt $((1500 * SLOW)) ] && ok "-t bounds the whole map command (address + map): ${dt} ms" \
+	|| ko "-t bounds map (rc=$rc dt=$dt)"
 if command -v script >/dev/null 2>&1; then
 	run script -qec "$B/pmp -g $G -t 0.9 addr" /dev/null
 	has "no answer from $G yet, attempt 3 of 9" "$T/out" && ok "progress shown on a terminal" || ko "progress on tty"

@@ -28,7 +28,9 @@
  *   the thread that called pmp_client_process() or a blocking call, with the
  *   client's lock held: a callback may call the pmp_request_*() functions and
  *   pmp_cancel(), but must not call a blocking function or
- *   pmp_client_free().  The library has no global state and starts no thread;
+ *   pmp_client_free().  pmp_client_free() may be called only once no other
+ *   thread uses the client.  The library has no global state and starts no
+ *   thread;
  *   pmp_strerror() and pmp_discover_gateway() are safe anywhere.
  *
  * Errors

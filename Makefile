@@ -40,7 +40,7 @@ endif
 LIB_SRC = src/wire.c src/epoch.c src/engine.c src/client.c src/sync.c \
           src/udp.c src/clock.c src/addr.c src/strerror.c $(GW_SRC)
 LIB_OBJ = $(LIB_SRC:src/%.c=$(B)/lib/%.o)
-GWD_SRC = gw/table.c gw/pmp-gateway.c
+GWD_SRC = gw/table.c gw/respond.c gw/pmp-gateway.c
 GWD_OBJ = $(GWD_SRC:gw/%.c=$(B)/gw/%.o)
 
 SONAME  = libpmp.so.$(SOVERSION)
@@ -85,13 +85,14 @@ $(B)/libpmp.pc: pmp.pc.in Makefile
 # ---- tests ----
 CMOCKA_CFLAGS := $(shell pkg-config --cflags cmocka 2>/dev/null)
 CMOCKA_LIBS   := $(shell pkg-config --libs cmocka 2>/dev/null || echo -lcmocka)
-UNIT_TESTS = t_wire t_epoch t_engine t_gwparse t_table t_client
+UNIT_TESTS = t_wire t_epoch t_engine t_gwparse t_table t_respond t_client
 UNIT_BINS  = $(UNIT_TESTS:%=$(B)/test/%)
 
-$(B)/test/%: test/%.c $(B)/libpmp.a $(B)/gw/table.o | $(B)/test
+GW_PURE = $(B)/gw/table.o $(B)/gw/respond.o
+$(B)/test/%: test/%.c $(B)/libpmp.a $(GW_PURE) | $(B)/test
 	$(CC) $(PMP_CPPFLAGS) -Igw $(CMOCKA_CFLAGS) $(CPPFLAGS) \
 	    $(filter-out -Wconversion -Wmissing-prototypes -Wmissing-declarations,$(PMP_CFLAGS)) \
-	    $(CFLAGS) $(LDFLAGS) -o $@ $< $(B)/gw/table.o $(B)/libpmp.a \
+	    $(CFLAGS) $(LDFLAGS) -o $@ $< $(GW_PURE) $(B)/libpmp.a \
 	    $(CMOCKA_LIBS) $(PMP_LIBS) $(LDLIBS)
 
 unit: $(UNIT_BINS)

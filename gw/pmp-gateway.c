@@ -4,6 +4,10 @@
  * kernel: the mapping table lives in memory.  Fault options make it
  * misbehave on purpose so that clients can be tested.
  * SPDX-License-Identifier: BSD-2-Clause
+ *
+ * This file is the I/O around the pure parts: respond.c decides each
+ * answer, table.c keeps the mappings, the announcement schedule is in
+ * respond.c too.  Single-threaded poll() loop.
  */
 #include <sys/socket.h>
 #include <arpa/inet.h>
@@ -20,25 +24,30 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "respond.h"
 #include "sys.h"
 #include "table.h"
 #include "wire.h"
 
 #define MAX_DELAYED 1024
+#define MAX_TARGETS 8
 
+/* Faults applied around respond.c's answers. */
 struct fault {
 	unsigned long drop_first;	/* ignore the first N requests */
+	double drop_rate;		/* ignore this fraction, seeded */
+	uint64_t rng;			/* xorshift64 state */
+	unsigned long silent_after;	/* answer only the first N (0: all) */
 	int silent;			/* never answer */
 	unsigned delay_ms;		/* answer this much later */
 	int duplicate;			/* answer twice */
-	int force_result;		/* -1, or the result code for all */
-	long grant_lifetime;		/* -1, or the lifetime in answers */
 	int garbage;			/* malformed packets before answers */
-	int spoof;			/* forged answers from elsewhere */
-	int zero_address;		/* report 0.0.0.0 */
-	int version_form;		/* unsupported-version opcode: 128,
-					 * 0, or -1 for 128 + request op */
-	int echo_opcode_reply;		/* rc 5 as the echoed request */
+	int spoof;			/* forged answers before answers */
+	int wrong_source;		/* 1: answer only from another address,
+					 * 2: only from another port */
+	size_t truncate;		/* cut answers to this length (0: no) */
+	int64_t reboot_after_ms;	/* -1, or reboot this long after start */
+	int64_t change_after_ms;	/* -1, or change address then */
 };
 
 struct delayed {
@@ -50,28 +59,46 @@ struct delayed {
 
 struct gateway {
 	int fd;
-	int spoof_fd[2];		/* another address; another port */
+	int alt_fd[2];			/* another address; another port */
 	struct sockaddr_in listen;
-	uint8_t public_addr[4];
-	uint32_t net, mask;		/* served subnet, network order */
-	uint64_t epoch_start_ms;
+	uint8_t next_public[4];		/* the address a change switches to */
+	int have_next_public;
+	uint64_t start_ms;		/* process start */
+	uint64_t epoch_start_ms;	/* table (re)initialised (§3.6) */
 	unsigned long requests;
-	int log;
+	int log;			/* 0 none, 1 text, 2 JSON lines */
 	gw_table_t table;
+	gw_config_t cfg;
 	struct fault f;
 	struct delayed *delayed;
 	size_t ndelayed;
+	gw_announce_t ann;
+	unsigned announce_count;
+	int announce_multicast;
+	int announce_legacy;		/* also to 224.0.0.1:5351 (miniupnpd) */
+	struct sockaddr_in targets[MAX_TARGETS];	/* unicast copies */
+	size_t ntargets;
 };
 
-static volatile sig_atomic_t got_stop, got_dump;
+static volatile sig_atomic_t got_stop, got_dump, got_reboot, got_change;
 
 static void
 on_signal(int sig)
 {
-	if (sig == SIGUSR1)
+	switch (sig) {
+	case SIGUSR1:
 		got_dump = 1;
-	else
+		break;
+	case SIGHUP:
+		got_reboot = 1;
+		break;
+	case SIGUSR2:
+		got_change = 1;
+		break;
+	default:
 		got_stop = 1;
+		break;
+	}
 }
 
 static void __attribute__((noreturn, format(printf, 1, 2)))
@@ -87,21 +114,101 @@ fatal(const char *fmt, ...)
 	exit(1);
 }
 
+static double
+elapsed_s(const struct gateway *g)
+{
+	return (double)(pmp_clock_ms() - g->start_ms) / 1000.0;
+}
+
 static void __attribute__((format(printf, 2, 3)))
 logmsg(const struct gateway *g, const char *fmt, ...)
 {
 	va_list ap;
-	uint64_t t;
 
-	if (!g->log)
+	if (g->log == 0)
 		return;
-	t = pmp_clock_ms() - g->epoch_start_ms;
-	fprintf(stderr, "pmp-gateway: %llu.%03llu ", (unsigned long long)(t /
-	    1000), (unsigned long long)(t % 1000));
+	if (g->log == 2) {
+		fprintf(stderr, "{\"t\":%.3f,\"event\":\"note\",\"text\":\"",
+		    elapsed_s(g));
+	} else {
+		fprintf(stderr, "pmp-gateway: %.3f ", elapsed_s(g));
+	}
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
+	fputs(g->log == 2 ? "\"}\n" : "\n", stderr);
+}
+
+static const char *
+kind_name(gw_kind_t k)
+{
+	switch (k) {
+	case GW_DROPPED:
+		return "dropped";
+	case GW_BAD_VERSION:
+		return "bad-version";
+	case GW_BAD_OPCODE:
+		return "bad-opcode";
+	case GW_ADDRESS:
+		return "address";
+	case GW_MAP:
+		return "map";
+	case GW_UNMAP:
+		return "unmap";
+	case GW_UNMAP_ALL:
+		return "unmap-all";
+	}
+	return "?";
+}
+
+static void
+log_event(const struct gateway *g, const char *who, size_t n,
+    const gw_event_t *ev, const char *fate)
+{
+	const char *proto = ev->opcode == 1 ? "udp" : "tcp";
+
+	if (g->log == 2) {
+		fprintf(stderr, "{\"t\":%.3f,\"event\":\"%s\",\"from\":\"%s\","
+		    "\"bytes\":%zu,\"version\":%u,\"opcode\":%u,"
+		    "\"private_port\":%u,\"suggested_port\":%u,"
+		    "\"lifetime\":%lu,\"result\":%u,\"public_port\":%u,"
+		    "\"granted\":%lu,\"answer\":\"%s\"}\n", elapsed_s(g),
+		    kind_name(ev->kind), who, n, ev->version, ev->opcode,
+		    ev->private_port, ev->suggested_port,
+		    (unsigned long)ev->lifetime, ev->result, ev->public_port,
+		    (unsigned long)ev->granted, fate);
+		return;
+	}
+	if (g->log == 0)
+		return;
+	switch (ev->kind) {
+	case GW_DROPPED:
+		logmsg(g, "%s: %zu bytes dropped (not a request)", who, n);
+		break;
+	case GW_BAD_VERSION:
+		logmsg(g, "%s: version %u -> result 1%s", who, ev->version,
+		    fate);
+		break;
+	case GW_BAD_OPCODE:
+		logmsg(g, "%s: opcode %u -> result 5%s", who, ev->opcode, fate);
+		break;
+	case GW_ADDRESS:
+		logmsg(g, "%s: address -> result %u%s", who, ev->result, fate);
+		break;
+	case GW_MAP:
+		logmsg(g, "%s: map %s private %u suggested %u lifetime %lu -> "
+		    "result %u public %u lifetime %lu%s", who, proto,
+		    ev->private_port, ev->suggested_port,
+		    (unsigned long)ev->lifetime, ev->result, ev->public_port,
+		    (unsigned long)ev->granted, fate);
+		break;
+	case GW_UNMAP:
+	case GW_UNMAP_ALL:
+		logmsg(g, "%s: %s %s private %u suggested %u -> result %u%s",
+		    who, kind_name(ev->kind), proto, ev->private_port,
+		    ev->suggested_port, ev->result, fate);
+		break;
+	}
 }
 
 static uint32_t
@@ -113,11 +220,22 @@ sssoe(const struct gateway *g)
 }
 
 static void
-send_to(struct gateway *g, int fd, const struct sockaddr_in *to,
+send_to(const struct gateway *g, int fd, const struct sockaddr_in *to,
     const uint8_t *b, size_t n)
 {
 	if (sendto(fd, b, n, 0, (const struct sockaddr *)to, sizeof(*to)) < 0)
 		logmsg(g, "sendto: %s", strerror(errno));
+}
+
+/* The socket answers leave from: the right one unless --wrong-source. */
+static int
+answer_fd(const struct gateway *g)
+{
+	if (g->f.wrong_source == 1 && g->alt_fd[0] >= 0)
+		return g->alt_fd[0];
+	if (g->f.wrong_source == 2)
+		return g->alt_fd[1];
+	return g->fd;
 }
 
 static void
@@ -127,7 +245,7 @@ queue_or_send(struct gateway *g, const struct sockaddr_in *to,
 	struct delayed *d;
 
 	if (g->f.delay_ms == 0) {
-		send_to(g, g->fd, to, b, n);
+		send_to(g, answer_fd(g), to, b, n);
 		return;
 	}
 	if (g->ndelayed == MAX_DELAYED) {
@@ -144,7 +262,7 @@ queue_or_send(struct gateway *g, const struct sockaddr_in *to,
 /* Malformed answers from the right address and port (PROTOCOL.md §5):
  * a client must ignore every one of them. */
 static void
-send_garbage(struct gateway *g, const struct sockaddr_in *to,
+send_garbage(const struct gateway *g, const struct sockaddr_in *to,
     const uint8_t *answer, size_t n)
 {
 	static uint8_t big[1500];
@@ -174,10 +292,10 @@ send_garbage(struct gateway *g, const struct sockaddr_in *to,
 	}
 }
 
-/* The same answer with another public port, from a wrong address and
- * from the right address but a wrong port (C-11). */
+/* The same answer with another public port or address, from a wrong
+ * address and from the right address but a wrong port (C-11). */
 static void
-send_spoofs(struct gateway *g, const struct sockaddr_in *to,
+send_spoofs(const struct gateway *g, const struct sockaddr_in *to,
     const uint8_t *answer, size_t n)
 {
 	uint8_t b[PMP_WIRE_MAP_RESP_LEN];
@@ -188,12 +306,11 @@ send_spoofs(struct gateway *g, const struct sockaddr_in *to,
 		b[10] = 0x1a;	/* port 6666 */
 		b[11] = 0x0a;
 	} else if (n == PMP_WIRE_ADDR_RESP_LEN) {
-		b[8] = 6;	/* 6.6.6.6 */
-		b[9] = b[10] = b[11] = 6;
+		memset(b + 8, 6, 4);	/* 6.6.6.6 */
 	}
 	for (i = 0; i < 2; i++)
-		if (g->spoof_fd[i] >= 0)
-			send_to(g, g->spoof_fd[i], to, b, n);
+		if (g->alt_fd[i] >= 0)
+			send_to(g, g->alt_fd[i], to, b, n);
 }
 
 static void
@@ -206,125 +323,139 @@ answer(struct gateway *g, const struct sockaddr_in *to, const uint8_t *b,
 		send_spoofs(g, to, b, n);
 	if (g->f.garbage && n <= 16)
 		send_garbage(g, to, b, n);
+	if (g->f.truncate != 0 && g->f.truncate < n)
+		n = g->f.truncate;
 	while (copies-- > 0)
 		queue_or_send(g, to, b, n);
 }
 
+/* xorshift64: a seeded, reproducible drop decision. */
 static int
-in_served_subnet(const struct gateway *g, const struct sockaddr_in *from)
+drop_by_rate(struct fault *f)
 {
-	return (from->sin_addr.s_addr & g->mask) == g->net;
+	uint64_t x = f->rng;
+
+	if (f->drop_rate <= 0.0)
+		return 0;
+	x ^= x << 13;
+	x ^= x >> 7;
+	x ^= x << 17;
+	f->rng = x;
+	return (double)(x >> 11) / 9007199254740992.0 < f->drop_rate;
 }
 
 static void
 handle(struct gateway *g, const uint8_t *b, size_t n,
     const struct sockaddr_in *from)
 {
-	pmp_wire_req_t req;
-	pmp_wire_resp_t resp;
-	pmp_wire_req_status_t st;
 	uint8_t out[PMP_WIRE_MAX];
 	char who[INET_ADDRSTRLEN + 8];
-	const uint8_t *client = (const uint8_t *)&from->sin_addr;
+	gw_event_t ev;
 	size_t len;
-	uint64_t now = pmp_clock_ms();
+	const char *fate = "";
 
 	inet_ntop(AF_INET, &from->sin_addr, who, INET_ADDRSTRLEN);
 	snprintf(who + strlen(who), 8, ":%u", ntohs(from->sin_port));
-	st = pmp_wire_decode_request(b, n, &req);
-	if (st == PMP_REQ_DROP) {
-		logmsg(g, "%s: %zu bytes dropped (not a request)", who, n);
+	if (n < 2 || n > PMP_WIRE_MAX || b[1] >= PMP_WIRE_RESPONSE) {
+		/* not a request: never counted, never answered (§3.5) */
+		gw_respond(&g->table, &g->cfg, sssoe(g),
+		    (const uint8_t *)&from->sin_addr, b, n, pmp_clock_ms(),
+		    out, sizeof(out), &ev);
+		log_event(g, who, n, &ev, "");
 		return;
 	}
 	g->requests++;
-	if (g->requests <= g->f.drop_first || g->f.silent) {
-		logmsg(g, "%s: request %lu op %u dropped (fault)", who,
-		    g->requests, req.opcode);
-		return;
-	}
-	memset(&resp, 0, sizeof(resp));
-	resp.epoch = sssoe(g);
-	resp.form = PMP_FORM_FULL;
+	if (g->requests <= g->f.drop_first || g->f.silent ||
+	    (g->f.silent_after != 0 && g->requests > g->f.silent_after) ||
+	    drop_by_rate(&g->f)) {
+		/* Describe it without touching the table. */
+		gw_table_t scratch;
 
-	if (st == PMP_REQ_BAD_VERSION) {
-		/* §3 + EID 3618: "Unsupported Version" carrying the version
-		 * we speak (0), 8 bytes; opcode per D-1. */
-		resp.form = PMP_FORM_SHORT;
-		resp.result = 1;
-		resp.opcode = g->f.version_form == -1 ?
-		    (uint8_t)(PMP_WIRE_RESPONSE | b[1]) :
-		    (uint8_t)g->f.version_form;
-		len = pmp_wire_encode_response(&resp, out, sizeof(out));
-		logmsg(g, "%s: version %u -> result 1", who, b[0]);
-		answer(g, from, out, len);
-		return;
-	}
-	if (st == PMP_REQ_BAD_OPCODE) {
-		/* §3.5: result 5; the echo form or miniupnpd's 8 bytes (D-2) */
-		if (g->f.echo_opcode_reply) {
-			len = n < sizeof(out) ? n : sizeof(out);
-			memcpy(out, b, len);
-			if (len >= 4) {
-				out[1] = (uint8_t)(out[1] | PMP_WIRE_RESPONSE);
-				out[2] = 0;
-				out[3] = 5;
-			}
-		} else {
-			resp.form = PMP_FORM_SHORT;
-			resp.result = 5;
-			resp.opcode = (uint8_t)(PMP_WIRE_RESPONSE | b[1]);
-			len = pmp_wire_encode_response(&resp, out, sizeof(out));
+		memset(&ev, 0, sizeof(ev));
+		ev.version = b[0];
+		ev.opcode = b[1];
+		if (gw_table_init(&scratch, 1, 1) == 0) {
+			gw_respond(&scratch, &g->cfg, sssoe(g),
+			    (const uint8_t *)&from->sin_addr, b, n,
+			    pmp_clock_ms(), out, sizeof(out), &ev);
+			gw_table_free(&scratch);
 		}
-		logmsg(g, "%s: opcode %u -> result 5", who, b[1]);
-		answer(g, from, out, len);
+		log_event(g, who, n, &ev, g->log == 2 ? "dropped" :
+		    " (dropped: fault)");
 		return;
 	}
+	len = gw_respond(&g->table, &g->cfg, sssoe(g),
+	    (const uint8_t *)&from->sin_addr, b, n, pmp_clock_ms(), out,
+	    sizeof(out), &ev);
+	if (g->log == 2)
+		fate = len ? "sent" : "none";
+	log_event(g, who, n, &ev, fate);
+	if (len != 0)
+		answer(g, from, out, len);
+}
 
-	resp.opcode = (uint8_t)(PMP_WIRE_RESPONSE | req.opcode);
-	if (!in_served_subnet(g, from)) {
-		/* S-01: only clients of the LAN side may map. */
-		resp.result = 2;
-	} else if (g->f.force_result >= 0) {
-		resp.result = (uint16_t)g->f.force_result;
-	}
-	if (req.opcode == PMP_WIRE_OP_ADDR) {
-		if (!g->f.zero_address)
-			memcpy(resp.public_addr, g->public_addr, 4);
-		len = pmp_wire_encode_response(&resp, out, sizeof(out));
-		logmsg(g, "%s: address -> result %u", who, resp.result);
-		answer(g, from, out, len);
-		return;
-	}
-	resp.private_port = req.private_port;
-	if (resp.result == 0) {
-		if (req.lifetime == 0) {
-			/* §3.4: delete; internal port 0 deletes them all. */
-			resp.result = (uint16_t)gw_table_unmap(&g->table,
-			    client, req.opcode, req.private_port);
-		} else {
-			resp.result = (uint16_t)gw_table_map(&g->table,
-			    client, req.opcode, req.private_port,
-			    req.public_port, req.lifetime, now,
-			    &resp.public_port, &resp.lifetime);
-			if (resp.result == 0 && g->f.grant_lifetime >= 0)
-				resp.lifetime = (uint32_t)g->f.grant_lifetime;
+static void
+send_announcement(struct gateway *g)
+{
+	struct sockaddr_in to;
+	uint8_t b[PMP_WIRE_ADDR_RESP_LEN];
+	size_t n = gw_announcement(&g->cfg, sssoe(g), b, sizeof(b)), i;
+	char pa[INET_ADDRSTRLEN];
+
+	memset(&to, 0, sizeof(to));
+	to.sin_family = AF_INET;
+	to.sin_addr.s_addr = htonl(0xe0000001u);	/* 224.0.0.1 */
+	if (g->announce_multicast) {
+		to.sin_port = htons(PMP_WIRE_CLIENT_PORT);
+		send_to(g, g->fd, &to, b, n);
+		if (g->announce_legacy) {
+			to.sin_port = htons(PMP_WIRE_SERVER_PORT);
+			send_to(g, g->fd, &to, b, n);
 		}
 	}
-	len = pmp_wire_encode_response(&resp, out, sizeof(out));
-	if (req.lifetime == 0)
-		logmsg(g, "%s: %s %s private %u suggested %u -> result %u", who,
-		    req.private_port == 0 ? "unmap-all" : "unmap",
-		    req.opcode == PMP_WIRE_OP_UDP ? "udp" : "tcp",
-		    (unsigned)req.private_port, (unsigned)req.public_port,
-		    resp.result);
-	else
-		logmsg(g, "%s: map %s private %u suggested %u lifetime %lu -> "
-		    "result %u public %u lifetime %lu", who,
-		    req.opcode == PMP_WIRE_OP_UDP ? "udp" : "tcp",
-		    (unsigned)req.private_port, (unsigned)req.public_port,
-		    (unsigned long)req.lifetime, resp.result,
-		    (unsigned)resp.public_port, (unsigned long)resp.lifetime);
-	answer(g, from, out, len);
+	for (i = 0; i < g->ntargets; i++)
+		send_to(g, g->fd, &g->targets[i], b, n);
+	inet_ntop(AF_INET, g->cfg.public_addr, pa, sizeof(pa));
+	logmsg(g, "announce %s epoch %lu (%u left)", pa,
+	    (unsigned long)sssoe(g), g->ann.remaining);
+}
+
+static void
+announce(struct gateway *g)
+{
+	if (!g->announce_multicast && g->ntargets == 0)
+		return;		/* nowhere to send them */
+	if (g->announce_count != 0)
+		gw_announce_start(&g->ann, g->announce_count, pmp_clock_ms());
+}
+
+/* §3.7: a reboot loses every mapping and resets the epoch; the gateway
+ * then announces (§3.2.1). */
+static void
+reboot(struct gateway *g)
+{
+	gw_table_clear(&g->table);
+	g->epoch_start_ms = pmp_clock_ms();
+	logmsg(g, "reboot: table cleared, epoch reset");
+	announce(g);
+}
+
+static void
+change_address(struct gateway *g)
+{
+	char pa[INET_ADDRSTRLEN];
+	uint8_t old[4];
+
+	memcpy(old, g->cfg.public_addr, 4);
+	if (g->have_next_public) {
+		memcpy(g->cfg.public_addr, g->next_public, 4);
+		memcpy(g->next_public, old, 4);	/* the next change goes back */
+	} else {
+		g->cfg.public_addr[3] = (uint8_t)(g->cfg.public_addr[3] + 1);
+	}
+	inet_ntop(AF_INET, g->cfg.public_addr, pa, sizeof(pa));
+	logmsg(g, "public address changed to %s", pa);
+	announce(g);
 }
 
 static void
@@ -332,6 +463,7 @@ dump_table(struct gateway *g)
 {
 	size_t i;
 	uint64_t now = pmp_clock_ms();
+	char pa[INET_ADDRSTRLEN];
 
 	gw_table_expire(&g->table, now);
 	for (i = 0; i < g->table.n; i++) {
@@ -345,8 +477,10 @@ dump_table(struct gateway *g)
 		    (unsigned)m->private_port, (unsigned)m->public_port,
 		    (unsigned long long)((m->expires_ms - now + 999) / 1000));
 	}
-	printf("{\"mappings\":%zu,\"requests\":%lu,\"epoch\":%lu}\n",
-	    g->table.n, g->requests, (unsigned long)sssoe(g));
+	inet_ntop(AF_INET, g->cfg.public_addr, pa, sizeof(pa));
+	printf("{\"mappings\":%zu,\"requests\":%lu,\"epoch\":%lu,"
+	    "\"public_address\":\"%s\"}\n", g->table.n, g->requests,
+	    (unsigned long)sssoe(g), pa);
 	fflush(stdout);
 }
 
@@ -358,23 +492,23 @@ served_subnet(struct gateway *g)
 
 	/* On loopback every 127/8 address is ours: serve them all. */
 	if ((ntohl(a) >> 24) == 127) {
-		g->mask = htonl(0xff000000u);
-		g->net = a & g->mask;
+		g->cfg.mask = htonl(0xff000000u);
+		g->cfg.net = a & g->cfg.mask;
 		return;
 	}
-	g->mask = htonl(0xffffffffu);
-	g->net = a;
+	g->cfg.mask = htonl(0xffffffffu);
+	g->cfg.net = a;
 	if (getifaddrs(&ifa) != 0)
 		return;
 	for (i = ifa; i != NULL; i = i->ifa_next) {
-		const struct sockaddr_in *sa = (void *)i->ifa_addr;
-		const struct sockaddr_in *nm = (void *)i->ifa_netmask;
+		const struct sockaddr_in *sa = (const void *)i->ifa_addr;
+		const struct sockaddr_in *nm = (const void *)i->ifa_netmask;
 
 		if (sa == NULL || nm == NULL || sa->sin_family != AF_INET ||
 		    sa->sin_addr.s_addr != a)
 			continue;
-		g->mask = nm->sin_addr.s_addr;
-		g->net = a & g->mask;
+		g->cfg.mask = nm->sin_addr.s_addr;
+		g->cfg.net = a & g->cfg.mask;
 		break;
 	}
 	freeifaddrs(ifa);
@@ -384,12 +518,13 @@ static int
 open_socket(uint32_t addr, uint16_t port, int fatal_on_error)
 {
 	struct sockaddr_in sin;
-	int fd, one = 1;
+	int fd;
 
+	/* No SO_REUSEADDR: on Linux it would let a second gateway bind the
+	 * same address and port and take some of the requests. */
 	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		fatal("socket: %s", strerror(errno));
-	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
 	memset(&sin, 0, sizeof(sin));
 	sin.sin_family = AF_INET;
 	sin.sin_addr.s_addr = addr;
@@ -417,22 +552,43 @@ usage(FILE *f)
 	    "  -p, --port PORT          port (5351)\n"
 	    "  -P, --public ADDR        public address to report (203.0.113.7)\n"
 	    "      --max-lifetime S     cap granted lifetimes (86400)\n"
-	    "  -v, --log                log every request and answer to stderr\n"
+	    "      --vpn                VPN-provider mode: lifetimes capped at\n"
+	    "                           60 s, private port 0 gets a port chosen\n"
+	    "                           by the gateway (same for UDP and TCP)\n"
+	    "  -v, --log                log requests and answers to stderr\n"
+	    "      --log-json           the same as JSON lines\n"
+	    "announcements (224.0.0.1:5350, at start, reboot, address change):\n"
+	    "      --announce-count N   copies per event (10; 0: none)\n"
+	    "      --announce-to A[:P]  also send them to this unicast address\n"
+	    "                           (port 5350 by default; repeatable)\n"
+	    "      --no-multicast       only to the --announce-to addresses\n"
+	    "                           (always so on a loopback address)\n"
+	    "      --announce-legacy    also to 224.0.0.1:5351, as miniupnpd\n"
 	    "faults:\n"
 	    "      --drop-first N       ignore the first N requests\n"
+	    "      --drop-rate F        ignore this fraction of requests\n"
+	    "      --seed N             seed for --drop-rate (1)\n"
 	    "      --silent             never answer\n"
+	    "      --silent-after N     answer only the first N requests\n"
 	    "      --delay MS           answer MS milliseconds late\n"
 	    "      --duplicate          answer every request twice\n"
 	    "      --result CODE        answer every request with CODE\n"
 	    "      --grant-lifetime S   put S in every mapping answer\n"
 	    "      --port-offset N      assign suggested port + N\n"
 	    "      --zero-address       report public address 0.0.0.0\n"
+	    "      --truncate N         cut every answer to N bytes\n"
 	    "      --garbage            send malformed answers first\n"
 	    "      --spoof              send forged answers from elsewhere first\n"
+	    "      --wrong-source address|port  answer only from another\n"
+	    "                           address (the next one) or port\n"
+	    "      --reboot-after S     reboot S seconds after start\n"
+	    "      --change-address-after S   change the public address then\n"
+	    "      --next-public ADDR   the address a change switches to\n"
 	    "      --version-reply 128|0|op   opcode of unsupported-version\n"
 	    "      --opcode-reply short|echo  form of unsupported-opcode\n"
-	    "signals: SIGUSR1 dumps the table as JSON lines on stdout;\n"
-	    "         SIGINT and SIGTERM stop it.\n");
+	    "signals: SIGUSR1 dumps the table as JSON lines on stdout; SIGHUP\n"
+	    "         reboots; SIGUSR2 changes the public address; SIGINT and\n"
+	    "         SIGTERM stop it.\n");
 }
 
 static long
@@ -450,26 +606,74 @@ num(const char *s, const char *what, long min, long max)
 }
 
 static void
-parse_args(struct gateway *g, int argc, char **argv, uint32_t *max_life)
+parse_addr(const char *s, const char *what, void *out)
 {
-	enum { O_MAXLIFE = 256, O_DROP, O_SILENT, O_DELAY, O_DUP, O_RESULT,
-	    O_GRANT, O_OFFSET, O_ZERO, O_GARBAGE, O_SPOOF, O_VFORM, O_OFORM };
+	if (inet_pton(AF_INET, s, out) != 1)
+		fatal("%s '%s' is not an IPv4 address", what, s);
+}
+
+static void
+parse_target(struct gateway *g, const char *s)
+{
+	char buf[INET_ADDRSTRLEN + 8];
+	struct sockaddr_in *t;
+	char *colon;
+
+	if (g->ntargets == MAX_TARGETS)
+		fatal("at most %d --announce-to addresses", MAX_TARGETS);
+	if (strlen(s) >= sizeof(buf))
+		fatal("--announce-to '%s' is not ADDR[:PORT]", s);
+	strcpy(buf, s);
+	t = &g->targets[g->ntargets++];
+	memset(t, 0, sizeof(*t));
+	t->sin_family = AF_INET;
+	t->sin_port = htons(PMP_WIRE_CLIENT_PORT);
+	colon = strchr(buf, ':');
+	if (colon != NULL) {
+		*colon = '\0';
+		t->sin_port = htons((uint16_t)num(colon + 1, "--announce-to port",
+		    1, 65535));
+	}
+	parse_addr(buf, "--announce-to", &t->sin_addr);
+}
+
+static void
+parse_args(struct gateway *g, int argc, char **argv)
+{
+	enum { O_MAXLIFE = 256, O_DROP, O_RATE, O_SEED, O_SILENT, O_SAFTER,
+	    O_DELAY, O_DUP, O_RESULT, O_GRANT, O_OFFSET, O_ZERO, O_TRUNC,
+	    O_GARBAGE, O_SPOOF, O_WRONG, O_REBOOT, O_CHANGE, O_NEXT, O_VFORM,
+	    O_OFORM, O_VPN, O_JSON, O_ACOUNT, O_ATO, O_NOMC, O_LEGACY };
 	static const struct option longopts[] = {
 		{ "listen", required_argument, NULL, 'l' },
 		{ "port", required_argument, NULL, 'p' },
 		{ "public", required_argument, NULL, 'P' },
 		{ "max-lifetime", required_argument, NULL, O_MAXLIFE },
+		{ "vpn", no_argument, NULL, O_VPN },
 		{ "log", no_argument, NULL, 'v' },
+		{ "log-json", no_argument, NULL, O_JSON },
+		{ "announce-count", required_argument, NULL, O_ACOUNT },
+		{ "announce-to", required_argument, NULL, O_ATO },
+		{ "no-multicast", no_argument, NULL, O_NOMC },
+		{ "announce-legacy", no_argument, NULL, O_LEGACY },
 		{ "drop-first", required_argument, NULL, O_DROP },
+		{ "drop-rate", required_argument, NULL, O_RATE },
+		{ "seed", required_argument, NULL, O_SEED },
 		{ "silent", no_argument, NULL, O_SILENT },
+		{ "silent-after", required_argument, NULL, O_SAFTER },
 		{ "delay", required_argument, NULL, O_DELAY },
 		{ "duplicate", no_argument, NULL, O_DUP },
 		{ "result", required_argument, NULL, O_RESULT },
 		{ "grant-lifetime", required_argument, NULL, O_GRANT },
 		{ "port-offset", required_argument, NULL, O_OFFSET },
 		{ "zero-address", no_argument, NULL, O_ZERO },
+		{ "truncate", required_argument, NULL, O_TRUNC },
 		{ "garbage", no_argument, NULL, O_GARBAGE },
 		{ "spoof", no_argument, NULL, O_SPOOF },
+		{ "wrong-source", required_argument, NULL, O_WRONG },
+		{ "reboot-after", required_argument, NULL, O_REBOOT },
+		{ "change-address-after", required_argument, NULL, O_CHANGE },
+		{ "next-public", required_argument, NULL, O_NEXT },
 		{ "version-reply", required_argument, NULL, O_VFORM },
 		{ "opcode-reply", required_argument, NULL, O_OFORM },
 		{ "help", no_argument, NULL, 'h' },
@@ -481,33 +685,65 @@ parse_args(struct gateway *g, int argc, char **argv, uint32_t *max_life)
 	    -1) {
 		switch (ch) {
 		case 'l':
-			if (inet_pton(AF_INET, optarg, &g->listen.sin_addr) !=
-			    1)
-				fatal("--listen '%s' is not an IPv4 address",
-				    optarg);
+			parse_addr(optarg, "--listen", &g->listen.sin_addr);
 			break;
 		case 'p':
 			g->listen.sin_port = htons((uint16_t)num(optarg,
 			    "--port", 1, 65535));
 			break;
 		case 'P':
-			if (inet_pton(AF_INET, optarg, g->public_addr) != 1)
-				fatal("--public '%s' is not an IPv4 address",
-				    optarg);
+			parse_addr(optarg, "--public", g->cfg.public_addr);
 			break;
 		case O_MAXLIFE:
-			*max_life = (uint32_t)num(optarg, "--max-lifetime", 1,
-			    0x7fffffffL);
+			g->table.max_lifetime = (uint32_t)num(optarg,
+			    "--max-lifetime", 1, 0x7fffffffL);
+			break;
+		case O_VPN:
+			g->cfg.vpn = 1;
 			break;
 		case 'v':
 			g->log = 1;
+			break;
+		case O_JSON:
+			g->log = 2;
+			break;
+		case O_ACOUNT:
+			g->announce_count = (unsigned)num(optarg,
+			    "--announce-count", 0, 100);
+			break;
+		case O_ATO:
+			parse_target(g, optarg);
+			break;
+		case O_NOMC:
+			g->announce_multicast = 0;
+			break;
+		case O_LEGACY:
+			g->announce_legacy = 1;
 			break;
 		case O_DROP:
 			g->f.drop_first = (unsigned long)num(optarg,
 			    "--drop-first", 0, 0x7fffffffL);
 			break;
+		case O_RATE: {
+			char *end;
+
+			g->f.drop_rate = strtod(optarg, &end);
+			if (*end != '\0' || !(g->f.drop_rate >= 0.0) ||
+			    g->f.drop_rate > 1.0)
+				fatal("--drop-rate '%s' must be from 0 to 1",
+				    optarg);
+			break;
+		}
+		case O_SEED:
+			g->f.rng = (uint64_t)num(optarg, "--seed", 1,
+			    0x7fffffffL);
+			break;
 		case O_SILENT:
 			g->f.silent = 1;
+			break;
+		case O_SAFTER:
+			g->f.silent_after = (unsigned long)num(optarg,
+			    "--silent-after", 1, 0x7fffffffL);
 			break;
 		case O_DELAY:
 			g->f.delay_ms = (unsigned)num(optarg, "--delay", 0,
@@ -517,11 +753,11 @@ parse_args(struct gateway *g, int argc, char **argv, uint32_t *max_life)
 			g->f.duplicate = 1;
 			break;
 		case O_RESULT:
-			g->f.force_result = (int)num(optarg, "--result", 0,
+			g->cfg.force_result = (int)num(optarg, "--result", 0,
 			    65535);
 			break;
 		case O_GRANT:
-			g->f.grant_lifetime = num(optarg, "--grant-lifetime",
+			g->cfg.grant_lifetime = num(optarg, "--grant-lifetime",
 			    0, 0xffffffffL);
 			break;
 		case O_OFFSET:
@@ -529,7 +765,11 @@ parse_args(struct gateway *g, int argc, char **argv, uint32_t *max_life)
 			    -65535, 65535);
 			break;
 		case O_ZERO:
-			g->f.zero_address = 1;
+			g->cfg.zero_address = 1;
+			break;
+		case O_TRUNC:
+			g->f.truncate = (size_t)num(optarg, "--truncate", 1,
+			    PMP_WIRE_MAX);
 			break;
 		case O_GARBAGE:
 			g->f.garbage = 1;
@@ -537,18 +777,38 @@ parse_args(struct gateway *g, int argc, char **argv, uint32_t *max_life)
 		case O_SPOOF:
 			g->f.spoof = 1;
 			break;
+		case O_WRONG:
+			if (strcmp(optarg, "address") == 0)
+				g->f.wrong_source = 1;
+			else if (strcmp(optarg, "port") == 0)
+				g->f.wrong_source = 2;
+			else
+				fatal("--wrong-source takes address or port");
+			break;
+		case O_REBOOT:
+			g->f.reboot_after_ms = num(optarg, "--reboot-after", 0,
+			    86400) * 1000;
+			break;
+		case O_CHANGE:
+			g->f.change_after_ms = num(optarg,
+			    "--change-address-after", 0, 86400) * 1000;
+			break;
+		case O_NEXT:
+			parse_addr(optarg, "--next-public", g->next_public);
+			g->have_next_public = 1;
+			break;
 		case O_VFORM:
 			if (strcmp(optarg, "op") == 0)
-				g->f.version_form = -1;
+				g->cfg.version_form = -1;
 			else if (strcmp(optarg, "0") == 0 ||
 			    strcmp(optarg, "128") == 0)
-				g->f.version_form = atoi(optarg);
+				g->cfg.version_form = atoi(optarg);
 			else
 				fatal("--version-reply takes 128, 0 or op");
 			break;
 		case O_OFORM:
 			if (strcmp(optarg, "echo") == 0)
-				g->f.echo_opcode_reply = 1;
+				g->cfg.echo_opcode_reply = 1;
 			else if (strcmp(optarg, "short") != 0)
 				fatal("--opcode-reply takes short or echo");
 			break;
@@ -562,6 +822,9 @@ parse_args(struct gateway *g, int argc, char **argv, uint32_t *max_life)
 	}
 	if (optind != argc)
 		fatal("unexpected argument '%s'", argv[optind]);
+	/* ProtonVPN grants 60 s whatever is asked (USERS.md 6). */
+	if (g->cfg.vpn && g->table.max_lifetime > 60)
+		g->table.max_lifetime = 60;
 }
 
 static void
@@ -571,8 +834,8 @@ send_due(struct gateway *g, uint64_t now)
 
 	while (i < g->ndelayed) {
 		if (g->delayed[i].due_ms <= now) {
-			send_to(g, g->fd, &g->delayed[i].to, g->delayed[i].b,
-			    g->delayed[i].len);
+			send_to(g, answer_fd(g), &g->delayed[i].to,
+			    g->delayed[i].b, g->delayed[i].len);
 			memmove(&g->delayed[i], &g->delayed[i + 1],
 			    (g->ndelayed - i - 1) * sizeof(g->delayed[0]));
 			g->ndelayed--;
@@ -582,74 +845,126 @@ send_due(struct gateway *g, uint64_t now)
 	}
 }
 
+static void
+min_deadline(uint64_t *d, uint64_t t)
+{
+	if (t < *d)
+		*d = t;
+}
+
+static void
+setup_multicast(struct gateway *g)
+{
+	unsigned char loop = 1, ttl = 1;
+
+	/* §3.2.1: announcements go out on the LAN interface, from the
+	 * gateway's own address and port 5351. */
+	if (setsockopt(g->fd, IPPROTO_IP, IP_MULTICAST_IF,
+	    &g->listen.sin_addr, sizeof(g->listen.sin_addr)) != 0)
+		logmsg(g, "IP_MULTICAST_IF: %s", strerror(errno));
+	setsockopt(g->fd, IPPROTO_IP, IP_MULTICAST_LOOP, &loop, sizeof(loop));
+	setsockopt(g->fd, IPPROTO_IP, IP_MULTICAST_TTL, &ttl, sizeof(ttl));
+}
+
 int
 main(int argc, char **argv)
 {
 	struct gateway g;
 	struct sigaction sa;
-	uint32_t max_life = 86400;
 	char la[INET_ADDRSTRLEN], pa[INET_ADDRSTRLEN];
 
 	memset(&g, 0, sizeof(g));
 	g.listen.sin_family = AF_INET;
 	g.listen.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
 	g.listen.sin_port = htons(PMP_WIRE_SERVER_PORT);
-	memcpy(g.public_addr, "\xcb\x00\x71\x07", 4);	/* 203.0.113.7 */
-	g.f.force_result = -1;
-	g.f.grant_lifetime = -1;
-	g.f.version_form = PMP_WIRE_RESPONSE;
-	g.spoof_fd[0] = g.spoof_fd[1] = -1;
-	if (gw_table_init(&g.table, 65536, max_life) != 0)
+	memcpy(g.cfg.public_addr, "\xcb\x00\x71\x07", 4); /* 203.0.113.7 */
+	g.cfg.force_result = -1;
+	g.cfg.grant_lifetime = -1;
+	g.cfg.version_form = PMP_WIRE_RESPONSE;
+	g.f.rng = 1;
+	g.f.reboot_after_ms = -1;
+	g.f.change_after_ms = -1;
+	g.announce_count = 10;		/* §3.2.1: "SHOULD ... ten times" */
+	g.announce_multicast = -1;	/* auto: see below */
+	g.alt_fd[0] = g.alt_fd[1] = -1;
+	if (gw_table_init(&g.table, 65536, 86400) != 0)
 		fatal("out of memory");
-	parse_args(&g, argc, argv, &max_life);
-	g.table.max_lifetime = max_life;
+	parse_args(&g, argc, argv);
 	g.delayed = calloc(MAX_DELAYED, sizeof(*g.delayed));
 	if (g.delayed == NULL)
 		fatal("out of memory");
 	served_subnet(&g);
+	/* On a loopback address, announce only to --announce-to targets:
+	 * multicast is for a real (or namespaced) LAN interface. */
+	if (g.announce_multicast == -1)
+		g.announce_multicast =
+		    (ntohl(g.listen.sin_addr.s_addr) >> 24) != 127;
 
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGUSR1, &sa, NULL);
+	sigaction(SIGUSR2, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
 	g.fd = open_socket(g.listen.sin_addr.s_addr, ntohs(g.listen.sin_port),
 	    1);
-	if (g.f.spoof) {
+	setup_multicast(&g);
+	if (g.f.spoof || g.f.wrong_source) {
 		/* A neighbour address (on loopback any 127/8 is ours) and
 		 * the gateway's address with another port. */
 		uint32_t other = htonl(ntohl(g.listen.sin_addr.s_addr) + 1);
 
-		g.spoof_fd[0] = open_socket(other, ntohs(g.listen.sin_port),
-		    0);
-		g.spoof_fd[1] = open_socket(g.listen.sin_addr.s_addr, 0, 1);
+		g.alt_fd[0] = open_socket(other, ntohs(g.listen.sin_port), 0);
+		g.alt_fd[1] = open_socket(g.listen.sin_addr.s_addr, 0, 1);
+		if (g.f.wrong_source == 1 && g.alt_fd[0] < 0)
+			fatal("--wrong-source address: cannot bind the next "
+			    "address");
 	}
-	g.epoch_start_ms = pmp_clock_ms();
+	g.start_ms = g.epoch_start_ms = pmp_clock_ms();
 	inet_ntop(AF_INET, &g.listen.sin_addr, la, sizeof(la));
-	inet_ntop(AF_INET, g.public_addr, pa, sizeof(pa));
+	inet_ntop(AF_INET, g.cfg.public_addr, pa, sizeof(pa));
 	fprintf(stderr, "pmp-gateway: listening on %s:%u, public address %s\n",
 	    la, (unsigned)ntohs(g.listen.sin_port), pa);
+	announce(&g);	/* §3.2.1: on start */
 
 	while (!got_stop) {
 		struct pollfd pfd = { g.fd, POLLIN, 0 };
+		uint64_t now = pmp_clock_ms(), d = UINT64_MAX;
 		int timeout = -1;
-		uint64_t now = pmp_clock_ms();
 		size_t i;
 
-		for (i = 0; i < g.ndelayed; i++) {
-			uint64_t d = g.delayed[i].due_ms;
-			int t = d <= now ? 0 : (int)(d - now);
-
-			if (timeout < 0 || t < timeout)
-				timeout = t;
-		}
+		for (i = 0; i < g.ndelayed; i++)
+			min_deadline(&d, g.delayed[i].due_ms);
+		min_deadline(&d, gw_announce_deadline(&g.ann));
+		if (g.f.reboot_after_ms >= 0)
+			min_deadline(&d, g.start_ms +
+			    (uint64_t)g.f.reboot_after_ms);
+		if (g.f.change_after_ms >= 0)
+			min_deadline(&d, g.start_ms +
+			    (uint64_t)g.f.change_after_ms);
+		if (d != UINT64_MAX)
+			timeout = d <= now ? 0 : (int)(d - now);
 		if (poll(&pfd, 1, timeout) < 0 && errno != EINTR)
 			fatal("poll: %s", strerror(errno));
+		now = pmp_clock_ms();
 		if (got_dump) {
 			got_dump = 0;
 			dump_table(&g);
+		}
+		if (got_reboot || (g.f.reboot_after_ms >= 0 &&
+		    now >= g.start_ms + (uint64_t)g.f.reboot_after_ms)) {
+			got_reboot = 0;
+			g.f.reboot_after_ms = -1;
+			reboot(&g);
+		}
+		if (got_change || (g.f.change_after_ms >= 0 &&
+		    now >= g.start_ms + (uint64_t)g.f.change_after_ms)) {
+			got_change = 0;
+			g.f.change_after_ms = -1;
+			change_address(&g);
 		}
 		if (pfd.revents & POLLIN) {
 			uint8_t b[PMP_WIRE_MAX + 1];
@@ -662,14 +977,17 @@ main(int argc, char **argv)
 				handle(&g, b, (size_t)n < sizeof(b) ?
 				    (size_t)n : sizeof(b), &from);
 		}
-		send_due(&g, pmp_clock_ms());
+		now = pmp_clock_ms();
+		send_due(&g, now);
+		while (gw_announce_due(&g.ann, now))
+			send_announcement(&g);
 	}
 	logmsg(&g, "stopping after %lu requests", g.requests);
 	close(g.fd);
-	if (g.spoof_fd[0] >= 0)
-		close(g.spoof_fd[0]);
-	if (g.spoof_fd[1] >= 0)
-		close(g.spoof_fd[1]);
+	if (g.alt_fd[0] >= 0)
+		close(g.alt_fd[0]);
+	if (g.alt_fd[1] >= 0)
+		close(g.alt_fd[1]);
 	free(g.delayed);
 	gw_table_free(&g.table);
 	return 0;

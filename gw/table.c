@@ -156,6 +156,56 @@ gw_table_map(gw_table_t *t, const uint8_t client[4], uint8_t proto,
 }
 
 unsigned
+gw_table_map_any(gw_table_t *t, const uint8_t client[4], uint8_t proto,
+    uint32_t lifetime, uint64_t now_ms, uint16_t *public_port,
+    uint32_t *granted)
+{
+	const gw_mapping_t *other;
+	uint16_t want = 0;
+	gw_mapping_t *m;
+
+	*public_port = 0;
+	*granted = 0;
+	gw_table_expire(t, now_ms);
+	m = find(t, client, proto, 0);
+	if (m != NULL) {
+		*granted = grant(t, lifetime);
+		m->expires_ms = now_ms + (uint64_t)*granted * 1000;
+		*public_port = m->public_port;
+		return 0;
+	}
+	/* The client's port of the other protocol, if it has one. */
+	other = find(t, client, proto == 1 ? 2 : 1, 0);
+	if (other != NULL)
+		want = other->public_port;
+	if (t->n == t->cap)
+		return 4;
+	if (want == 0) {
+		uint32_t p, tries;
+
+		for (p = t->first_auto_port, tries = 0; tries < 65535; tries++) {
+			/* free for both protocols, for this client */
+			if (port_free(t, client, 1, (uint16_t)p) &&
+			    port_free(t, client, 2, (uint16_t)p))
+				break;
+			p = p >= 65535 ? 1024 : p + 1;
+		}
+		if (tries == 65535)
+			return 4;
+		want = (uint16_t)p;
+	}
+	m = &t->m[t->n++];
+	memcpy(m->client, client, 4);
+	m->proto = proto;
+	m->private_port = 0;
+	m->public_port = want;
+	*granted = grant(t, lifetime);
+	m->expires_ms = now_ms + (uint64_t)*granted * 1000;
+	*public_port = want;
+	return 0;
+}
+
+unsigned
 gw_table_unmap(gw_table_t *t, const uint8_t client[4], uint8_t proto,
     uint16_t private_port)
 {

@@ -48,6 +48,15 @@ unsigned gw_table_map(gw_table_t *t, const uint8_t client[4], uint8_t proto,
     uint16_t private_port, uint16_t suggested, uint32_t lifetime,
     uint64_t now_ms, uint16_t *public_port, uint32_t *granted);
 
+/*
+ * VPN-provider mode (ProtonVPN's port forwarding): a request with private
+ * port 0 gets a public port chosen by the gateway, the same for UDP and
+ * TCP of one client; the mapping is recorded under private port 0.
+ */
+unsigned gw_table_map_any(gw_table_t *t, const uint8_t client[4],
+    uint8_t proto, uint32_t lifetime, uint64_t now_ms, uint16_t *public_port,
+    uint32_t *granted);
+
 /* Delete one mapping (absent is success, §3.4), or all of a client's
  * mappings of proto when private_port is 0.  Returns the result code 0. */
 unsigned gw_table_unmap(gw_table_t *t, const uint8_t client[4], uint8_t proto,

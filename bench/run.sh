@@ -13,3 +13,7 @@ trap 'kill $pid 2>/dev/null; rm -f "$log"' EXIT INT TERM
 until grep -q listening "$log"; do sleep 0.02; done
 echo "machine: $(uname -srm), $(nproc) cores; $(date -u +%Y-%m-%d)"
 "$B/seq_map" $GW "${BENCH_N:-1000}" "${BENCH_RUNS:-5}"
+echo "pmp-gateway, requests answered per second (mapping requests, one"
+echo "outstanding per client, each client its own socket):"
+"$B/gw_rate" $GW 1 "${BENCH_SECONDS:-3}"
+"$B/gw_rate" $GW 8 "${BENCH_SECONDS:-3}"

@@ -4,15 +4,6 @@
 L=127.77.0.50	# where the announcement listener binds
 UDP="python3 $here/udp.py"
 
-# wait_lines FILE N: until FILE has N lines or 5 s pass.  FILE may not
-# exist yet: a background job opens its redirection after the fork.
-wait_lines() {
-	i=0
-	while [ "$(cat "$1" 2>/dev/null | wc -l)" -lt "$2" ] && [ $i -lt 250 ]; do
-		i=$((i + 1)); sleep 0.02
-	done
-}
-
 # ---------------------------------------- announcements, reboot, address change
 python3 "$here/listen.py" --bind $L --count 4 --timeout 15 >"$T/ann" 2>&1 &
 lpid=$!

@@ -12,8 +12,22 @@ if [ "$(id -u)" -eq 0 ] && ip netns add "$NS_GW" 2>/dev/null; then
 	ip -n "$NS_LAN" addr add 10.77.9.2/24 dev lan0
 	ip -n "$NS_LAN" link set lan0 up
 	ip -n "$NS_LAN" route add default via 10.77.9.1
+	# Two listeners on the LAN host joined to 224.0.0.1, as two client
+	# processes would be; the gateway announces at start (RFC 6886
+	# §3.2.1): 10 copies over 127.75 s, unless a quick run is asked for.
+	acount=10
+	[ "${PMP_E2E_QUICK:-0}" = 1 ] && acount=3
+	: > "$T/mc1"; : > "$T/mc2"
+	mcpids=
+	for f in mc1 mc2; do
+		ip netns exec "$NS_LAN" python3 "$here/listen.py" --group 224.0.0.1 \
+		    --iface 10.77.9.2 --count $acount --timeout 140 >"$T/$f" 2>&1 &
+		mcpids="$mcpids $!"
+	done
+	wait_lines "$T/mc1" 1; wait_lines "$T/mc2" 1
 	: > "$T/gw.log"
-	ip netns exec "$NS_GW" $GWD -l 10.77.9.1 -P 198.51.100.2 --log >"$T/gw.out" 2>"$T/gw.log" &
+	ip netns exec "$NS_GW" $GWD -l 10.77.9.1 -P 198.51.100.2 --announce-count $acount --log \
+	    >"$T/gw.out" 2>"$T/gw.log" &
 	gwpid=$!
 	i=0; while ! grep -q listening "$T/gw.log"; do i=$((i+1)); [ $i -gt 200 ] && break; sleep 0.02; done
 
@@ -42,6 +56,40 @@ if [ "$(id -u)" -eq 0 ] && ip netns add "$NS_GW" 2>/dev/null; then
 	ip -n "$NS_LAN" route del default
 	run ip netns exec "$NS_LAN" $PMP gateway
 	[ $rc -eq 1 ] && has "no route" "$T/err" && ok "no route at all: clear error" || ko "no route"
+
+	# S-01: a client outside the gateway's LAN prefix is refused (rc 2)
+	ip -n "$NS_LAN" addr add 10.88.0.2/24 dev lan0
+	ip -n "$NS_GW" route add 10.88.0.0/24 dev gw0
+	run ip netns exec "$NS_LAN" python3 "$here/udp.py" 10.77.9.1 000100001388138800001c20 --bind 10.88.0.2
+	run2=$(awk '{print $3}' "$T/out")
+	run ip netns exec "$NS_LAN" python3 "$here/udp.py" 10.77.9.1 000100001388138800001c20 --bind 10.77.9.2
+	# rc 2, any epoch, internal port echoed, no port, no lifetime (§3.5)
+	r2=$(echo "$run2" | sed 's/^\(00810002\)......../\1-/')
+	[ "$r2" = "00810002-1388000000000000" ] && has " 00810000........13881388" "$T/out" \
+		&& ok "requests from outside the served subnet get result 2; the LAN gets its mapping" \
+		|| ko "served subnet ($run2 / $(cat "$T/out"))"
+
+	# the announcements, received by both listeners with the RFC schedule
+	for p in $mcpids; do wait $p; done
+	mcpids=
+	if python3 - "$T/mc1" "$T/mc2" "$acount" <<'PY'
+import sys
+want = [0, .25, .75, 1.75, 3.75, 7.75, 15.75, 31.75, 63.75, 127.75]
+n = int(sys.argv[3])
+for f in sys.argv[1:3]:
+    rows = [l.split() for l in open(f) if l[0].isdigit()]
+    assert len(rows) == n, (f, rows)
+    for (t, src, port, data), w in zip(rows, want):
+        t = float(t)
+        # PROTOCOL.md tolerances: 20 ms early, max(150 ms, 10 %) late
+        assert w - 0.02 <= t <= w + max(0.15, w * 0.1), (f, t, w)
+        assert src == "10.77.9.1" and port == "5351", (src, port)
+        assert data[:8] == "00800000" and data[16:] == "c6336402", data
+        epoch = int(data[8:16], 16)
+        assert int(w) - 1 <= epoch <= int(w) + 1, (epoch, w)   # updated in each
+PY
+	then ok "multicast: two listeners on the LAN each get all $acount announcements on the RFC schedule"
+	else ko "multicast announcements"; cat "$T/mc1"; fi
 	gw_stop
 	ip netns del "$NS_GW"
 	ip netns del "$NS_LAN"

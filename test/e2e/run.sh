@@ -32,7 +32,9 @@ PMP="$VG $B/pmp"
 GWD="$VG $B/pmp-gateway"
 
 lpid=
+mcpids=
 cleanup() {
+	[ -n "$mcpids" ] && kill $mcpids 2>/dev/null
 	[ -n "$gwpid" ] && kill "$gwpid" 2>/dev/null
 	[ -n "$lpid" ] && kill "$lpid" 2>/dev/null
 	ip netns pids "$NS_GW" 2>/dev/null | xargs -r kill 2>/dev/null
@@ -92,6 +94,15 @@ run() {
 	rc=$?
 	dt=$(($(ms) - t0))
 	if [ $rc -eq 99 ]; then echo "    valgrind reported an error:"; cat "$T/err"; fi
+}
+
+# wait_lines FILE N: until FILE has N lines or 5 s pass.  FILE may not
+# exist yet: a background job opens its redirection after the fork.
+wait_lines() {
+	i=0
+	while [ "$(cat "$1" 2>/dev/null | wc -l)" -lt "$2" ] && [ $i -lt 250 ]; do
+		i=$((i + 1)); sleep 0.02
+	done
 }
 
 has() { grep -q -- "$1" "$2"; }

@@ -37,7 +37,7 @@ else
 GW_SRC = src/gw_bsd.c
 endif
 
-LIB_SRC = src/wire.c src/epoch.c src/engine.c src/client.c src/sync.c \
+LIB_SRC = src/wire.c src/epoch.c src/engine.c src/keep.c src/client.c src/sync.c \
           src/udp.c src/clock.c src/addr.c src/strerror.c $(GW_SRC)
 LIB_OBJ = $(LIB_SRC:src/%.c=$(B)/lib/%.o)
 GWD_SRC = gw/table.c gw/respond.c gw/pmp-gateway.c
@@ -85,13 +85,13 @@ $(B)/libpmp.pc: pmp.pc.in Makefile
 # ---- tests ----
 CMOCKA_CFLAGS := $(shell pkg-config --cflags cmocka 2>/dev/null)
 CMOCKA_LIBS   := $(shell pkg-config --libs cmocka 2>/dev/null || echo -lcmocka)
-UNIT_TESTS = t_wire t_epoch t_engine t_gwparse t_table t_respond t_client
+UNIT_TESTS = t_wire t_epoch t_engine t_keep t_gwparse t_table t_respond t_client
 UNIT_BINS  = $(UNIT_TESTS:%=$(B)/test/%)
 
 GW_PURE = $(B)/gw/table.o $(B)/gw/respond.o
 $(B)/test/%: test/%.c $(B)/libpmp.a $(GW_PURE) | $(B)/test
 	$(CC) $(PMP_CPPFLAGS) -Igw $(CMOCKA_CFLAGS) $(CPPFLAGS) \
-	    $(filter-out -Wconversion -Wmissing-prototypes -Wmissing-declarations,$(PMP_CFLAGS)) \
+	    $(filter-out -Wconversion -Wmissing-prototypes -Wmissing-declarations -Wnull-dereference,$(PMP_CFLAGS)) \
 	    $(CFLAGS) $(LDFLAGS) -o $@ $< $(GW_PURE) $(B)/libpmp.a \
 	    $(CMOCKA_LIBS) $(PMP_LIBS) $(LDLIBS)
 

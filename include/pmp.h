@@ -8,11 +8,14 @@
  *   asks, each retransmitted on the RFC schedule (250 ms, doubling, 9 sends,
  *   127.75 s in all) unless the caller sets a shorter deadline.
  *
+ *   pmp_keep() keeps a mapping alive: renewed, re-created after gateway
+ *   restarts and address changes, retried after failures, with events.
+ *
  *   Two ways to use it:
  *   - blocking: pmp_get_public_address(), pmp_map(), pmp_unmap(),
  *     pmp_unmap_all() return when the gateway answered or the request failed;
  *   - non-blocking, for event loops: pmp_request_*() queue a request and
- *     return at once; poll pmp_client_fd() for reading with the timeout from
+ *     return at once; poll pmp_client_fds() for reading with the timeout from
  *     pmp_client_timeout_ms(), then call pmp_client_process().  Completion
  *     callbacks run from pmp_client_process().  The blocking calls are built
  *     on exactly this.
@@ -266,6 +269,98 @@ PMP_EXPORT unsigned pmp_client_pending(pmp_client_t *c);
  * about one request (requests are failed through their callbacks).
  */
 PMP_EXPORT int pmp_client_process(pmp_client_t *c, int readable);
+
+/*
+ * ---- Kept mappings (RFC 6886 §3.3, §3.6, §3.7, §3.2.1) ----
+ *
+ * A kept mapping is created, renewed at half of the lifetime the gateway
+ * granted (asking again for the public port it was granted), re-created
+ * after a gateway restart (detected by the epoch rule on every packet from
+ * the gateway, by announcements, or by a PCP ANNOUNCE) after the RFC's
+ * random 0-5 s, re-created when the public address changes, and retried
+ * with capped back-off after any failure for as long as it is kept: it is
+ * never given up.  All of it goes through the client's one request queue.
+ * What happens is reported through the event callback; the program needs
+ * nothing else.  Drive the client as usual (pmp_client_fds(),
+ * pmp_client_timeout_ms(), pmp_client_process()).
+ */
+typedef enum pmp_event_type {
+	PMP_EV_MAPPED = 1,	/* first granted */
+	PMP_EV_RENEWED = 2,	/* renewed: same public port and address */
+	PMP_EV_PORT_CHANGED = 3, /* the gateway now gives another port */
+	PMP_EV_ADDRESS_CHANGED = 4, /* the public address changed */
+	PMP_EV_GATEWAY_RESTARTED = 5, /* the gateway lost its mappings */
+	PMP_EV_LOST = 6,	/* expired without renewal; status says why */
+	PMP_EV_RESTORED = 7,	/* granted again after a loss or restart */
+	PMP_EV_RETRYING = 8,	/* a request failed; retried in retry_ms */
+	PMP_EV_DELETED = 9,	/* pmp_keep_stop() finished; status of the
+				 * delete (PMP_OK if the gateway confirmed) */
+	PMP_EV_ANNOUNCEMENT = 10 /* an announcement from the gateway */
+} pmp_event_type_t;
+
+typedef struct pmp_event {
+	pmp_event_type_t type;
+	unsigned keep_id;	/* the kept mapping; 0 for gateway events */
+	int status;		/* PMP_OK or the error (LOST, RETRYING) */
+	unsigned result_code;	/* raw result code with PMP_EGATEWAY */
+	int protocol;		/* PMP_PROTO_UDP/TCP; 0 for gateway events */
+	uint16_t private_port;
+	uint16_t public_port;	/* now (0 if none) */
+	uint16_t previous_public_port; /* PORT_CHANGED, RESTORED */
+	uint32_t lifetime;	/* granted */
+	uint32_t retry_ms;	/* RETRYING: when the next attempt goes out */
+	uint32_t epoch;		/* gateway's SSSoE, when known */
+	uint8_t public_address[16];	/* IPv4-mapped; zero if unknown */
+	uint8_t previous_address[16];	/* ADDRESS_CHANGED */
+} pmp_event_t;
+
+typedef void (*pmp_event_cb)(void *arg, const pmp_event_t *ev);
+
+/* Where events go (one callback per client; NULL to drop them). */
+PMP_EXPORT void pmp_client_set_event_callback(pmp_client_t *c,
+    pmp_event_cb cb, void *arg);
+
+/*
+ * Keep a mapping.  protocol PMP_PROTO_UDP or PMP_PROTO_TCP; private_port
+ * 1-65535, or 0 to let the gateway choose the public port (what VPN
+ * providers such as ProtonVPN offer; standard gateways refuse it);
+ * public_port the suggestion (0: the private port); lifetime asked for
+ * each time, 1 or more (PMP_DEFAULT_LIFETIME is the RFC's advice).
+ * Returns a keep id (> 0) or PMP_EINVAL, PMP_ENOMEM, PMP_ESYS,
+ * PMP_ENOROUTE, PMP_ENOGWADDR.  Also starts listening for announcements
+ * as pmp_client_listen() does (a failure there is not fatal: restarts are
+ * then found from the epoch of answers and by periodic re-verification).
+ */
+PMP_EXPORT PMP_NODISCARD int pmp_keep(pmp_client_t *c, int protocol,
+    uint16_t private_port, uint16_t public_port, uint32_t lifetime);
+
+/*
+ * Stop keeping a mapping: delete it on the gateway (lifetime 0, RFC 6886
+ * §3.4), trying for at most 3 seconds.  A PMP_EV_DELETED event follows.
+ * Returns PMP_OK or PMP_EINVAL (no such kept mapping).
+ */
+PMP_EXPORT int pmp_keep_stop(pmp_client_t *c, unsigned keep_id);
+
+/* Kept mappings not yet deleted (including those being deleted). */
+PMP_EXPORT unsigned pmp_keep_count(pmp_client_t *c);
+
+/*
+ * Listen for the gateway's announcements on 224.0.0.1:5350 (and the
+ * legacy copy miniupnpd sends to :5351), joined on the interface that
+ * reaches the gateway, sharing the port with other processes.  Only
+ * packets from the gateway's address count.  Each valid one gives a
+ * PMP_EV_ANNOUNCEMENT event and, if it shows a restart or a new address,
+ * the re-mapping of kept mappings.  Returns PMP_OK, PMP_ESYS, or the
+ * errors of gateway discovery.
+ */
+PMP_EXPORT int pmp_client_listen(pmp_client_t *c);
+
+/*
+ * The sockets to poll for reading: up to max fds are stored; returns how
+ * many there are (0 before the first request).  Pass readable = 1 to
+ * pmp_client_process() when any of them is readable.
+ */
+PMP_EXPORT int pmp_client_fds(pmp_client_t *c, int *fds, int max);
 
 /*
  * ---- Blocking API ----

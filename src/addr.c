@@ -1,5 +1,5 @@
 /*
- * addr.c - parsing gateway addresses given by the user.
+ * addr.c - IPv4-mapped addresses, and gateway addresses given by the user.
  * SPDX-License-Identifier: BSD-2-Clause
  */
 #include <arpa/inet.h>
@@ -8,7 +8,23 @@
 #include <string.h>
 
 #include "pmp.h"
-#include "sys.h"
+#include "addr.h"
+
+static const uint8_t v4mapped_prefix[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0xff, 0xff };
+
+int
+pmp_addr_is_v4(const uint8_t addr[16])
+{
+	return memcmp(addr, v4mapped_prefix, 12) == 0;
+}
+
+void
+pmp_addr_from_v4(uint8_t addr[16], const uint8_t v4[4])
+{
+	memcpy(addr, v4mapped_prefix, 12);
+	memcpy(addr + 12, v4, 4);
+}
 
 int
 pmp_parse_gateway(const char *text, uint8_t addr[16], uint16_t *port)

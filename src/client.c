@@ -3,13 +3,18 @@
  * drives the pure engine with the real clock.
  * SPDX-License-Identifier: BSD-2-Clause
  */
+#include <sys/socket.h>
+#include <netinet/in.h>
+
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "client.h"
+#include "addr.h"
 #include "sys.h"
 #include "wire.h"
 
@@ -42,7 +47,9 @@ pmp_client_new(pmp_client_t **out)
 		return PMP_ENOMEM;
 	}
 	c->fd = -1;
+	c->listen_fd[0] = c->listen_fd[1] = -1;
 	c->wake[0] = c->wake[1] = -1;
+	c->next_keep_id = 1;
 	c->port = PMP_SERVER_PORT;
 	c->next_id = 1;
 	*out = c;
@@ -56,14 +63,27 @@ pmp_client_free(pmp_client_t *c)
 
 	if (c == NULL)
 		return;
+	pmp_kept_t *k;
+	int i;
+
+	/* Requests embedded in kept mappings go with them. */
 	while ((r = c->engine.queue) != NULL) {
 		c->engine.queue = r->next;
-		free(r);
+		if (!r->embedded)
+			free(r);
 	}
 	while ((r = pmp_engine_take_done(&c->engine)) != NULL)
-		free(r);
+		if (!r->embedded)
+			free(r);
+	while ((k = c->keeper.list) != NULL) {
+		c->keeper.list = k->next;
+		free(k);
+	}
 	if (c->fd >= 0)
 		close(c->fd);
+	for (i = 0; i < 2; i++)
+		if (c->listen_fd[i] >= 0)
+			close(c->listen_fd[i]);
 	if (c->wake[0] >= 0) {
 		close(c->wake[0]);
 		close(c->wake[1]);
@@ -153,6 +173,27 @@ sys_error(pmp_client_t *c)
 	return PMP_ESYS;
 }
 
+static void
+emit_event(void *ctx, const pmp_event_t *ev)
+{
+	pmp_client_t *c = ctx;
+
+	if (c->event_cb != NULL)
+		c->event_cb(c->event_arg, ev);
+}
+
+/* For the §3.7 jitter: each client must draw its own delay. */
+static uint64_t
+random_seed(void)
+{
+	uint64_t seed = 0;
+
+	if (getentropy(&seed, sizeof(seed)) != 0 || seed == 0)
+		seed = pmp_clock_ms() ^ ((uint64_t)getpid() << 32) ^
+		    (uint64_t)(uintptr_t)&seed;
+	return seed;
+}
+
 /* Choose the gateway if needed and open the socket; lock held. */
 static int
 ensure_socket(pmp_client_t *c)
@@ -174,6 +215,7 @@ ensure_socket(pmp_client_t *c)
 	if (c->fd < 0)
 		return sys_error(c);
 	pmp_engine_init(&c->engine, c->gateway, c->port);
+	pmp_keeper_init(&c->keeper, &c->engine, emit_event, c, random_seed());
 	return PMP_OK;
 }
 
@@ -315,7 +357,8 @@ pmp_cancel(pmp_client_t *c, unsigned request_id)
 {
 	pmp_req_t *r;
 
-	if (c == NULL)
+	/* Ids above INT_MAX belong to kept mappings' own requests. */
+	if (c == NULL || request_id > INT_MAX)
 		return PMP_EINVAL;
 	pthread_mutex_lock(&c->lock);
 	r = pmp_engine_cancel(&c->engine, request_id);
@@ -350,6 +393,8 @@ pmp_client_timeout_locked(pmp_client_t *c, uint64_t now)
 {
 	uint64_t d = pmp_engine_deadline(&c->engine);
 
+	if (c->fd >= 0 && pmp_keeper_deadline(&c->keeper) < d)
+		d = pmp_keeper_deadline(&c->keeper);
 	if (d == PMP_NO_DEADLINE)
 		return -1;
 	if (d <= now)
@@ -393,7 +438,7 @@ pmp_client_process_locked(pmp_client_t *c, int readable)
 	uint16_t sport;
 	pmp_req_t *r;
 	uint64_t now;
-	int rc = PMP_OK;
+	int rc = PMP_OK, i;
 
 	if (c->fd < 0)
 		return PMP_OK;
@@ -414,11 +459,34 @@ pmp_client_process_locked(pmp_client_t *c, int readable)
 		    (size_t)n < sizeof(b) ? (size_t)n : sizeof(b), src, sport,
 		    now);
 	}
-	flush_output(c, now);
-	while ((r = pmp_engine_take_done(&c->engine)) != NULL) {
-		if (r->cb != NULL)
-			r->cb(r->arg, &r->result);
-		free(r);
+	for (i = 0; readable && i < 2; i++) {
+		long n;
+
+		if (c->listen_fd[i] < 0)
+			continue;
+		while ((n = pmp_udp_recv(c->listen_fd[i], b, sizeof(b), src,
+		    &sport)) >= 0)
+			pmp_keeper_announcement(&c->keeper, b,
+			    (size_t)n < sizeof(b) ? (size_t)n : sizeof(b), src,
+			    sport, now);
+	}
+	/* Timers and sends, then completions, until nothing more is due:
+	 * a completion may make a kept mapping's next request due. */
+	for (i = 0; i < 16; i++) {	/* bounded: each pass moves time on */
+		pmp_keeper_run(&c->keeper, now);
+		flush_output(c, now);
+		while ((r = pmp_engine_take_done(&c->engine)) != NULL) {
+			if (r->embedded) {
+				free(pmp_keeper_done(&c->keeper, r, now));
+			} else {
+				if (r->cb != NULL)
+					r->cb(r->arg, &r->result);
+				free(r);
+			}
+		}
+		if (pmp_keeper_deadline(&c->keeper) > now &&
+		    pmp_engine_deadline(&c->engine) > now)
+			break;
 	}
 	return rc;
 }
@@ -436,4 +504,197 @@ pmp_client_process(pmp_client_t *c, int readable)
 		pmp_client_wake(c);
 	pthread_mutex_unlock(&c->lock);
 	return rc;
+}
+
+void
+pmp_client_set_event_callback(pmp_client_t *c, pmp_event_cb cb, void *arg)
+{
+	if (c == NULL)
+		return;
+	pthread_mutex_lock(&c->lock);
+	c->event_cb = cb;
+	c->event_arg = arg;
+	pthread_mutex_unlock(&c->lock);
+}
+
+/*
+ * One announcement listener: bound to the group address itself (RFC 6886
+ * §3.2.1: "bind specifically to 224.0.0.1:5350, not to 0.0.0.0:5350"),
+ * sharing the port with other processes, joined on the interface whose
+ * address local is.
+ */
+static int
+open_listener(uint16_t port, const struct in_addr *local)
+{
+	struct sockaddr_in sin;
+	struct ip_mreq mreq;
+	int fd, one = 1, flags;
+
+	fd = socket(AF_INET, SOCK_DGRAM, 0);
+	if (fd < 0)
+		return -1;
+	flags = fcntl(fd, F_GETFL);
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
+	sin.sin_port = htons(port);
+	sin.sin_addr.s_addr = htonl(0xe0000001u);	/* 224.0.0.1 */
+	memset(&mreq, 0, sizeof(mreq));
+	mreq.imr_multiaddr = sin.sin_addr;
+	mreq.imr_interface = *local;
+	if (flags < 0 || fcntl(fd, F_SETFL, flags | O_NONBLOCK) < 0 ||
+	    fcntl(fd, F_SETFD, FD_CLOEXEC) < 0 ||
+	    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) != 0 ||
+#ifdef SO_REUSEPORT
+	    setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof(one)) != 0 ||
+#endif
+	    bind(fd, (struct sockaddr *)&sin, sizeof(sin)) != 0 ||
+	    setsockopt(fd, IPPROTO_IP, IP_ADD_MEMBERSHIP, &mreq,
+	    sizeof(mreq)) != 0) {
+		int e = errno;
+
+		close(fd);
+		errno = e;
+		return -1;
+	}
+	return fd;
+}
+
+static int
+listen_locked(pmp_client_t *c)
+{
+	struct sockaddr_in local;
+	socklen_t len = sizeof(local);
+	int rc = ensure_socket(c);
+
+	if (rc != PMP_OK)
+		return rc;
+	if (c->listen_fd[0] >= 0)
+		return PMP_OK;
+	/* The connected socket's own address names the interface that
+	 * reaches the gateway. */
+	if (getsockname(c->fd, (struct sockaddr *)&local, &len) != 0)
+		return sys_error(c);
+	c->listen_fd[0] = open_listener(PMP_WIRE_CLIENT_PORT, &local.sin_addr);
+	if (c->listen_fd[0] < 0)
+		return sys_error(c);
+	/* The copy miniupnpd also sends to 5351 (the 2006 draft's port);
+	 * without it the 5350 copy still arrives. */
+	c->listen_fd[1] = open_listener(PMP_WIRE_SERVER_PORT, &local.sin_addr);
+	return PMP_OK;
+}
+
+int
+pmp_client_listen(pmp_client_t *c)
+{
+	int rc;
+
+	if (c == NULL)
+		return PMP_EINVAL;
+	pthread_mutex_lock(&c->lock);
+	rc = listen_locked(c);
+	pmp_client_wake(c);
+	pthread_mutex_unlock(&c->lock);
+	return rc;
+}
+
+int
+pmp_client_fds_locked(pmp_client_t *c, int *fds, int max)
+{
+	int n = 0, i;
+
+	if (c->fd >= 0 && n < max)
+		fds[n++] = c->fd;
+	for (i = 0; i < 2; i++)
+		if (c->listen_fd[i] >= 0 && n < max)
+			fds[n++] = c->listen_fd[i];
+	return n;
+}
+
+int
+pmp_client_fds(pmp_client_t *c, int *fds, int max)
+{
+	int n;
+
+	if (c == NULL || fds == NULL || max < 0)
+		return 0;
+	pthread_mutex_lock(&c->lock);
+	n = pmp_client_fds_locked(c, fds, max);
+	pthread_mutex_unlock(&c->lock);
+	return n;
+}
+
+int
+pmp_keep(pmp_client_t *c, int protocol, uint16_t private_port,
+    uint16_t public_port, uint32_t lifetime)
+{
+	pmp_kept_t *k;
+	int rc, id;
+
+	if (c == NULL || lifetime == 0 || (protocol != PMP_PROTO_UDP &&
+	    protocol != PMP_PROTO_TCP))
+		return PMP_EINVAL;
+	k = calloc(1, sizeof(*k));
+	if (k == NULL)
+		return PMP_ENOMEM;
+	pthread_mutex_lock(&c->lock);
+	rc = ensure_socket(c);
+	if (rc != PMP_OK) {
+		pthread_mutex_unlock(&c->lock);
+		free(k);
+		return rc;
+	}
+	/* Without announcements, restarts still show in the epoch of every
+	 * answer and in the periodic re-verification: not fatal. */
+	(void)listen_locked(c);
+	if (c->next_keep_id == 0 || c->next_keep_id > INT_MAX)
+		c->next_keep_id = 1;
+	id = (int)c->next_keep_id++;
+	k->id = (unsigned)id;
+	k->protocol = protocol;
+	k->private_port = private_port;
+	k->wish_port = public_port;
+	k->lifetime = lifetime;
+	pmp_keeper_add(&c->keeper, k, pmp_clock_ms());
+	/* Send at once; completions wait for pmp_client_process(). */
+	pmp_keeper_run(&c->keeper, pmp_clock_ms());
+	flush_output(c, pmp_clock_ms());
+	pmp_client_wake(c);
+	pthread_mutex_unlock(&c->lock);
+	return id;
+}
+
+int
+pmp_keep_stop(pmp_client_t *c, unsigned keep_id)
+{
+	pmp_kept_t *freed;
+	int rc;
+
+	if (c == NULL)
+		return PMP_EINVAL;
+	pthread_mutex_lock(&c->lock);
+	if (c->fd < 0) {
+		pthread_mutex_unlock(&c->lock);
+		return PMP_EINVAL;
+	}
+	rc = pmp_keeper_stop(&c->keeper, keep_id, pmp_clock_ms(), &freed);
+	if (rc == 0)
+		flush_output(c, pmp_clock_ms());
+	pmp_client_wake(c);
+	pthread_mutex_unlock(&c->lock);
+	free(freed);
+	return rc == 0 ? PMP_OK : PMP_EINVAL;
+}
+
+unsigned
+pmp_keep_count(pmp_client_t *c)
+{
+	unsigned n = 0;
+
+	if (c == NULL)
+		return 0;
+	pthread_mutex_lock(&c->lock);
+	if (c->fd >= 0)
+		n = pmp_keeper_count(&c->keeper);
+	pthread_mutex_unlock(&c->lock);
+	return n;
 }

@@ -9,6 +9,7 @@
 
 #include "pmp.h"
 #include "engine.h"
+#include "keep.h"
 
 struct pmp_client {
 	pthread_mutex_t lock;	/* recursive: callbacks may submit */
@@ -17,6 +18,7 @@ struct pmp_client {
 	uint8_t gateway[16];
 	uint16_t port;
 	int fd;			/* -1 until the first request */
+	int listen_fd[2];	/* announcements: 224.0.0.1:5350, :5351 */
 	int wake[2];		/* pipe that interrupts a blocking poller */
 	int poller;		/* a blocking call is inside poll() */
 	unsigned next_id;
@@ -24,12 +26,18 @@ struct pmp_client {
 	int last_errno;
 	pmp_attempt_cb attempt_cb;
 	void *attempt_arg;
+	pmp_event_cb event_cb;
+	void *event_arg;
+	unsigned next_keep_id;
 	pmp_engine_t engine;
+	pmp_keeper_t keeper;	/* drives engine; set up with the socket */
 };
 
 /* Both with c->lock held. */
 int pmp_client_timeout_locked(pmp_client_t *c, uint64_t now_ms);
 int pmp_client_process_locked(pmp_client_t *c, int readable);
+/* The sockets to poll (lock held); returns how many went into fds. */
+int pmp_client_fds_locked(pmp_client_t *c, int *fds, int max);
 void pmp_client_wake(pmp_client_t *c);
 
 #endif

@@ -162,8 +162,8 @@ pmp_engine_input(pmp_engine_t *e, const uint8_t *b, size_t n,
 		return 0;
 	}
 	/* §3.6: every packet from the gateway feeds the epoch check. */
-	if (m.has_epoch && !pmp_epoch_update(&e->epoch, m.epoch, now_ms))
-		e->state_losses++;
+	if (m.has_epoch)
+		(void)pmp_engine_note_epoch(e, m.epoch, now_ms);
 	if (r == NULL || r->attempts == 0 || !answers(r, &m)) {
 		e->ignored++;	/* late, duplicate or stale */
 		return 0;
@@ -301,6 +301,26 @@ pmp_engine_take_done(pmp_engine_t *e)
 		e->done_tail = &e->done;
 	r->next = NULL;
 	return r;
+}
+
+int
+pmp_engine_note_epoch(pmp_engine_t *e, uint32_t sssoe, uint64_t now_ms)
+{
+	if (pmp_epoch_update(&e->epoch, sssoe, now_ms))
+		return 1;
+	e->state_losses++;
+	return 0;
+}
+
+void
+pmp_engine_kick(pmp_engine_t *e, uint64_t now_ms)
+{
+	pmp_req_t *r = e->queue;
+
+	if (r != NULL && r->attempts > 1) {
+		r->attempts = 0;	/* sent afresh by the next output */
+		(void)now_ms;
+	}
 }
 
 unsigned

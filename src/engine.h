@@ -36,6 +36,8 @@ typedef struct pmp_req {
 	uint64_t submitted_ms;
 	uint64_t next_ms;	/* in flight: next send, or give-up time */
 	unsigned attempts;	/* 0 = still queued */
+	int embedded;		/* owned by a kept mapping (keep.c), not
+				 * allocated on its own */
 	pmp_callback cb;
 	void *arg;
 	pmp_result_t result;
@@ -87,6 +89,21 @@ pmp_req_t *pmp_engine_cancel(pmp_engine_t *e, unsigned id);
 
 /* Pop the oldest finished request, or NULL. */
 pmp_req_t *pmp_engine_take_done(pmp_engine_t *e);
+
+/*
+ * Feed the SSSoE of a packet from the gateway that did not go through
+ * pmp_engine_input() (an announcement).  Returns 1 if consistent, 0 if
+ * the gateway lost its state (and counts it in state_losses).
+ */
+int pmp_engine_note_epoch(pmp_engine_t *e, uint32_t sssoe, uint64_t now_ms);
+
+/*
+ * The gateway showed signs of life (an announcement): if the request in
+ * flight has been retransmitting, start its schedule again now rather
+ * than wait up to 64 s for the next send (RFC 6886 §3.1 notes an
+ * announcement is a reason to discard "no answer" knowledge).
+ */
+void pmp_engine_kick(pmp_engine_t *e, uint64_t now_ms);
 
 /* Requests queued or in flight. */
 unsigned pmp_engine_pending(const pmp_engine_t *e);

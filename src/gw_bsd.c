@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "gw.h"
+#include "addr.h"
 #include "sys.h"
 
 /* Socket addresses in routing messages are padded (route(4)); macOS pads

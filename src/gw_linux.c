@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "gw.h"
+#include "addr.h"
 #include "sys.h"
 
 static uint32_t

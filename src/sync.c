@@ -73,8 +73,8 @@ static void
 wait_done(pmp_client_t *c, struct waiter *w)
 {
 	while (!w->done) {
-		struct pollfd pfd[2];
-		int t, n;
+		struct pollfd pfd[4];
+		int fds[3], nfds, t, n, i, readable = 0;
 
 		if (c->poller) {
 			pthread_cond_wait(&c->cond, &c->lock);
@@ -82,20 +82,25 @@ wait_done(pmp_client_t *c, struct waiter *w)
 		}
 		c->poller = 1;
 		t = pmp_client_timeout_locked(c, pmp_clock_ms());
-		pfd[0].fd = c->fd;
-		pfd[0].events = POLLIN;
-		pfd[1].fd = c->wake[0];
-		pfd[1].events = POLLIN;
-		pfd[0].revents = pfd[1].revents = 0;
+		nfds = pmp_client_fds_locked(c, fds, 3);
+		pfd[0].fd = c->wake[0];
+		for (i = 0; i < nfds; i++)
+			pfd[i + 1].fd = fds[i];
+		for (i = 0; i <= nfds; i++) {
+			pfd[i].events = POLLIN;
+			pfd[i].revents = 0;
+		}
 		pthread_mutex_unlock(&c->lock);
-		n = poll(pfd, 2, t);
-		if (pfd[1].revents & POLLIN)
+		n = poll(pfd, (nfds_t)nfds + 1, t);
+		if (pfd[0].revents & POLLIN)
 			drain(c->wake[0]);
+		/* POLLERR carries the ICMP error: read it as readable. */
+		for (i = 1; n > 0 && i <= nfds; i++)
+			if (pfd[i].revents & (POLLIN | POLLERR))
+				readable = 1;
 		pthread_mutex_lock(&c->lock);
 		c->poller = 0;
-		/* POLLERR carries the ICMP error: read it as readable. */
-		pmp_client_process_locked(c, n > 0 &&
-		    (pfd[0].revents & (POLLIN | POLLERR)) != 0);
+		pmp_client_process_locked(c, readable);
 		pthread_cond_broadcast(&c->cond);
 	}
 }

@@ -30,8 +30,4 @@ long pmp_udp_recv(int fd, uint8_t *b, size_t cap, uint8_t src[16],
 /* Send on the connected socket; returns 0 or -1 with errno. */
 int pmp_udp_send(int fd, const uint8_t *b, size_t n);
 
-/* 1 if addr is IPv4-mapped (::ffff:a.b.c.d). */
-int pmp_addr_is_v4(const uint8_t addr[16]);
-void pmp_addr_from_v4(uint8_t addr[16], const uint8_t v4[4]);
-
 #endif

@@ -11,23 +11,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "addr.h"
 #include "sys.h"
-
-static const uint8_t v4mapped_prefix[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-    0xff, 0xff };
-
-int
-pmp_addr_is_v4(const uint8_t addr[16])
-{
-	return memcmp(addr, v4mapped_prefix, 12) == 0;
-}
-
-void
-pmp_addr_from_v4(uint8_t addr[16], const uint8_t v4[4])
-{
-	memcpy(addr, v4mapped_prefix, 12);
-	memcpy(addr + 12, v4, 4);
-}
 
 int
 pmp_udp_open(const uint8_t addr[16], uint16_t port)

@@ -1,0 +1,459 @@
+/*
+ * keep.c - kept mappings: renewal, restart and address-change recovery,
+ * retries (RFC 6886 §3.3, §3.6, §3.7, §3.2.1).
+ * SPDX-License-Identifier: BSD-2-Clause
+ */
+#include <string.h>
+
+#include "addr.h"
+#include "keep.h"
+#include "wire.h"
+
+void
+pmp_keeper_init(pmp_keeper_t *kp, pmp_engine_t *e, pmp_keeper_emit_fn emit,
+    void *ctx, uint64_t seed)
+{
+	memset(kp, 0, sizeof(*kp));
+	kp->engine = e;
+	kp->emit = emit;
+	kp->ctx = ctx;
+	kp->rng = seed != 0 ? seed : 0x9e3779b97f4a7c15u;
+	kp->next_req_id = 1;
+	kp->remap_ms = PMP_NO_DEADLINE;
+	kp->verify_ms = PMP_NO_DEADLINE;
+	kp->seen_losses = e->state_losses;
+}
+
+/* xorshift64*: uniform enough for a 0-5 s jitter, and reproducible. */
+static uint32_t
+rand_below(pmp_keeper_t *kp, uint32_t n)
+{
+	uint64_t x = kp->rng;
+
+	x ^= x >> 12;
+	x ^= x << 25;
+	x ^= x >> 27;
+	kp->rng = x;
+	return (uint32_t)(((x * 0x2545f4914f6cdd1dull) >> 32) % (n + 1u));
+}
+
+static unsigned
+new_req_id(pmp_keeper_t *kp)
+{
+	/* The high bit keeps internal ids apart from the caller's. */
+	unsigned id = 0x80000000u | (kp->next_req_id++ & 0x7fffffffu);
+
+	if (kp->next_req_id > 0x7fffffffu)
+		kp->next_req_id = 1;
+	return id;
+}
+
+static void
+emit(pmp_keeper_t *kp, pmp_event_type_t type, const pmp_kept_t *k,
+    int status, unsigned rc, uint16_t prev_port, uint32_t retry_ms)
+{
+	pmp_event_t ev;
+
+	if (kp->emit == NULL)
+		return;
+	memset(&ev, 0, sizeof(ev));
+	ev.type = type;
+	ev.status = status;
+	ev.result_code = rc;
+	ev.previous_public_port = prev_port;
+	ev.retry_ms = retry_ms;
+	if (k != NULL) {
+		ev.keep_id = k->id;
+		ev.protocol = k->protocol;
+		ev.private_port = k->private_port;
+		if (k->state == PMP_KEPT_MAPPED) {
+			ev.public_port = k->public_port;
+			ev.lifetime = k->granted;
+		}
+	}
+	if (kp->have_address)
+		memcpy(ev.public_address, kp->address, 16);
+	if (kp->engine->epoch.valid)
+		ev.epoch = kp->engine->epoch.sssoe;
+	kp->emit(kp->ctx, &ev);
+}
+
+void
+pmp_keeper_add(pmp_keeper_t *kp, pmp_kept_t *k, uint64_t now_ms)
+{
+	pmp_kept_t **pp = &kp->list;
+
+	k->next = NULL;
+	k->state = PMP_KEPT_PENDING;
+	k->next_ms = now_ms;
+	k->backoff_ms = PMP_KEEP_BACKOFF_MIN_MS;
+	k->in_flight = 0;
+	while (*pp != NULL)
+		pp = &(*pp)->next;
+	*pp = k;
+	/* Know the public address, so that events can name it and a change
+	 * can be seen; then check it now and then. */
+	if (!kp->verify_in_flight && (!kp->have_address ||
+	    kp->verify_ms == PMP_NO_DEADLINE))
+		kp->verify_ms = kp->have_address ? now_ms + PMP_KEEP_VERIFY_MS :
+		    now_ms;
+}
+
+static void
+submit(pmp_keeper_t *kp, pmp_kept_t *k, uint64_t now_ms)
+{
+	pmp_req_t *r = &k->req;
+
+	memset(r, 0, sizeof(*r));
+	r->embedded = 1;
+	r->id = new_req_id(kp);
+	r->protocol = k->protocol;
+	r->private_port = k->private_port;
+	if (k->state == PMP_KEPT_STOPPING) {
+		/* §3.4: lifetime 0, suggested port 0.  Not past the time the
+		 * mapping would expire anyway (§3.1), and briefly. */
+		r->op = PMP_OP_UNMAP;
+		r->deadline_ms = now_ms + PMP_KEEP_DELETE_MS;
+		if (k->granted != 0 && k->expires_ms > now_ms &&
+		    k->expires_ms < r->deadline_ms)
+			r->deadline_ms = k->expires_ms;
+	} else {
+		r->op = PMP_OP_MAP;
+		r->lifetime = k->lifetime;
+		/* §3.3: a renewal suggests the port the gateway granted, so
+		 * that a rebooted gateway can give the same one back (§3.7). */
+		if (k->public_port != 0)
+			r->public_port = k->public_port;
+		else if (k->wish_port != 0)
+			r->public_port = k->wish_port;
+		else if (k->private_port != 0)
+			r->public_port = k->private_port;
+		else
+			r->public_port = 1;	/* the VPN providers' recipe */
+		/* A renewal that would outlive the mapping is pointless:
+		 * stop at its expiry and fall back to retrying (C-18). */
+		if (k->state == PMP_KEPT_MAPPED && k->expires_ms > now_ms +
+		    PMP_KEEP_BACKOFF_MIN_MS)
+			r->deadline_ms = k->expires_ms;
+		k->ever_sent = 1;
+	}
+	k->in_flight = 1;
+	k->next_ms = PMP_NO_DEADLINE;
+	pmp_engine_submit(kp->engine, r, now_ms);
+}
+
+static void
+submit_verify(pmp_keeper_t *kp, uint64_t now_ms)
+{
+	pmp_req_t *r = &kp->verify_req;
+
+	memset(r, 0, sizeof(*r));
+	r->embedded = 1;
+	r->id = new_req_id(kp);
+	r->op = PMP_OP_PUBLIC_ADDRESS;
+	kp->verify_in_flight = 1;
+	kp->verify_ms = PMP_NO_DEADLINE;
+	pmp_engine_submit(kp->engine, r, now_ms);
+}
+
+static int
+cycle_pending(const pmp_keeper_t *kp)
+{
+	const pmp_kept_t *k;
+
+	if (kp->remap_ms != PMP_NO_DEADLINE)
+		return 1;
+	for (k = kp->list; k != NULL; k = k->next)
+		if (k->restoring)
+			return 1;
+	return 0;
+}
+
+/*
+ * Schedule a re-creation of every kept mapping: after a restart, once a
+ * random 0-5 s have passed (§3.7: so that all clients of a rebooted
+ * gateway do not answer at once); after an address change, at once.  One
+ * cycle at a time: the ten copies of one announcement, or a storm of
+ * forged ones, give one cycle (A-40).
+ */
+static void
+schedule_remap(pmp_keeper_t *kp, uint64_t now_ms, int restart)
+{
+	if (kp->list == NULL || cycle_pending(kp))
+		return;
+	kp->remap_ms = now_ms + (restart ?
+	    rand_below(kp, PMP_KEEP_RESTART_JITTER_MS) : 0);
+}
+
+static void
+check_losses(pmp_keeper_t *kp, uint64_t now_ms)
+{
+	if (kp->engine->state_losses == kp->seen_losses)
+		return;
+	kp->seen_losses = kp->engine->state_losses;
+	emit(kp, PMP_EV_GATEWAY_RESTARTED, NULL, PMP_OK, 0, 0, 0);
+	schedule_remap(kp, now_ms, 1);
+	/* The address may have changed with the restart. */
+	if (!kp->verify_in_flight)
+		kp->verify_ms = now_ms;
+}
+
+static void
+start_cycle(pmp_keeper_t *kp, uint64_t now_ms)
+{
+	pmp_kept_t *k;
+
+	kp->remap_ms = PMP_NO_DEADLINE;
+	for (k = kp->list; k != NULL; k = k->next) {
+		if (k->state == PMP_KEPT_STOPPING)
+			continue;
+		if (k->in_flight) {
+			(void)pmp_engine_cancel(kp->engine, k->req.id);
+			k->in_flight = 0;
+		}
+		/* Its old lease means nothing any more; what comes back is a
+		 * restoration. */
+		if (k->state == PMP_KEPT_MAPPED)
+			k->state = PMP_KEPT_LOST;
+		if (k->state == PMP_KEPT_LOST)
+			k->restoring = 1;
+		k->next_ms = now_ms;
+		k->backoff_ms = PMP_KEEP_BACKOFF_MIN_MS;
+	}
+}
+
+void
+pmp_keeper_run(pmp_keeper_t *kp, uint64_t now_ms)
+{
+	pmp_kept_t *k;
+
+	check_losses(kp, now_ms);
+	if (kp->remap_ms <= now_ms)
+		start_cycle(kp, now_ms);
+	if (kp->list != NULL && !kp->verify_in_flight &&
+	    kp->verify_ms <= now_ms)
+		submit_verify(kp, now_ms);
+	for (k = kp->list; k != NULL; k = k->next) {
+		if (k->state == PMP_KEPT_MAPPED && now_ms >= k->expires_ms) {
+			/* Not renewed in time: the gateway has dropped it. */
+			k->state = PMP_KEPT_LOST;
+			emit(kp, PMP_EV_LOST, k, PMP_ETIMEDOUT, 0, 0, 0);
+		}
+		if (!k->in_flight && k->next_ms <= now_ms)
+			submit(kp, k, now_ms);
+	}
+}
+
+static void
+unlink_kept(pmp_keeper_t *kp, pmp_kept_t *k)
+{
+	pmp_kept_t **pp;
+
+	for (pp = &kp->list; *pp != NULL; pp = &(*pp)->next) {
+		if (*pp == k) {
+			*pp = k->next;
+			k->next = NULL;
+			return;
+		}
+	}
+}
+
+static void
+set_address(pmp_keeper_t *kp, const uint8_t addr[16], uint64_t now_ms)
+{
+	uint8_t prev[16];
+	pmp_event_t ev;
+
+	if (kp->have_address && memcmp(kp->address, addr, 16) == 0)
+		return;
+	if (!kp->have_address) {
+		memcpy(kp->address, addr, 16);
+		kp->have_address = 1;
+		return;
+	}
+	memcpy(prev, kp->address, 16);
+	memcpy(kp->address, addr, 16);
+	if (kp->emit != NULL) {
+		memset(&ev, 0, sizeof(ev));
+		ev.type = PMP_EV_ADDRESS_CHANGED;
+		memcpy(ev.public_address, addr, 16);
+		memcpy(ev.previous_address, prev, 16);
+		if (kp->engine->epoch.valid)
+			ev.epoch = kp->engine->epoch.sssoe;
+		kp->emit(kp->ctx, &ev);
+	}
+	/* Mappings made under the old address may be gone: re-check them
+	 * all (RFC 6886 §3.2.1 leaves it to the client; miniupnpd does not
+	 * reset its epoch on an address change, issue 254). */
+	schedule_remap(kp, now_ms, 0);
+}
+
+pmp_kept_t *
+pmp_keeper_done(pmp_keeper_t *kp, pmp_req_t *r, uint64_t now_ms)
+{
+	const pmp_result_t *res = &r->result;
+	pmp_kept_t *k;
+
+	check_losses(kp, now_ms);
+	if (r == &kp->verify_req) {
+		kp->verify_in_flight = 0;
+		kp->verify_ms = now_ms + (res->status == PMP_OK ?
+		    PMP_KEEP_VERIFY_MS : PMP_KEEP_BACKOFF_MAX_MS);
+		if (res->status == PMP_OK)
+			set_address(kp, res->public_address, now_ms);
+		return NULL;
+	}
+	for (k = kp->list; k != NULL && &k->req != r; k = k->next)
+		;
+	if (k == NULL)
+		return NULL;
+	k->in_flight = 0;
+	if (k->state == PMP_KEPT_STOPPING) {
+		unlink_kept(kp, k);
+		emit(kp, PMP_EV_DELETED, k, res->status, res->result_code, 0, 0);
+		return k;
+	}
+	if (res->status == PMP_OK) {
+		pmp_kept_state_t was = k->state;
+		uint16_t prev = k->public_port;
+		int restoring = k->restoring;
+		uint64_t renew;
+
+		k->restoring = 0;
+		k->state = PMP_KEPT_MAPPED;
+		k->public_port = res->public_port;
+		k->granted = res->lifetime;
+		k->expires_ms = now_ms + (uint64_t)res->lifetime * 1000u;
+		k->backoff_ms = PMP_KEEP_BACKOFF_MIN_MS;
+		/* §3.3: "begin trying to renew the mapping halfway to expiry
+		 * time"; 64-bit, and at least every 12 h (C-27). */
+		renew = (uint64_t)res->lifetime * 1000u / 2;
+		if (renew > PMP_KEEP_RENEW_MAX_MS)
+			renew = PMP_KEEP_RENEW_MAX_MS;
+		k->next_ms = now_ms + renew;
+		if (was == PMP_KEPT_PENDING)
+			emit(kp, PMP_EV_MAPPED, k, PMP_OK, 0, 0, 0);
+		else if (was == PMP_KEPT_LOST || restoring)
+			emit(kp, PMP_EV_RESTORED, k, PMP_OK, 0, prev, 0);
+		else if (prev != k->public_port)
+			emit(kp, PMP_EV_PORT_CHANGED, k, PMP_OK, 0, prev, 0);
+		else
+			emit(kp, PMP_EV_RENEWED, k, PMP_OK, 0, 0, 0);
+		return NULL;
+	}
+	/* Any failure, transient or not, is retried with capped back-off
+	 * for as long as the mapping is kept: one refused datagram must not
+	 * tear it down (gluetun issue 3462).  If it stays unanswered past
+	 * the expiry, run() reports it lost. */
+	k->next_ms = now_ms + k->backoff_ms;
+	emit(kp, PMP_EV_RETRYING, k, res->status, res->result_code, 0,
+	    k->backoff_ms);
+	k->backoff_ms = k->backoff_ms >= PMP_KEEP_BACKOFF_MAX_MS / 2 ?
+	    PMP_KEEP_BACKOFF_MAX_MS : k->backoff_ms * 2;
+	return NULL;
+}
+
+int
+pmp_keeper_stop(pmp_keeper_t *kp, unsigned id, uint64_t now_ms,
+    pmp_kept_t **freed)
+{
+	pmp_kept_t *k;
+
+	*freed = NULL;
+	for (k = kp->list; k != NULL && k->id != id; k = k->next)
+		;
+	if (k == NULL)
+		return -1;
+	if (k->state == PMP_KEPT_STOPPING)
+		return 0;
+	if (k->in_flight) {
+		(void)pmp_engine_cancel(kp->engine, k->req.id);
+		k->in_flight = 0;
+	}
+	k->state = PMP_KEPT_STOPPING;
+	k->restoring = 0;
+	if (!k->ever_sent) {
+		unlink_kept(kp, k);
+		emit(kp, PMP_EV_DELETED, k, PMP_OK, 0, 0, 0);
+		*freed = k;
+		return 0;
+	}
+	/* §3.4/§3.1: "a client SHOULD always send at least one deletion
+	 * request whenever possible". */
+	submit(kp, k, now_ms);
+	return 0;
+}
+
+void
+pmp_keeper_announcement(pmp_keeper_t *kp, const uint8_t *b, size_t n,
+    const uint8_t src[16], uint16_t sport, uint64_t now_ms)
+{
+	pmp_wire_resp_t m;
+	uint8_t addr[16];
+	pmp_event_t ev;
+
+	/* §3.2.1: "the client MUST check the source IP address, and
+	 * silently discard the packet if the address is not the address of
+	 * the client's current configured gateway" (A-14). */
+	if (memcmp(src, kp->engine->gateway, 16) != 0)
+		return;
+	if (n >= 24 && n <= PMP_WIRE_MAX && b[0] == 2 && b[1] == 0x80 &&
+	    b[3] == 0 && sport == PMP_WIRE_SERVER_PORT) {
+		/* A PCP ANNOUNCE (RFC 6887 §14.1.3), which is how miniupnpd
+		 * tells of its restart: the same signal.  Its epoch is PCP's
+		 * own and is not mixed into NAT-PMP's (D-8). */
+		emit(kp, PMP_EV_ANNOUNCEMENT, NULL, PMP_OK, 0, 0, 0);
+		emit(kp, PMP_EV_GATEWAY_RESTARTED, NULL, PMP_OK, 0, 0, 0);
+		schedule_remap(kp, now_ms, 1);
+		pmp_engine_kick(kp->engine, now_ms);
+		return;
+	}
+	/* Exactly the 12-byte public address answer with result 0 (A-44). */
+	if (pmp_wire_decode_response(b, n, &m) != 0 ||
+	    m.form != PMP_FORM_FULL || m.opcode != PMP_WIRE_RESPONSE ||
+	    m.result != 0)
+		return;
+	(void)pmp_engine_note_epoch(kp->engine, m.epoch, now_ms);
+	pmp_addr_from_v4(addr, m.public_addr);
+	if (kp->emit != NULL) {
+		memset(&ev, 0, sizeof(ev));
+		ev.type = PMP_EV_ANNOUNCEMENT;
+		ev.epoch = m.epoch;
+		memcpy(ev.public_address, addr, 16);
+		kp->emit(kp->ctx, &ev);
+	}
+	check_losses(kp, now_ms);
+	if (memcmp(m.public_addr, "\0\0\0\0", 4) != 0)
+		set_address(kp, addr, now_ms);
+	/* The gateway is alive: a request that has been retransmitting for
+	 * a while goes out again now (§3.1). */
+	pmp_engine_kick(kp->engine, now_ms);
+}
+
+uint64_t
+pmp_keeper_deadline(const pmp_keeper_t *kp)
+{
+	uint64_t d = kp->remap_ms;
+	const pmp_kept_t *k;
+
+	if (kp->list != NULL && !kp->verify_in_flight && kp->verify_ms < d)
+		d = kp->verify_ms;
+	for (k = kp->list; k != NULL; k = k->next) {
+		if (!k->in_flight && k->next_ms < d)
+			d = k->next_ms;
+		if (k->state == PMP_KEPT_MAPPED && k->expires_ms < d)
+			d = k->expires_ms;
+	}
+	return d;
+}
+
+unsigned
+pmp_keeper_count(const pmp_keeper_t *kp)
+{
+	const pmp_kept_t *k;
+	unsigned n = 0;
+
+	for (k = kp->list; k != NULL; k = k->next)
+		n++;
+	return n;
+}

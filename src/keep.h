@@ -1,0 +1,108 @@
+/*
+ * keep.h - kept mappings: renewal, restart and address-change recovery,
+ * retries (RFC 6886 §3.3, §3.6, §3.7, §3.2.1).
+ * SPDX-License-Identifier: BSD-2-Clause
+ *
+ * Pure like the engine it drives: the caller passes its monotonic time,
+ * hands over finished requests and announcement datagrams, and calls
+ * pmp_keeper_run() when pmp_keeper_deadline() is reached.  Randomness (the
+ * 0-5 s delay of §3.7) comes from a seed the caller gives.  Events go to
+ * the emit function given at init.
+ */
+#ifndef PMP_KEEP_H
+#define PMP_KEEP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "pmp.h"
+#include "engine.h"
+
+/* Retry back-off after a failed request: 1 s, doubling, at most 60 s. */
+#define PMP_KEEP_BACKOFF_MIN_MS 1000u
+#define PMP_KEEP_BACKOFF_MAX_MS 60000u
+/* Renew at half the granted lifetime, but at least every 12 h (C-27). */
+#define PMP_KEEP_RENEW_MAX_MS (12u * 3600u * 1000u)
+/* How long pmp_keep_stop() tries to delete. */
+#define PMP_KEEP_DELETE_MS 3000u
+/* Re-verify the public address this often: some gateways change it
+ * without resetting their epoch (miniupnp issue 254). */
+#define PMP_KEEP_VERIFY_MS (10u * 60u * 1000u)
+/* §3.7: wait a random 0-5 s before re-creating after a restart. */
+#define PMP_KEEP_RESTART_JITTER_MS 5000u
+
+typedef enum pmp_kept_state {
+	PMP_KEPT_PENDING,	/* never granted yet */
+	PMP_KEPT_MAPPED,	/* granted, not expired */
+	PMP_KEPT_LOST,		/* was granted; expired or gateway restarted */
+	PMP_KEPT_STOPPING	/* being deleted */
+} pmp_kept_state_t;
+
+typedef struct pmp_kept {
+	struct pmp_kept *next;
+	unsigned id;
+	int protocol;
+	uint16_t private_port;
+	uint16_t wish_port;	/* suggestion for the first request */
+	uint32_t lifetime;	/* asked every time */
+	pmp_kept_state_t state;
+	int ever_sent;		/* a create went out: a delete is owed */
+	int restoring;		/* re-creating after a restart/address change */
+	uint16_t public_port;	/* last granted */
+	uint32_t granted;
+	uint64_t expires_ms;
+	uint64_t next_ms;	/* next request; PMP_NO_DEADLINE if none due */
+	uint32_t backoff_ms;
+	int in_flight;		/* req is in the engine */
+	pmp_req_t req;		/* embedded: at most one request at a time */
+} pmp_kept_t;
+
+typedef void (*pmp_keeper_emit_fn)(void *ctx, const pmp_event_t *ev);
+
+typedef struct pmp_keeper {
+	pmp_engine_t *engine;
+	pmp_kept_t *list;	/* creation order */
+	pmp_keeper_emit_fn emit;
+	void *ctx;
+	uint64_t rng;
+	unsigned next_req_id;	/* internal request ids (high bit set) */
+	int have_address;
+	uint8_t address[16];
+	unsigned seen_losses;	/* engine->state_losses already handled */
+	uint64_t remap_ms;	/* a re-creation cycle starts then */
+	uint64_t verify_ms;	/* next public address check */
+	int verify_in_flight;
+	pmp_req_t verify_req;
+} pmp_keeper_t;
+
+void pmp_keeper_init(pmp_keeper_t *kp, pmp_engine_t *e,
+    pmp_keeper_emit_fn emit, void *ctx, uint64_t seed);
+
+/* Start keeping k (id, protocol, ports and lifetime filled in). */
+void pmp_keeper_add(pmp_keeper_t *kp, pmp_kept_t *k, uint64_t now_ms);
+
+/* Stop keeping id: delete on the gateway.  Returns 0, or -1 if unknown.
+ * If nothing is owed to the gateway, *freed gets k, unlinked, at once. */
+int pmp_keeper_stop(pmp_keeper_t *kp, unsigned id, uint64_t now_ms,
+    pmp_kept_t **freed);
+
+/* Run the timers and submit the requests that are due. */
+void pmp_keeper_run(pmp_keeper_t *kp, uint64_t now_ms);
+
+/*
+ * A finished embedded request (r->embedded).  Returns a kept mapping that
+ * is now deleted and unlinked (the caller frees it), or NULL.
+ */
+pmp_kept_t *pmp_keeper_done(pmp_keeper_t *kp, pmp_req_t *r, uint64_t now_ms);
+
+/* A datagram received on the announcement port from src:sport. */
+void pmp_keeper_announcement(pmp_keeper_t *kp, const uint8_t *b, size_t n,
+    const uint8_t src[16], uint16_t sport, uint64_t now_ms);
+
+/* The next time pmp_keeper_run() has work, or PMP_NO_DEADLINE. */
+uint64_t pmp_keeper_deadline(const pmp_keeper_t *kp);
+
+/* Kept mappings still linked. */
+unsigned pmp_keeper_count(const pmp_keeper_t *kp);
+
+#endif

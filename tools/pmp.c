@@ -15,31 +15,11 @@
 #include <unistd.h>
 
 #include "pmp.h"
-
-/* Exit status, documented in pmp(1). */
-enum {
-	EXIT_OK = 0,
-	EXIT_LOCAL = 1,		/* local failure: socket, routing table */
-	EXIT_USAGE = 2,		/* bad command line; nothing was sent */
-	EXIT_NOANSWER = 3,	/* no NAT-PMP answer: timeout, port unreachable */
-	EXIT_REFUSED = 4	/* the gateway answered with an error */
-};
+#include "cli.h"
 
 #define SEED_LIFETIME 3600u	/* the seed client's default */
 
-struct opts {
-	int udp;
-	int tcp;
-	int all;
-	int json;
-	int verbose;
-	int have_lifetime;
-	uint32_t lifetime;
-	const char *gateway;
-	uint32_t timeout_ms;
-};
-
-static const char *progname = "pmp";
+const char *progname = "pmp";
 
 static void
 usage(FILE *f)
@@ -49,6 +29,9 @@ usage(FILE *f)
 	    "       %s [options] map [-u] [-l LIFETIME] PRIVATE_PORT [PUBLIC_PORT]\n"
 	    "       %s [options] unmap [-u] PRIVATE_PORT\n"
 	    "       %s [options] unmap --all [-u]\n"
+	    "       %s [options] keep [-u|--udp --tcp] [-l LIFETIME] [--json]\n"
+	    "            [--port-file PATH] [--on-change CMD] PRIVATE[:PUBLIC] ...\n"
+	    "       %s [options] watch\n"
 	    "       %s gateway\n"
 	    "       %s [-u] [-l LIFETIME] [-g GATEWAY] PUBLIC_PORT PRIVATE_PORT\n"
 	    "options:\n"
@@ -57,6 +40,11 @@ usage(FILE *f)
 	    "      --tcp                  TCP mapping\n"
 	    "  -l, --lifetime SECONDS     lifetime asked for (map: 7200)\n"
 	    "  -a, --all                  unmap: every mapping of the protocol\n"
+	    "      --port-file PATH       keep: the public port(s), one per line\n"
+	    "      --on-change CMD        keep: run CMD (sh -c) on each change,\n"
+	    "                             with PMP_EVENT, PMP_PROTOCOL,\n"
+	    "                             PMP_PRIVATE_PORT, PMP_PUBLIC_PORT,\n"
+	    "                             PMP_PUBLIC_ADDRESS ... in its environment\n"
 	    "  -t, --timeout SECONDS      give up sooner than the RFC's 127.75 s\n"
 	    "      --json                 print one JSON object on stdout\n"
 	    "  -v, --verbose              say what is sent\n"
@@ -64,10 +52,11 @@ usage(FILE *f)
 	    "      --version              print the version\n"
 	    "exit status: 0 ok, 1 local failure, 2 usage, 3 no NAT-PMP answer,\n"
 	    "             4 the gateway refused\n",
-	    progname, progname, progname, progname, progname, progname);
+	    progname, progname, progname, progname, progname, progname,
+	    progname, progname);
 }
 
-static void __attribute__((format(printf, 1, 2), noreturn))
+void
 usage_error(const char *fmt, ...)
 {
 	va_list ap;
@@ -80,7 +69,7 @@ usage_error(const char *fmt, ...)
 	exit(EXIT_USAGE);
 }
 
-static unsigned long
+unsigned long
 parse_number(const char *s, const char *what, unsigned long min,
     unsigned long max)
 {
@@ -98,20 +87,20 @@ parse_number(const char *s, const char *what, unsigned long min,
 	return v;
 }
 
-static uint16_t
+uint16_t
 parse_port(const char *s, const char *what, unsigned long min)
 {
 	return (uint16_t)parse_number(s, what, min, 65535);
 }
 
-static void
+void
 v4_text(const uint8_t a[16], char *buf, size_t cap)
 {
 	if (inet_ntop(AF_INET, a + 12, buf, (socklen_t)cap) == NULL)
 		snprintf(buf, cap, "?");
 }
 
-static const char *
+const char *
 proto_name(int p)
 {
 	return p == PMP_PROTO_UDP ? "udp" : "tcp";
@@ -131,7 +120,7 @@ address_kind(const uint8_t a[16])
 	return NULL;
 }
 
-static int
+int
 exit_for(int status)
 {
 	switch (status) {
@@ -150,7 +139,7 @@ exit_for(int status)
 	}
 }
 
-static void
+void
 json_string(const char *key, const char *val, int *first)
 {
 	const char *p;
@@ -168,7 +157,7 @@ json_string(const char *key, const char *val, int *first)
 	*first = 0;
 }
 
-static void
+void
 json_number(const char *key, unsigned long val, int *first)
 {
 	printf("%s\"%s\":%lu", *first ? "" : ",", key, val);
@@ -240,7 +229,7 @@ on_attempt(void *arg, unsigned id, unsigned attempt, unsigned max)
 		    progname, gw, attempt, max);
 }
 
-static int
+int
 open_client(const struct opts *o, pmp_client_t **cp)
 {
 	pmp_client_t *c;
@@ -266,7 +255,7 @@ open_client(const struct opts *o, pmp_client_t **cp)
 	return 0;
 }
 
-static void
+void
 warn_double_nat(const uint8_t a[16])
 {
 	const char *kind = address_kind(a);
@@ -515,6 +504,8 @@ main(int argc, char **argv)
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
+		{ "port-file", required_argument, NULL, 'F' },
+		{ "on-change", required_argument, NULL, 'C' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct opts o;
@@ -569,6 +560,12 @@ main(int argc, char **argv)
 		case 'V':
 			printf("pmp %s\n", pmp_version_str());
 			return EXIT_OK;
+		case 'F':
+			o.port_file = optarg;
+			break;
+		case 'C':
+			o.on_change = optarg;
+			break;
 		case ':':
 			usage_error("option '%s' needs a value",
 			    argv[optind - 1]);
@@ -576,13 +573,31 @@ main(int argc, char **argv)
 			usage_error("unknown option '%s'", argv[optind - 1]);
 		}
 	}
-	if (o.udp && o.tcp)
-		usage_error("-u and --tcp exclude each other");
 	pos = argv + optind;
 	npos = argc - optind;
 	if (npos == 0)
 		usage_error("no command given");
 	cmd = pos[0];
+	if (strcmp(cmd, "keep") != 0 && (o.port_file || o.on_change))
+		usage_error("--port-file and --on-change apply only to keep");
+
+	if (strcmp(cmd, "keep") == 0) {
+		/* -u alone: UDP; --udp --tcp: both; neither: TCP */
+		if (npos < 2)
+			usage_error("keep takes PRIVATE[:PUBLIC] ...");
+		if (o.all)
+			usage_error("--all applies only to unmap");
+		return cmd_keep(&o, pos + 1, npos - 1);
+	}
+	if (strcmp(cmd, "watch") == 0) {
+		if (npos != 1)
+			usage_error("watch takes no argument");
+		if (o.udp || o.tcp || o.have_lifetime || o.all)
+			usage_error("watch takes none of -u, --tcp, -l, --all");
+		return cmd_watch(&o);
+	}
+	if (o.udp && o.tcp)
+		usage_error("-u and --tcp exclude each other (except in keep)");
 
 	if (strcmp(cmd, "addr") == 0) {
 		if (npos != 1)

@@ -33,7 +33,16 @@ GWD="$VG $B/pmp-gateway"
 
 lpid=
 mcpids=
+kppid=
+wpid=
+NS_EXTRA=
 cleanup() {
+	[ -n "$kppid" ] && kill "$kppid" 2>/dev/null
+	[ -n "$wpid" ] && kill "$wpid" 2>/dev/null
+	for ns in $NS_EXTRA; do
+		ip netns pids "$ns" 2>/dev/null | xargs -r kill 2>/dev/null
+		ip netns del "$ns" 2>/dev/null
+	done
 	[ -n "$mcpids" ] && kill $mcpids 2>/dev/null
 	[ -n "$gwpid" ] && kill "$gwpid" 2>/dev/null
 	[ -n "$lpid" ] && kill "$lpid" 2>/dev/null
@@ -110,8 +119,8 @@ count() { grep -c -- "$1" "$2"; }
 
 here=$(dirname "$0")
 G=127.77.0.1
-# E2E_ONLY="gateway netns" runs only those parts.
-for part in ${E2E_ONLY:-client gateway netns}; do
+# E2E_ONLY="gateway netns" runs only those parts (client gateway netns keep).
+for part in ${E2E_ONLY:-client gateway netns keep}; do
 	. "$here/$part.sh"
 done
 

@@ -1,0 +1,171 @@
+# pmp keep and pmp watch: sourced by run.sh.  On loopback for the VPN
+# recipe; in network namespaces made here for everything that needs
+# multicast announcements.
+# SPDX-License-Identifier: BSD-2-Clause
+
+# kp_start ARGS...: pmp keep in the background, output in $T/keep.out
+kp_start() {
+	: > "$T/keep.out"
+	$PMP "$@" >"$T/keep.out" 2>"$T/keep.err" &
+	kppid=$!
+}
+# wait_count PATTERN FILE N [SECONDS]: until FILE has N lines matching
+wait_count() {
+	i=0
+	lim=$(( ${4:-5} * 50 * SLOW ))
+	while [ "$(grep -c -- "$1" "$2" 2>/dev/null)" -lt "$3" ] && [ $i -lt $lim ]; do
+		i=$((i + 1)); sleep 0.02
+	done
+	[ "$(grep -c -- "$1" "$2" 2>/dev/null)" -ge "$3" ]
+}
+
+# ---------------------------------------------- VPN provider, on loopback
+gw_start $G --vpn --max-lifetime 4
+kp_start -g $G keep --udp --tcp -l 60 --port-file "$T/port" 0
+if wait_count "^mapped" "$T/keep.out" 2; then
+	pu=$(sed -n 's/^mapped udp 203.0.113.7:\([0-9]*\) -> private port 0, lifetime 4 s$/\1/p' "$T/keep.out")
+	pt=$(sed -n 's/^mapped tcp 203.0.113.7:\([0-9]*\) -> private port 0, lifetime 4 s$/\1/p' "$T/keep.out")
+	[ -n "$pu" ] && [ "$pu" = "$pt" ] && [ "$(cat "$T/port" | tr '\n' ' ')" = "$pu $pu " ] \
+		&& ok "VPN recipe: keep --udp --tcp -l 60 0 gets the provider's port $pu for both, in the port file" \
+		|| ko "VPN recipe mapping (udp=$pu tcp=$pt file=$(cat "$T/port"))"
+else
+	ko "VPN recipe: no mapping"
+fi
+wait_count "^renewed" "$T/keep.out" 4 6 && ! has "^lost\|port-changed" "$T/keep.out" \
+	&& ok "renewed at half the granted 4 s, port kept" || ko "VPN renewals"
+kill -TERM $kppid; wait $kppid; rc=$?
+gw_dump
+[ $rc -eq 0 ] && [ "$(grep -c '^deleted' "$T/keep.out")" -eq 2 ] && has '"mappings":0,' "$T/gw.out" \
+	&& ok "SIGTERM: mappings deleted on the gateway, exit 0" || ko "keep SIGTERM (rc=$rc)"
+gw_stop
+
+# the gateway is gone when we stop: a bounded wait, still exit 0
+gw_start $G
+kp_start -g $G keep 7000
+wait_count "^mapped" "$T/keep.out" 1
+gw_stop
+t0=$(ms); kill -TERM $kppid; wait $kppid; rc=$?; dt=$(($(ms) - t0))
+[ $rc -eq 0 ] && [ $dt -lt 4500 ] && ok "SIGTERM with the gateway gone: exit 0 after ${dt} ms" || ko "bounded exit (rc=$rc dt=$dt)"
+
+# ... or silent (stopped): the deletes give up after 3 s
+gw_start $G
+kp_start -g $G keep 7000
+wait_count "^mapped" "$T/keep.out" 1
+kill -STOP $gwpid
+t0=$(ms); kill -TERM $kppid; wait $kppid; rc=$?; dt=$(($(ms) - t0))
+kill -CONT $gwpid
+gw_stop
+[ $rc -eq 0 ] && [ $dt -ge 2900 ] && [ $dt -lt $((4500 * SLOW)) ] \
+	&& ok "SIGTERM with a silent gateway: exit 0 after ${dt} ms (bounded)" || ko "bounded exit, silent (rc=$rc dt=$dt)"
+
+run $PMP -g $G keep --port-file "$T/port" --json
+[ $rc -eq 2 ] && ok "keep without a mapping: usage error" || ko "keep usage"
+run $PMP -g $G --port-file /tmp/x addr
+[ $rc -eq 2 ] && ok "--port-file outside keep: usage error" || ko "port-file usage"
+
+# ------------------------------------------------- in network namespaces
+K_GW=pmp-e2e-kgw-$$
+K_LAN=pmp-e2e-klan-$$
+if [ "$(id -u)" -eq 0 ] && ip netns add "$K_GW" 2>/dev/null; then
+	NS_EXTRA="$K_GW $K_LAN"
+	ip netns add "$K_LAN"
+	ip -n "$K_GW" link set lo up
+	ip -n "$K_LAN" link set lo up
+	ip -n "$K_LAN" link add lan0 type veth peer name gw0 netns "$K_GW"
+	ip -n "$K_GW" addr add 10.77.8.1/24 dev gw0
+	ip -n "$K_GW" addr add 10.77.8.3/24 dev gw0	# a rogue neighbour
+	ip -n "$K_GW" link set gw0 up
+	ip -n "$K_LAN" addr add 10.77.8.2/24 dev lan0
+	ip -n "$K_LAN" link set lan0 up
+	ip -n "$K_LAN" route add default via 10.77.8.1
+	kgw_start() {
+		: > "$T/gw.log"
+		ip netns exec "$K_GW" $GWD -l 10.77.8.1 -P 198.51.100.2 --next-public 198.51.100.77 \
+		    --max-lifetime 10 --log "$@" >"$T/gw.out" 2>"$T/gw.log" &
+		gwpid=$!
+		i=0; while ! grep -q listening "$T/gw.log"; do i=$((i+1)); [ $i -gt 200 ] && break; sleep 0.02; done
+	}
+	kgw_start
+	: > "$T/hook"
+	ip netns exec "$K_LAN" $PMP watch >"$T/watch.out" 2>&1 &
+	wpid=$!
+	kp_start_ns() {
+		: > "$T/keep.out"
+		ip netns exec "$K_LAN" $PMP "$@" >"$T/keep.out" 2>"$T/keep.err" &
+		kppid=$!
+	}
+	kp_start_ns keep -u --tcp -l 3600 --port-file "$T/port" \
+	    --on-change "echo \$PMP_EVENT \$PMP_PROTOCOL \$PMP_PRIVATE_PORT \$PMP_PUBLIC_PORT \$PMP_PUBLIC_ADDRESS >> $T/hook" \
+	    5000 6000:6100
+	wait_count "^mapped" "$T/keep.out" 4 && [ "$(tr '\n' ' ' < "$T/port")" = "5000 5000 6100 6100 " ] \
+		&& ok "keep without -g: 4 mappings (2 ports x UDP, TCP), port file written" \
+		|| ko "keep start ($(tr '\n' ' ' < "$T/port"))"
+	wait_count "^mapped" "$T/hook" 4 && ok "--on-change ran for each mapping" || ko "on-change hook"
+
+	# a gateway reboot: table lost, epoch 0, announced by multicast.  A
+	# few seconds in, so that an epoch of 0 is beyond the 2 s slack of
+	# the RFC 6886 §3.6 rule.
+	sleep 4
+	t0=$(ms)
+	kill -HUP $gwpid
+	if wait_count "^restored" "$T/keep.out" 4 8; then
+		dt=$(($(ms) - t0))
+		gw_dump
+		[ $dt -le $((6500 * SLOW)) ] && has '"mappings":4,' "$T/gw.out" && has "^gateway-restarted" "$T/keep.out" \
+			&& ok "gateway reboot: all 4 mappings restored ${dt} ms after it (RFC 0-5 s + 1 s)" \
+			|| ko "reboot restore (dt=$dt)"
+		echo "    measured: reboot -> all restored in ${dt} ms" >&2
+	else
+		ko "reboot: not restored"
+	fi
+	has "^announcement public address 198.51.100.2, epoch 0$" "$T/watch.out" \
+		&& ok "pmp watch prints the gateway's announcements" || ko "watch"
+
+	# forged announcements from a neighbour are ignored (A-14)
+	ip netns exec "$K_GW" python3 "$here/announce.py" --from 10.77.8.3 --address 6.6.6.6
+	sleep 0.5
+	! has "6.6.6.6" "$T/watch.out" && ! has "6.6.6.6" "$T/keep.out" \
+		&& ok "an announcement from another host is ignored" || ko "rogue announcement"
+
+	# a public address change: reported, hook run, port file rewritten
+	before=$(stat -c %Y.%N "$T/port" 2>/dev/null || echo 0)
+	sleep 1.1
+	kill -USR2 $gwpid
+	wait_count "^address-changed 198.51.100.77 (was 198.51.100.2)$" "$T/keep.out" 1 \
+		&& wait_count "^address-changed 0 0 198.51.100.77$" "$T/hook" 1 \
+		&& [ "$(stat -c %Y.%N "$T/port")" != "$before" ] \
+		&& ok "address change: reported, hook run, port file rewritten" \
+		|| ko "address change ($(tail -2 "$T/hook"))"
+	wait_count "^restored.*198.51.100.77" "$T/keep.out" 4 \
+		&& ok "address change: every mapping re-checked under the new address" || ko "re-check after address change"
+
+	# the gateway disappears for 30 s and comes back
+	gw_stop
+	sleep 30
+	n0=$(grep -c "^restored" "$T/keep.out")
+	kgw_start
+	t0=$(ms)
+	if wait_count "^restored" "$T/keep.out" $((n0 + 4)) 10; then
+		dt=$(($(ms) - t0))
+		gw_dump
+		has '"mappings":4,' "$T/gw.out" && has "^retrying" "$T/keep.out" \
+			&& ok "gateway gone 30 s: retried meanwhile, all 4 back ${dt} ms after it returned" \
+			|| ko "gateway back (dt=$dt)"
+	else
+		ko "gateway back: not restored"
+	fi
+
+	# SIGTERM: every mapping deleted, gateway table empty, exit 0
+	kill -TERM $kppid; wait $kppid; rc=$?
+	gw_dump
+	[ $rc -eq 0 ] && has '"mappings":0,' "$T/gw.out" && [ "$(grep -c '^deleted' "$T/keep.out")" -eq 4 ] \
+		&& ok "SIGTERM: all deleted on the gateway, exit 0" || ko "keep SIGTERM in netns (rc=$rc)"
+	kill -TERM $wpid; wait $wpid
+	[ $? -eq 0 ] && ok "watch stops on SIGTERM with exit 0" || ko "watch exit"
+	gw_stop
+	ip netns del "$K_GW"
+	ip netns del "$K_LAN"
+	NS_EXTRA=
+else
+	skip "network namespaces need root: keep with announcements"
+fi

@@ -1,0 +1,55 @@
+/*
+ * cli.h - what the pmp command's files share.
+ * SPDX-License-Identifier: BSD-2-Clause
+ */
+#ifndef PMP_CLI_H
+#define PMP_CLI_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "pmp.h"
+
+/* Exit status, documented in pmp(1). */
+enum {
+	EXIT_OK = 0,
+	EXIT_LOCAL = 1,		/* local failure: socket, routing table */
+	EXIT_USAGE = 2,		/* bad command line; nothing was sent */
+	EXIT_NOANSWER = 3,	/* no NAT-PMP answer: timeout, port unreachable */
+	EXIT_REFUSED = 4	/* the gateway answered with an error */
+};
+
+struct opts {
+	int udp;
+	int tcp;
+	int all;
+	int json;
+	int verbose;
+	int have_lifetime;
+	uint32_t lifetime;
+	const char *gateway;
+	uint32_t timeout_ms;
+	const char *port_file;	/* keep */
+	const char *on_change;	/* keep */
+};
+
+extern const char *progname;
+
+void usage_error(const char *fmt, ...)
+    __attribute__((format(printf, 1, 2), noreturn));
+unsigned long parse_number(const char *s, const char *what, unsigned long min,
+    unsigned long max);
+uint16_t parse_port(const char *s, const char *what, unsigned long min);
+void v4_text(const uint8_t a[16], char *buf, size_t cap);
+const char *proto_name(int p);
+int exit_for(int status);
+void json_string(const char *key, const char *val, int *first);
+void json_number(const char *key, unsigned long val, int *first);
+int open_client(const struct opts *o, pmp_client_t **cp);
+void warn_double_nat(const uint8_t a[16]);
+
+/* keep.c */
+int cmd_keep(const struct opts *o, char **specs, int nspecs);
+int cmd_watch(const struct opts *o);
+
+#endif

@@ -187,6 +187,7 @@ $(B)/gw_rate: bench/gw_rate.c
 # Figures against pmp-gateway on loopback; see bench/.
 bench: all $(B)/seq_map $(B)/gw_rate
 	PMP_BUILD=$(B) sh bench/run.sh
+	PMP_BUILD=$(B) sh bench/idle.sh
 
 clean:
 	rm -rf build build-san build-tsan

@@ -26,6 +26,8 @@
  * Thread safety
  *   Every function taking a pmp_client_t may be called from any thread,
  *   concurrently, on the same client: the client has an internal lock.
+ *   Events (pmp_client_set_event_callback) are callbacks like the others,
+ *   and may also run from pmp_keep_stop().
  *   Requests from all threads share the one queue, so fifty threads asking
  *   for fifty mappings still send one request at a time.  Callbacks run in
  *   the thread that called pmp_client_process() or a blocking call, with the

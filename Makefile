@@ -105,6 +105,10 @@ e2e: all
 
 # PMP_E2E_QUICK: the multicast schedule check takes 3 copies (1 s)
 # instead of the full 10 (127.75 s); the plain run checks all 10.
+# pmp and natpmpc against Debian's miniupnpd in network namespaces.
+interop: all
+	PMP_BUILD=$(B) sh test/interop/run.sh
+
 e2e-valgrind: all
 	PMP_BUILD=$(B) PMP_E2E_QUICK=1 VALGRIND=1 sh test/e2e/run.sh
 
@@ -155,7 +159,7 @@ tsan:
 	TSAN_OPTIONS=halt_on_error=1:exitcode=66 build-tsan/test/t_client
 
 # Everything CI runs: the above, under valgrind, and under sanitizers.
-check-all: check e2e-valgrind sanitize tsan
+check-all: check interop e2e-valgrind sanitize tsan
 
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR) \
@@ -192,5 +196,5 @@ bench: all $(B)/seq_map $(B)/gw_rate
 clean:
 	rm -rf build build-san build-tsan
 
-.PHONY: all unit e2e e2e-valgrind sanitize tsan check check-all check-symbols \
+.PHONY: all unit e2e interop e2e-valgrind sanitize tsan check check-all check-symbols \
     check-man check-install install demo bench clean

@@ -9,16 +9,6 @@ kp_start() {
 	$PMP "$@" >"$T/keep.out" 2>"$T/keep.err" &
 	kppid=$!
 }
-# wait_count PATTERN FILE N [SECONDS]: until FILE has N lines matching
-wait_count() {
-	i=0
-	lim=$(( ${4:-5} * 50 * SLOW ))
-	while [ "$(grep -c -- "$1" "$2" 2>/dev/null)" -lt "$3" ] && [ $i -lt $lim ]; do
-		i=$((i + 1)); sleep 0.02
-	done
-	[ "$(grep -c -- "$1" "$2" 2>/dev/null)" -ge "$3" ]
-}
-
 # ---------------------------------------------- VPN provider, on loopback
 gw_start $G --vpn --max-lifetime 4
 kp_start -g $G keep --udp --tcp -l 60 --port-file "$T/port" 0

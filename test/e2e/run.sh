@@ -14,9 +14,6 @@ set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
 B="$top/${PMP_BUILD:-build}"
 T=$(mktemp -d "${TMPDIR:-/tmp}/pmp-e2e.XXXXXX")
-passed=0
-failed=0
-skipped=0
 gwpid=
 NS_GW=pmp-e2e-gw-$$
 NS_LAN=pmp-e2e-lan-$$
@@ -53,16 +50,8 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
-ok() { passed=$((passed + 1)); echo "PASS $1"; }
-ko() {
-	failed=$((failed + 1)); echo "FAIL $1"
-	for f in "$T/out" "$T/err" "$T/gw.log"; do
-		[ -s "$f" ] && sed "s|^|    $(basename "$f"): |" "$f" | head -20
-	done
-}
-skip() { skipped=$((skipped + 1)); echo "SKIP $1"; }
-
-ms() { date +%s%3N; }
+. "$top/test/lib.sh"
+KO_SHOW="$T/out $T/err $T/gw.log"
 
 # gw_start ADDR [pmp-gateway options]: start and wait until it listens.
 gw_start() {
@@ -105,17 +94,6 @@ run() {
 	if [ $rc -eq 99 ]; then echo "    valgrind reported an error:"; cat "$T/err"; fi
 }
 
-# wait_lines FILE N: until FILE has N lines or 5 s pass.  FILE may not
-# exist yet: a background job opens its redirection after the fork.
-wait_lines() {
-	i=0
-	while [ "$(cat "$1" 2>/dev/null | wc -l)" -lt "$2" ] && [ $i -lt 250 ]; do
-		i=$((i + 1)); sleep 0.02
-	done
-}
-
-has() { grep -q -- "$1" "$2"; }
-count() { grep -c -- "$1" "$2"; }
 
 here=$(dirname "$0")
 G=127.77.0.1
@@ -124,6 +102,4 @@ for part in ${E2E_ONLY:-client gateway netns keep}; do
 	. "$here/$part.sh"
 done
 
-echo
-echo "e2e${VG:+ (valgrind)}: $passed passed, $failed failed, $skipped skipped"
-[ $failed -eq 0 ]
+summary "e2e${VG:+-valgrind}"

@@ -1,0 +1,313 @@
+#!/bin/sh
+# Interop: pmp, and natpmpc as a reference, against Debian's miniupnpd doing
+# real NAT with nftables, in network namespaces this script creates:
+#
+#   wan  198.51.100.1 (STUN responder; the outside host that sends packets)
+#    |
+#   gw   gw-wan 198.51.100.2 | br-lan 10.77.0.1, miniupnpd NAT-PMP/PCP :5351
+#    |-- lan   10.77.0.2, default via 10.77.0.1
+#    `-- lan2  10.77.0.3, default via 10.77.0.1
+#
+# Nothing is connected to the machine's own network.  Everything is torn
+# down on exit, failure or not.  Needs root; installs the Debian packages it
+# needs (test/deps.sh) when they are missing.
+# SPDX-License-Identifier: BSD-2-Clause
+set -u
+
+top=$(cd "$(dirname "$0")/../.." && pwd)
+here="$top/test/interop"
+B="$top/${PMP_BUILD:-build}"
+. "$top/test/lib.sh"
+
+if [ "$(id -u)" -ne 0 ]; then
+	skip "interop with miniupnpd needs root (network namespaces)"
+	summary interop
+	exit 0
+fi
+for c in miniupnpd nft natpmpc python3 ip; do
+	command -v $c >/dev/null 2>&1 || { sh "$top/test/deps.sh" || exit 1; break; }
+done
+
+T=$(mktemp -d "${TMPDIR:-/tmp}/pmp-interop.XXXXXX")
+S=$$
+NS_WAN=pmpi-wan-$S
+NS_GW=pmpi-gw-$S
+NS_LAN=pmpi-lan-$S
+NS_LAN2=pmpi-lan2-$S
+ALL_NS="$NS_WAN $NS_GW $NS_LAN $NS_LAN2"
+WAN=198.51.100.2
+KO_SHOW="$T/out $T/err"
+mpid=
+
+teardown() {
+	for ns in $ALL_NS; do
+		ip netns pids "$ns" 2>/dev/null | xargs -r kill 2>/dev/null
+	done
+	sleep 0.2
+	for ns in $ALL_NS; do
+		ip netns pids "$ns" 2>/dev/null | xargs -r kill -9 2>/dev/null
+		ip netns del "$ns" 2>/dev/null
+	done
+}
+cleanup() {
+	teardown
+	rm -rf "$T"
+}
+trap cleanup EXIT INT TERM
+
+in_ns() { ns=$1; shift; ip netns exec "$ns" "$@"; }
+run() {
+	t0=$(ms)
+	"$@" >"$T/out" 2>"$T/err"
+	rc=$?
+	dt=$(($(ms) - t0))
+}
+
+# ------------------------------------------------------------- topology
+for ns in $ALL_NS; do
+	ip netns add "$ns" || { echo "cannot create namespace $ns"; exit 1; }
+	ip -n "$ns" link set lo up
+done
+ip link add gw-wan netns "$NS_GW" type veth peer name eth0 netns "$NS_WAN"
+ip -n "$NS_WAN" addr add 198.51.100.1/24 dev eth0
+ip -n "$NS_WAN" link set eth0 up
+ip -n "$NS_GW" addr add $WAN/24 dev gw-wan
+ip -n "$NS_GW" link set gw-wan up
+ip -n "$NS_GW" link add br-lan type bridge
+ip -n "$NS_GW" addr add 10.77.0.1/24 dev br-lan
+ip -n "$NS_GW" link set br-lan up
+i=1
+for h in "$NS_LAN:10.77.0.2" "$NS_LAN2:10.77.0.3"; do
+	ns=${h%%:*}
+	ip link add gw-lan$i netns "$NS_GW" type veth peer name eth0 netns "$ns"
+	ip -n "$NS_GW" link set gw-lan$i master br-lan
+	ip -n "$NS_GW" link set gw-lan$i up
+	ip -n "$ns" addr add "${h#*:}/24" dev eth0
+	ip -n "$ns" link set eth0 up
+	ip -n "$ns" route add default via 10.77.0.1
+	i=$((i + 1))
+done
+in_ns "$NS_GW" sh -c 'echo 1 > /proc/sys/net/ipv4/ip_forward'
+# NAT and a stateful forward policy; empty chains for miniupnpd's rules
+# (it adds rules, never tables or chains).
+in_ns "$NS_GW" nft -f - <<'EOF' || { echo "nftables failed"; exit 1; }
+table inet filter {
+	chain forward {
+		type filter hook forward priority 0; policy drop;
+		ct state established,related accept
+		iifname "br-lan" oifname "gw-wan" accept
+		jump miniupnpd
+	}
+	chain miniupnpd {
+	}
+	chain prerouting {
+		type nat hook prerouting priority -100; policy accept;
+		jump prerouting_miniupnpd
+	}
+	chain postrouting {
+		type nat hook postrouting priority 100; policy accept;
+		jump postrouting_miniupnpd
+		oifname "gw-wan" masquerade
+	}
+	chain prerouting_miniupnpd {
+	}
+	chain postrouting_miniupnpd {
+	}
+}
+EOF
+
+# STUN in wan: miniupnpd will not map behind a documentation-range WAN
+# address unless STUN tells it the address (docs/miniupnpd.md).
+in_ns "$NS_WAN" python3 "$here/stun.py" 198.51.100.1 >"$T/stun.log" 2>&1 &
+wait_lines "$T/stun.log" 1
+
+cat > "$T/miniupnpd.conf" <<EOF
+ext_ifname=gw-wan
+ext_perform_stun=yes
+ext_stun_host=198.51.100.1
+ext_stun_port=3478
+listening_ip=br-lan
+enable_natpmp=yes
+# with UPnP on, miniupnpd watches the WAN address (off, it never notices)
+enable_upnp=yes
+secure_mode=yes
+system_uptime=no
+upnp_table_name=filter
+upnp_nat_table_name=filter
+upnp_forward_chain=miniupnpd
+upnp_nat_chain=prerouting_miniupnpd
+upnp_nat_postrouting_chain=postrouting_miniupnpd
+lease_file=$T/leases
+uuid=0b7d3c9e-6f21-4a55-9e0c-2d1f8a4b7c30
+allow 1024-65535 10.77.0.0/24 1024-65535
+deny 0-65535 0.0.0.0/0 0-65535
+EOF
+
+# miniupnpd logs with LOG_CONS and there is no syslog daemon: every line
+# would go to /dev/console, slowly.  Hide the console from it only, in a
+# private mount namespace.
+start_miniupnpd() {
+	: > "$T/miniupnpd.log"
+	unshare --mount --propagation private sh -c \
+	    "mount --bind /dev/null /dev/console 2>/dev/null; exec ip netns exec $NS_GW /usr/sbin/miniupnpd -f $T/miniupnpd.conf -d" \
+	    >>"$T/miniupnpd.log" 2>&1 &
+	mpid=$!
+	wait_count "Listening for NAT-PMP" "$T/miniupnpd.log" 1 20 &&
+	    wait_count "Port forwarding is now enabled" "$T/miniupnpd.log" 1 20
+}
+if start_miniupnpd; then
+	ok "miniupnpd $(miniupnpd --version 2>&1 | head -1 | cut -d' ' -f2) up: NAT-PMP on 10.77.0.1, public $WAN via STUN"
+else
+	ko "miniupnpd did not start"; tail -20 "$T/miniupnpd.log"
+	summary interop
+	exit 1
+fi
+
+rules() { in_ns "$NS_GW" nft list chain inet filter prerouting_miniupnpd; }
+# has_rule PUBLIC_PORT ADDR [PRIVATE_PORT]: a DNAT rule for it
+has_rule() { rules | grep -q "dport $1 dnat ip to $2:${3:-$1}\$\|dport $1 dnat ip to $2:${3:-$1} "; }
+rule_for() { rules | grep -q "dnat ip to $1"; }
+
+# A real packet from wan to the public address reaches a listener on the
+# LAN host (through the mapping, the NAT and the forward policy).
+through() {	# PROTO PUBLIC_PORT PRIVATE_PORT NS TEXT
+	: > "$T/sink"
+	in_ns "$4" python3 "$here/sink.py" "$1" "$3" 4 >"$T/sink" 2>&1 &
+	sp=$!
+	wait_lines "$T/sink" 1
+	in_ns "$NS_WAN" python3 "$here/send.py" "$1" $WAN "$2" "$5"
+	wait $sp
+	grep -q "^got $1 198.51.100.1 $5$" "$T/sink"
+}
+
+# Results side by side: check, pmp, natpmpc.
+: > "$T/table"
+row() { printf '%-46s %-8s %s\n' "$1" "$2" "$3" >> "$T/table"; }
+
+# ------------------------------------------------------------------ pmp
+P="$B/pmp"
+run in_ns "$NS_LAN" $P gateway
+[ $rc -eq 0 ] && has "^gateway 10.77.0.1 via eth0 from 10.77.0.2 (rtnetlink route lookup)$" "$T/out" \
+	&& { ok "pmp gateway: 10.77.0.1 found over rtnetlink"; r1=pass; } || { ko "pmp gateway"; r1=FAIL; }
+run in_ns "$NS_LAN" natpmpc
+has "using gateway : 10.77.0.1" "$T/out" && r2=pass || r2=fail
+row "gateway discovery (no -g)" "$r1" "$r2"
+
+run in_ns "$NS_LAN" $P addr
+[ $rc -eq 0 ] && has "^public address $WAN$" "$T/out" \
+	&& { ok "pmp addr without -g: $WAN"; r1=pass; } || { ko "pmp addr"; r1=FAIL; }
+run in_ns "$NS_LAN" natpmpc
+has "Public IP address : $WAN" "$T/out" && r2=pass || r2=fail
+row "public address" "$r1" "$r2"
+
+run in_ns "$NS_LAN" $P map 40000
+[ $rc -eq 0 ] && has "^mapped tcp $WAN:40000 -> private port 40000, lifetime 7200 s$" "$T/out" \
+	&& has_rule 40000 10.77.0.2 && { ok "pmp map TCP 40000: granted, DNAT rule in the router"; r1=pass; } \
+	|| { ko "pmp map tcp"; r1=FAIL; }
+through tcp 40000 40000 "$NS_LAN" hello-pmp-tcp && { ok "a TCP connection from wan reaches lan through the mapping"; r1b=pass; } \
+	|| { ko "tcp through"; r1b=FAIL; }
+run in_ns "$NS_LAN" $P map -u 40001
+[ $rc -eq 0 ] && has "^mapped udp $WAN:40001 -> private port 40001" "$T/out" && has_rule 40001 10.77.0.2 \
+	&& { ok "pmp map UDP 40001: granted, DNAT rule in the router"; r3=pass; } || { ko "pmp map udp"; r3=FAIL; }
+through udp 40001 40001 "$NS_LAN" hello-pmp-udp && { ok "a UDP datagram from wan reaches lan through the mapping"; r3b=pass; } \
+	|| { ko "udp through"; r3b=FAIL; }
+
+run in_ns "$NS_LAN" natpmpc -a 42000 42000 tcp 3600
+has "Mapped public port 42000 protocol TCP to local port 42000" "$T/out" && has_rule 42000 10.77.0.2 && n1=pass || n1=fail
+through tcp 42000 42000 "$NS_LAN" hello-natpmpc-tcp && n1b=pass || n1b=fail
+run in_ns "$NS_LAN" natpmpc -a 42001 42001 udp 3600
+has "Mapped public port 42001 protocol UDP to local port 42001" "$T/out" && has_rule 42001 10.77.0.2 && n3=pass || n3=fail
+through udp 42001 42001 "$NS_LAN" hello-natpmpc-udp && n3b=pass || n3b=fail
+row "map TCP, rule in the router" "$r1" "$n1"
+row "TCP packet from outside arrives" "$r1b" "$n1b"
+row "map UDP, rule in the router" "$r3" "$n3"
+row "UDP packet from outside arrives" "$r3b" "$n3b"
+
+# a second LAN host asking for a public port the first one holds
+run in_ns "$NS_LAN2" $P map 40000
+p2=$(sed -n "s/^mapped tcp $WAN:\([0-9]*\) -> private port 40000.*/\1/p" "$T/out")
+[ $rc -eq 0 ] && [ -n "$p2" ] && [ "$p2" != 40000 ] && has_rule "$p2" 10.77.0.3 40000 \
+	&& { ok "lan2 asking for 40000 gets $p2 and pmp reports it"; r1=pass; } || { ko "second host same port"; r1=FAIL; }
+through tcp "$p2" 40000 "$NS_LAN2" hello-lan2 && ok "... and traffic to $p2 reaches lan2" || ko "lan2 through"
+run in_ns "$NS_LAN2" natpmpc -a 42000 42000 tcp 3600
+n2=$(sed -n 's/.*Mapped public port \([0-9]*\) protocol TCP to local port 42000.*/\1/p' "$T/out")
+[ -n "$n2" ] && [ "$n2" != 42000 ] && n1=pass || n1=fail
+row "second host, same port: another port reported" "$r1 ($p2)" "$n1 (${n2:-?})"
+
+run in_ns "$NS_LAN" $P unmap 40000
+[ $rc -eq 0 ] && ! has_rule 40000 10.77.0.2 && has_rule 40001 10.77.0.2 \
+	&& { ok "pmp unmap 40000: its rule removed, the UDP one kept"; r1=pass; } || { ko "pmp unmap"; r1=FAIL; }
+run in_ns "$NS_LAN" natpmpc -a 42000 42000 tcp 0
+! has_rule 42000 10.77.0.2 && n1=pass || n1=fail
+row "delete one mapping" "$r1" "$n1"
+
+run in_ns "$NS_LAN" $P map 40002
+run in_ns "$NS_LAN" $P unmap --all -u
+if [ $rc -eq 0 ] && ! has_rule 40001 10.77.0.2 && ! has_rule 42001 10.77.0.2 && rule_for "10.77.0.3:"; then
+	r1=pass
+	# RFC 6886 §3.4: delete-all is per protocol (opcode)
+	if has_rule 40002 10.77.0.2; then
+		ok "pmp unmap --all -u: lan's UDP mappings removed, its TCP one and lan2's kept"
+	else
+		ok "pmp unmap --all -u: lan's UDP mappings removed (miniupnpd also removed its TCP one: docs/miniupnpd.md), lan2's kept"
+	fi
+else
+	ko "pmp unmap --all"; r1=FAIL
+fi
+run in_ns "$NS_LAN" natpmpc -a 0 0 tcp 0
+! rule_for "10.77.0.2:" && n1=pass || n1=fail
+row "delete all of this host's mappings" "$r1" "$n1"
+
+# ------------------------------------------------- pmp keep: restart, address
+: > "$T/keep"
+ip netns exec "$NS_LAN" $P keep -u --tcp -l 600 41000 >"$T/keep" 2>&1 &
+kpid=$!
+wait_count "^mapped" "$T/keep" 2 10 && has_rule 41000 10.77.0.2 \
+	&& ok "pmp keep: UDP and TCP 41000 mapped" || ko "pmp keep start"
+sleep 3	# past the 2 s slack of the epoch rule
+# restart miniupnpd as after a crash: leases and rules gone
+kill $mpid 2>/dev/null
+wait $mpid 2>/dev/null
+in_ns "$NS_GW" nft flush chain inet filter prerouting_miniupnpd
+in_ns "$NS_GW" nft flush chain inet filter miniupnpd
+rm -f "$T/leases"
+! has_rule 41000 10.77.0.2 || ko "rules not flushed"
+t0=$(ms)
+start_miniupnpd || ko "miniupnpd restart"
+if wait_count "^restored" "$T/keep" 2 15 && has_rule 41000 10.77.0.2; then
+	ok "pmp keep: miniupnpd restart (PCP ANNOUNCE, epoch reset) -> both restored $(($(ms) - t0)) ms after restart began"
+	r1=pass
+else
+	ko "keep across miniupnpd restart"; cat "$T/keep"; r1=FAIL
+fi
+row "mapping kept across a router restart" "$r1" "n/a (no keep)"
+through udp 41000 41000 "$NS_LAN" after-restart && ok "... and traffic flows again" || ko "through after restart"
+
+# the router's WAN address changes (STUN then reports the new one)
+in_ns "$NS_GW" ip addr del $WAN/24 dev gw-wan
+in_ns "$NS_GW" ip addr add 198.51.100.3/24 dev gw-wan
+if wait_count "^address-changed 198.51.100.3 (was $WAN)$" "$T/keep" 1 20; then
+	ok "pmp keep: the router's new WAN address is reported"
+	r1=pass
+else
+	ko "address change"; cat "$T/keep"; tail -5 "$T/miniupnpd.log"; r1=FAIL
+fi
+row "WAN address change reported" "$r1" "n/a (no keep)"
+run in_ns "$NS_LAN" $P addr
+has "^public address 198.51.100.3$" "$T/out" && ok "pmp addr: 198.51.100.3" || ko "addr after change"
+
+kill -TERM $kpid; wait $kpid; rc=$?
+[ $rc -eq 0 ] && [ "$(grep -c '^deleted' "$T/keep")" -eq 2 ] && ! has_rule 41000 10.77.0.2 \
+	&& ok "pmp keep SIGTERM: both deleted in the router, exit 0" || ko "keep stop (rc=$rc)"
+
+echo
+echo "pmp and natpmpc against miniupnpd, side by side:"
+printf '%-46s %-8s %s\n' "check" "pmp" "natpmpc"
+cat "$T/table"
+
+# ------------------------------------------------------------- teardown
+teardown
+left=$(ip netns list | grep -c -- "-$S\b")
+[ "$left" -eq 0 ] && ! pgrep -f "$T/miniupnpd.conf" >/dev/null \
+	&& ok "teardown: no namespace or process left" || ko "teardown left $left namespaces"
+summary interop

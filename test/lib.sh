@@ -1,0 +1,47 @@
+# Helpers shared by the shell test suites (sourced, POSIX sh).
+# SPDX-License-Identifier: BSD-2-Clause
+
+passed=0
+failed=0
+skipped=0
+
+ok() { passed=$((passed + 1)); echo "PASS $1"; }
+ko() {
+	failed=$((failed + 1)); echo "FAIL $1"
+	for f in ${KO_SHOW:-}; do
+		[ -s "$f" ] && sed "s|^|    $(basename "$f"): |" "$f" | head -20
+	done
+}
+skip() { skipped=$((skipped + 1)); echo "SKIP $1"; }
+
+ms() { date +%s%3N; }
+
+has() { grep -q -- "$1" "$2"; }
+count() { grep -c -- "$1" "$2"; }
+
+# wait_lines FILE N: until FILE has N lines or 5 s pass.  FILE may not
+# exist yet: a background job opens its redirection after the fork.
+wait_lines() {
+	i=0
+	while [ "$(cat "$1" 2>/dev/null | wc -l)" -lt "$2" ] && [ $i -lt 250 ]; do
+		i=$((i + 1)); sleep 0.02
+	done
+}
+
+# wait_count PATTERN FILE N [SECONDS]: until FILE has N lines matching
+# PATTERN (5 s by default, times $SLOW).  Returns whether it got them.
+wait_count() {
+	i=0
+	lim=$(( ${4:-5} * 50 * ${SLOW:-1} ))
+	while [ "$(grep -c -- "$1" "$2" 2>/dev/null)" -lt "$3" ] && [ $i -lt $lim ]; do
+		i=$((i + 1)); sleep 0.02
+	done
+	[ "$(grep -c -- "$1" "$2" 2>/dev/null)" -ge "$3" ]
+}
+
+# summary NAME: the closing line, and the exit status.
+summary() {
+	echo
+	echo "$1: $passed passed, $failed failed, $skipped skipped"
+	[ $failed -eq 0 ]
+}

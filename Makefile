@@ -119,6 +119,54 @@ sanitize:
 	$(MAKE) B=build-san CFLAGS='$(SAN_FLAGS)' LDFLAGS='$(SAN_FLAGS)' \
 	    WERROR='$(WERROR)' PMP_E2E_QUICK=1 unit e2e
 
+# ---- fuzzing ----
+FUZZERS = fuzz_wire fuzz_gateway fuzz_gwparse fuzz_engine
+FUZZ_SECONDS ?= 60
+REPLAYS = $(FUZZERS:%=$(B)/fuzz/replay_%)
+
+$(B)/fuzz:
+	mkdir -p $@
+$(B)/fuzz/replay_%: fuzz/%.c fuzz/replay.c $(B)/libpmp.a $(GW_PURE) | $(B)/fuzz
+	$(CC) $(PMP_CPPFLAGS) -Igw $(CPPFLAGS) \
+	    $(filter-out -Wmissing-prototypes -Wmissing-declarations,$(PMP_CFLAGS)) \
+	    $(CFLAGS) $(LDFLAGS) -o $@ $< fuzz/replay.c $(GW_PURE) \
+	    $(B)/libpmp.a $(PMP_LIBS) $(LDLIBS)
+
+# The committed corpus through every harness, with whatever compiler.
+check-fuzz-replay: $(REPLAYS)
+	@for f in $(FUZZERS); do $(B)/fuzz/replay_$$f fuzz/corpus/$$f || exit 1; done
+
+# libFuzzer (clang): every harness for FUZZ_SECONDS, in build-fuzz/; new
+# inputs go to build-fuzz/corpus/, the committed corpus is only read.
+FUZZ_CFLAGS = -g -O1 -fsanitize=address,undefined -fno-sanitize-recover=all
+fuzz:
+	$(MAKE) B=build-fuzz CC=clang WERROR='$(WERROR)' \
+	    CFLAGS='$(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link' build-fuzz/libpmp.a \
+	    build-fuzz/gw/table.o build-fuzz/gw/respond.o
+	@for f in $(FUZZERS); do \
+	    clang $(PMP_CPPFLAGS) -Igw $(FUZZ_CFLAGS) -fsanitize=fuzzer \
+	        -o build-fuzz/$$f fuzz/$$f.c build-fuzz/gw/table.o \
+	        build-fuzz/gw/respond.o build-fuzz/libpmp.a -lpthread || exit 1; \
+	    mkdir -p build-fuzz/corpus/$$f; \
+	    echo "== $$f: $(FUZZ_SECONDS) s"; \
+	    build-fuzz/$$f -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
+	        build-fuzz/corpus/$$f fuzz/corpus/$$f 2>build-fuzz/$$f.log; \
+	    rc=$$?; grep -E '^(Done|stat::number_of_executed_units|==.*ERROR)' \
+	        build-fuzz/$$f.log; \
+	    if [ $$rc -ne 0 ]; then tail -40 build-fuzz/$$f.log; exit 1; fi; \
+	done
+
+# ---- static analysis ----
+LINT_SRC = $(LIB_SRC) $(GWD_SRC) tools/pmp.c tools/keep.c
+lint:
+	cppcheck --quiet --error-exitcode=1 --std=c99 --inline-suppr \
+	    --enable=warning,portability,performance \
+	    -Iinclude -Isrc -Igw -Itools $(LINT_SRC)
+	clang-tidy --quiet --warnings-as-errors='*' \
+	    -checks='-*,clang-analyzer-*,bugprone-*,-bugprone-easily-swappable-parameters,-bugprone-reserved-identifier,-clang-analyzer-security.insecureAPI.DeprecatedOrUnsafeBufferHandling,-clang-analyzer-valist.Uninitialized,-bugprone-branch-clone' \
+	    $(LINT_SRC) -- -std=c99 $(PMP_CPPFLAGS) -Igw -Itools
+	@echo "lint: cppcheck and clang-tidy clean"
+
 # The shared library exports exactly the functions pmp.h declares.
 check-symbols: $(SHLIB)
 	@nm -D --defined-only $(SHLIB) | awk '$$2 == "T" {sub(/@.*/, "", $$3); print $$3}' \
@@ -149,7 +197,7 @@ check-install: all
 	@test -L $(B)/stage/usr/lib/libpmp.so.$(SOVERSION)
 	@echo "check-install: header, libraries, libpmp.pc and man pages install"
 
-check: unit check-symbols check-man check-install e2e
+check: unit check-fuzz-replay check-symbols check-man check-install e2e
 
 # The threaded client tests under ThreadSanitizer, in build-tsan/.
 TSAN_FLAGS = -O1 -g -fsanitize=thread
@@ -159,7 +207,7 @@ tsan:
 	TSAN_OPTIONS=halt_on_error=1:exitcode=66 build-tsan/test/t_client
 
 # Everything CI runs: the above, under valgrind, and under sanitizers.
-check-all: check interop e2e-valgrind sanitize tsan
+check-all: check lint interop e2e-valgrind sanitize tsan fuzz
 
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR) \
@@ -194,7 +242,7 @@ bench: all $(B)/seq_map $(B)/gw_rate
 	PMP_BUILD=$(B) sh bench/idle.sh
 
 clean:
-	rm -rf build build-san build-tsan
+	rm -rf build build-san build-tsan build-fuzz
 
-.PHONY: all unit e2e interop e2e-valgrind sanitize tsan check check-all check-symbols \
+.PHONY: all unit e2e interop fuzz lint check-fuzz-replay e2e-valgrind sanitize tsan check check-all check-symbols \
     check-man check-install install demo bench clean

@@ -621,9 +621,11 @@ parse_target(struct gateway *g, const char *s)
 
 	if (g->ntargets == MAX_TARGETS)
 		fatal("at most %d --announce-to addresses", MAX_TARGETS);
-	if (strlen(s) >= sizeof(buf))
+	size_t len = strlen(s);
+
+	if (len >= sizeof(buf))
 		fatal("--announce-to '%s' is not ADDR[:PORT]", s);
-	strcpy(buf, s);
+	memcpy(buf, s, len + 1);
 	t = &g->targets[g->ntargets++];
 	memset(t, 0, sizeof(*t));
 	t->sin_family = AF_INET;

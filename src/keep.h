@@ -22,12 +22,12 @@
 #define PMP_KEEP_BACKOFF_MIN_MS 1000u
 #define PMP_KEEP_BACKOFF_MAX_MS 60000u
 /* Renew at half the granted lifetime, but at least every 12 h (C-27). */
-#define PMP_KEEP_RENEW_MAX_MS (12u * 3600u * 1000u)
+#define PMP_KEEP_RENEW_MAX_MS (12ull * 3600u * 1000u)
 /* How long pmp_keep_stop() tries to delete. */
 #define PMP_KEEP_DELETE_MS 3000u
 /* Re-verify the public address this often: some gateways change it
  * without resetting their epoch (miniupnp issue 254). */
-#define PMP_KEEP_VERIFY_MS (10u * 60u * 1000u)
+#define PMP_KEEP_VERIFY_MS (10ull * 60u * 1000u)
 /* §3.7: wait a random 0-5 s before re-creating after a restart. */
 #define PMP_KEEP_RESTART_JITTER_MS 5000u
 

@@ -403,9 +403,11 @@ parse_spec(const char *spec, uint16_t *priv, uint16_t *pub)
 	char buf[32];
 	char *colon;
 
-	if (strlen(spec) >= sizeof(buf))
+	size_t len = strlen(spec);
+
+	if (len >= sizeof(buf))
 		usage_error("'%s' is not PRIVATE[:PUBLIC]", spec);
-	strcpy(buf, spec);
+	memcpy(buf, spec, len + 1);
 	colon = strchr(buf, ':');
 	*pub = 0;
 	if (colon != NULL) {

@@ -38,6 +38,7 @@ struct fault {
 	double drop_rate;		/* ignore this fraction, seeded */
 	uint64_t rng;			/* xorshift64 state */
 	unsigned long silent_after;	/* answer only the first N (0: all) */
+	unsigned long answer_every;	/* answer only every Nth request */
 	int silent;			/* never answer */
 	unsigned delay_ms;		/* answer this much later */
 	int duplicate;			/* answer twice */
@@ -367,6 +368,7 @@ handle(struct gateway *g, const uint8_t *b, size_t n,
 	g->requests++;
 	if (g->requests <= g->f.drop_first || g->f.silent ||
 	    (g->f.silent_after != 0 && g->requests > g->f.silent_after) ||
+	    (g->f.answer_every > 1 && g->requests % g->f.answer_every != 0) ||
 	    drop_by_rate(&g->f)) {
 		/* Describe it without touching the table. */
 		gw_table_t scratch;
@@ -570,6 +572,7 @@ usage(FILE *f)
 	    "      --seed N             seed for --drop-rate (1)\n"
 	    "      --silent             never answer\n"
 	    "      --silent-after N     answer only the first N requests\n"
+	    "      --answer-every N     answer only every Nth request\n"
 	    "      --delay MS           answer MS milliseconds late\n"
 	    "      --duplicate          answer every request twice\n"
 	    "      --result CODE        answer every request with CODE\n"
@@ -645,7 +648,7 @@ parse_args(struct gateway *g, int argc, char **argv)
 	enum { O_MAXLIFE = 256, O_DROP, O_RATE, O_SEED, O_SILENT, O_SAFTER,
 	    O_DELAY, O_DUP, O_RESULT, O_GRANT, O_OFFSET, O_ZERO, O_TRUNC,
 	    O_GARBAGE, O_SPOOF, O_WRONG, O_REBOOT, O_CHANGE, O_NEXT, O_VFORM,
-	    O_OFORM, O_VPN, O_JSON, O_ACOUNT, O_ATO, O_NOMC, O_LEGACY };
+	    O_OFORM, O_VPN, O_JSON, O_ACOUNT, O_ATO, O_NOMC, O_LEGACY, O_EVERY };
 	static const struct option longopts[] = {
 		{ "listen", required_argument, NULL, 'l' },
 		{ "port", required_argument, NULL, 'p' },
@@ -663,6 +666,7 @@ parse_args(struct gateway *g, int argc, char **argv)
 		{ "seed", required_argument, NULL, O_SEED },
 		{ "silent", no_argument, NULL, O_SILENT },
 		{ "silent-after", required_argument, NULL, O_SAFTER },
+		{ "answer-every", required_argument, NULL, O_EVERY },
 		{ "delay", required_argument, NULL, O_DELAY },
 		{ "duplicate", no_argument, NULL, O_DUP },
 		{ "result", required_argument, NULL, O_RESULT },
@@ -746,6 +750,10 @@ parse_args(struct gateway *g, int argc, char **argv)
 		case O_SAFTER:
 			g->f.silent_after = (unsigned long)num(optarg,
 			    "--silent-after", 1, 0x7fffffffL);
+			break;
+		case O_EVERY:
+			g->f.answer_every = (unsigned long)num(optarg,
+			    "--answer-every", 1, 1000);
 			break;
 		case O_DELAY:
 			g->f.delay_ms = (unsigned)num(optarg, "--delay", 0,

@@ -117,6 +117,22 @@ if [ "$(id -u)" -eq 0 ] && ip netns add "$K_GW" 2>/dev/null; then
 	! has "6.6.6.6" "$T/watch.out" && ! has "6.6.6.6" "$T/keep.out" \
 		&& ok "an announcement from another host is ignored" || ko "rogue announcement"
 
+	# the epoch in announcements from the gateway's address: a jump
+	# forward is no restart; a fall far below 7/8 of the time is (§3.6)
+	sleep 3
+	n0=$(grep -c "^gateway-restarted" "$T/keep.out")
+	ip netns exec "$K_GW" python3 "$here/announce.py" --from 10.77.8.1 --sport 0 \
+	    --epoch 100000 --address 198.51.100.2
+	sleep 0.5
+	[ "$(grep -c "^gateway-restarted" "$T/keep.out")" -eq $n0 ] \
+		&& ok "announced epoch jumping forward: no restart" || ko "epoch forward"
+	ip netns exec "$K_GW" python3 "$here/announce.py" --from 10.77.8.1 --sport 0 \
+	    --epoch 3 --address 198.51.100.2
+	n1=$(grep -c "^restored" "$T/keep.out")
+	wait_count "^gateway-restarted" "$T/keep.out" $((n0 + 1)) 2 \
+		&& wait_count "^restored" "$T/keep.out" $((n1 + 4)) 7 \
+		&& ok "announced epoch falling back: restart, all 4 re-created" || ko "epoch backwards"
+
 	# a public address change: reported, hook run, port file rewritten
 	before=$(stat -c %Y.%N "$T/port" 2>/dev/null || echo 0)
 	sleep 1.1

@@ -228,18 +228,22 @@ install: all
 demo: all
 	sh test/demo.sh
 
-$(B)/seq_map: bench/seq_map.c $(B)/libpmp.a
-	$(CC) $(PMP_CPPFLAGS) $(CPPFLAGS) $(PMP_CFLAGS) $(CFLAGS) $(LDFLAGS) \
-	    -o $@ bench/seq_map.c $(B)/libpmp.a $(PMP_LIBS) $(LDLIBS)
-
-$(B)/gw_rate: bench/gw_rate.c
-	$(CC) $(PMP_CPPFLAGS) $(CPPFLAGS) $(PMP_CFLAGS) $(CFLAGS) $(LDFLAGS) \
-	    -o $@ bench/gw_rate.c $(PMP_LIBS) $(LDLIBS)
+BENCH_CFLAGS = $(PMP_CPPFLAGS) $(CPPFLAGS) $(filter-out -Wmissing-prototypes \
+    -Wmissing-declarations,$(PMP_CFLAGS)) $(CFLAGS) $(LDFLAGS)
+$(B)/bench:
+	mkdir -p $@
+$(B)/bench/pmp_bench: bench/pmp_bench.c $(B)/libpmp.a | $(B)/bench
+	$(CC) $(BENCH_CFLAGS) -o $@ $< $(B)/libpmp.a $(PMP_LIBS) $(LDLIBS)
+$(B)/bench/natpmp_bench: bench/natpmp_bench.c | $(B)/bench
+	$(CC) $(BENCH_CFLAGS) -o $@ $< -lnatpmp $(LDLIBS)
+$(B)/bench/%: bench/%.c | $(B)/bench
+	$(CC) $(BENCH_CFLAGS) -o $@ $< $(PMP_LIBS) $(LDLIBS)
+BENCH_BINS = $(B)/bench/pmp_bench $(B)/bench/natpmp_bench \
+    $(B)/bench/proc_time $(B)/bench/gw_rate
 
 # Figures against pmp-gateway on loopback; see bench/.
-bench: all $(B)/seq_map $(B)/gw_rate
+bench: all $(BENCH_BINS)
 	PMP_BUILD=$(B) sh bench/run.sh
-	PMP_BUILD=$(B) sh bench/idle.sh
 
 clean:
 	rm -rf build build-san build-tsan build-fuzz

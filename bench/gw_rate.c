@@ -95,7 +95,7 @@ main(int argc, char **argv)
 	}
 	t0 = now_s() - t0;
 	printf("  %d client%s: %10.0f answered requests/s (%lu in %.1f s, "
-	    "%lu unanswered)\n", k, k == 1 ? " " : "s", total / t0, total, t0,
+	    "%lu unanswered)\n", k, k == 1 ? " " : "s", (double)total / t0, total, t0,
 	    lost);
 	return 0;
 }

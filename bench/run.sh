@@ -1,19 +1,170 @@
 #!/bin/sh
-# Benchmarks against pmp-gateway on a loopback address.  Prints figures
-# and ratios measured in the same run.
+# make bench: libpmp/pmp against miniupnp's libnatpmp/natpmpc and against
+# the physical limit (one UDP round trip per request), on the same work,
+# in one run, with the same gateway (pmp-gateway on loopback; the keep
+# figures in network namespaces).  Several runs, medians; only ratios
+# measured here are claims.  Writes bench/RESULTS.md.
+#
+#   BENCH_RUNS (5)  BENCH_SEQ (10000)  BENCH_SILENT=0 skips the 128 s
+#   silent-gateway timing  IDLE_SECONDS (60)
 # SPDX-License-Identifier: BSD-2-Clause
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 B="$top/${PMP_BUILD:-build}"
+X="$B/bench"
+RUNS=${BENCH_RUNS:-5}
+SEQ=${BENCH_SEQ:-10000}
 GW=127.77.88.1
-log=$(mktemp)
-"$B/pmp-gateway" -l $GW 2>"$log" &
-pid=$!
-trap 'kill $pid 2>/dev/null; rm -f "$log"' EXIT INT TERM
-until grep -q listening "$log"; do sleep 0.02; done
-echo "machine: $(uname -srm), $(nproc) cores; $(date -u +%Y-%m-%d)"
-"$B/seq_map" $GW "${BENCH_N:-1000}" "${BENCH_RUNS:-5}"
-echo "pmp-gateway, requests answered per second (mapping requests, one"
-echo "outstanding per client, each client its own socket):"
-"$B/gw_rate" $GW 1 "${BENCH_SECONDS:-3}"
-"$B/gw_rate" $GW 8 "${BENCH_SECONDS:-3}"
+OUT="$top/bench/RESULTS.md"
+T=$(mktemp -d)
+pids=
+cleanup() {
+	for p in $pids; do kill "$p" 2>/dev/null || true; done
+	for ns in pmpb-gw-$$ pmpb-lan-$$; do
+		ip netns pids "$ns" 2>/dev/null | xargs -r kill 2>/dev/null || true
+		ip netns del "$ns" 2>/dev/null || true
+	done
+	rm -rf "$T"
+}
+trap cleanup EXIT INT TERM
+
+command -v natpmpc >/dev/null && [ -e /usr/include/natpmp.h ] ||
+	{ echo "bench needs natpmpc and libnatpmp-dev: sh test/deps.sh"; exit 1; }
+
+start_gw() {	# ADDR [options]
+	a=$1; shift
+	"$B/pmp-gateway" -l "$a" "$@" 2>"$T/gw-$a.log" &
+	pids="$pids $!"
+	until grep -q listening "$T/gw-$a.log"; do sleep 0.02; done
+}
+num() { sed -n "s/^$1 \([0-9.]*\).*/\1/p"; }
+median() { sort -n | awk '{a[NR] = $1} END {print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2}'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", a / b}'; }
+
+start_gw $GW
+{
+echo "# Benchmark results"
+echo
+echo "Measured $(date -u '+%Y-%m-%d %H:%M UTC') on $(uname -srm), $(nproc) cores,"
+echo "$(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)."
+echo "pmp $("$B/pmp" --version | cut -d' ' -f2); libnatpmp/natpmpc $(dpkg-query -W -f='${Version}' libnatpmp1 2>/dev/null || echo '?')."
+echo "Gateway: pmp-gateway on $GW (loopback). Medians of $RUNS runs; ratios are"
+echo "pmp / other, measured in this run (lower is better)."
+echo
+echo "| # | work | pmp / libpmp | libnatpmp / natpmpc / other | ratio |"
+echo "|---|---|---|---|---|"
+
+# 1. time to first mapping, whole process (both ask for the address first)
+i=0; : > "$T/a"; : > "$T/b"
+while [ $i -lt $RUNS ]; do
+	"$X/proc_time" 10 -- "$B/pmp" -g $GW map -u 40000 | sed 's/median \([0-9.]*\).*/\1/' >> "$T/a"
+	"$X/proc_time" 10 -- natpmpc -g $GW -a 40000 40000 udp 7200 | sed 's/median \([0-9.]*\).*/\1/' >> "$T/b"
+	i=$((i + 1))
+done
+a=$(median < "$T/a"); b=$(median < "$T/b")
+echo "| 1 | time to first mapping, whole process | $a ms | natpmpc -a: $b ms | $(ratio "$a" "$b") |"
+
+# 2. sequential mappings in one process, and the floor
+i=0; : > "$T/a"; : > "$T/b"; : > "$T/f"
+while [ $i -lt $RUNS ]; do
+	"$X/pmp_bench" seq $GW "$SEQ" | num seq >> "$T/a"
+	"$X/natpmp_bench" seq $GW "$SEQ" | num seq >> "$T/b"
+	"$X/pmp_bench" floor $GW "$SEQ" | num floor >> "$T/f"
+	i=$((i + 1))
+done
+a=$(median < "$T/a"); b=$(median < "$T/b"); f=$(median < "$T/f")
+echo "| 2 | $SEQ sequential maps, one process | $a µs/map ($(awk -v x="$a" 'BEGIN {printf "%.0f", 1e6 / x}')/s) | libnatpmp: $b µs/map | $(ratio "$a" "$b") |"
+echo "| 2 | ... against the floor (raw UDP round trip) | $a µs/map | floor: $f µs/map | $(ratio "$a" "$f") |"
+
+# 3. 1000 maps at once through the non-blocking API (serialised)
+: > "$T/a"; i=0
+while [ $i -lt $RUNS ]; do
+	"$X/pmp_bench" batch $GW 1000 | num batch >> "$T/a"
+	i=$((i + 1))
+done
+a=$(median < "$T/a")
+fl=$f	# µs per round trip x 1000 requests = ms
+echo "| 3 | 1000 maps submitted at once, all granted | $a ms | 1000 round trips: $fl ms | $(ratio "$a" "$fl") |"
+
+# 4. gateway discovery
+: > "$T/a"; : > "$T/b"; : > "$T/c"; i=0
+while [ $i -lt $RUNS ]; do
+	"$X/pmp_bench" gw 1000 | num gw >> "$T/a"
+	"$X/natpmp_bench" gw 1000 | num gw >> "$T/b"
+	"$X/pmp_bench" popen 100 | num popen >> "$T/c"
+	i=$((i + 1))
+done
+a=$(median < "$T/a"); b=$(median < "$T/b"); c=$(median < "$T/c")
+echo "| 4 | gateway discovery | rtnetlink: $a µs | getdefaultgateway(): $b µs | $(ratio "$a" "$b") |"
+echo "| 4 | ... | rtnetlink: $a µs | popen(\"ip route\"): $c µs | $(ratio "$a" "$c") |"
+
+# 5. failure detection: nothing listens on the port (ICMP unreachable)
+: > "$T/a"; : > "$T/b"; i=0
+while [ $i -lt $RUNS ]; do
+	"$X/pmp_bench" fail 127.77.88.9 | num fail >> "$T/a"
+	"$X/natpmp_bench" fail 127.77.88.9 | num fail >> "$T/b"
+	i=$((i + 1))
+done
+a=$(median < "$T/a"); b=$(median < "$T/b")
+echo "| 5 | error when the port is unreachable | $a ms | libnatpmp: $b ms | $(ratio "$a" "$b") |"
+if [ "${BENCH_SILENT:-1}" = 1 ]; then
+	start_gw 127.77.88.3 --silent
+	"$X/pmp_bench" fail 127.77.88.3 > "$T/sa" &
+	p1=$!
+	"$X/natpmp_bench" fail 127.77.88.3 > "$T/sb" &
+	p2=$!
+	wait $p1 $p2
+	a=$(num fail < "$T/sa"); b=$(num fail < "$T/sb")
+	echo "| 5 | error when the gateway is silent (RFC: 127.75 s) | $a ms | libnatpmp: $b ms | $(ratio "$a" "$b") |"
+fi
+
+# 6. keeping: 100 kept mappings after a gateway restart (namespaces: the
+# restart is announced by multicast)
+if [ "$(id -u)" -eq 0 ] && ip netns add pmpb-gw-$$ 2>/dev/null; then
+	ip netns add pmpb-lan-$$
+	ip -n pmpb-gw-$$ link set lo up
+	ip -n pmpb-lan-$$ link set lo up
+	ip -n pmpb-lan-$$ link add lan0 type veth peer name gw0 netns pmpb-gw-$$
+	ip -n pmpb-gw-$$ addr add 10.77.6.1/24 dev gw0
+	ip -n pmpb-gw-$$ link set gw0 up
+	ip -n pmpb-lan-$$ addr add 10.77.6.2/24 dev lan0
+	ip -n pmpb-lan-$$ link set lan0 up
+	ip netns exec pmpb-gw-$$ "$B/pmp-gateway" -l 10.77.6.1 2>"$T/kgw.log" &
+	kgw=$!
+	pids="$pids $kgw"
+	until grep -q listening "$T/kgw.log"; do sleep 0.02; done
+	kf=$(ip netns exec pmpb-lan-$$ "$X/pmp_bench" floor 10.77.6.1 1000 | num floor)
+	: > "$T/k"
+	ip netns exec pmpb-lan-$$ "$X/pmp_bench" keep 10.77.6.1 100 > "$T/k" &
+	kp=$!
+	until grep -q ready "$T/k"; do sleep 0.05; done
+	sleep 3		# past the 2 s slack of the epoch rule
+	kill -HUP $kgw
+	wait $kp
+	d=$(sed -n 's/.*detect->first \([0-9.]*\) ms.*/\1/p' "$T/k")
+	c=$(sed -n 's/.*first->last \([0-9.]*\) ms.*/\1/p' "$T/k")
+	kfl=$(awk -v x="$kf" 'BEGIN {printf "%.1f", x * 99 / 1000}')
+	echo "| 6 | 100 kept mappings restored after a restart: re-creation | $c ms (after the RFC's random wait: $d ms) | 99 round trips: $kfl ms | $(ratio "$c" "$kfl") |"
+fi
+sh "$top/bench/idle.sh" > "$T/idle" 2>&1 || true
+echo "| 6 | pmp keep idle for ${IDLE_SECONDS:-60} s | $(sed -n 's/.*wake-ups (context switches): //p' "$T/idle") wake-ups, $(sed -n 's/.*CPU time: //p' "$T/idle") CPU | natpmpc: no keep mode | |"
+
+# 7. footprint
+cp "$B/libpmp.so.0.1.0" "$T/so" && strip "$T/so"
+so=$(stat -c %s "$T/so")
+cp "$(ls /usr/lib/*/libnatpmp.so.1 | head -1)" "$T/nso" && strip "$T/nso"
+nso=$(stat -c %s "$T/nso")
+echo "| 7 | shared library, stripped | $so bytes | libnatpmp.so.1: $nso bytes | $(ratio "$so" "$nso") |"
+r1=$("$X/proc_time" 5 -- "$B/pmp" -g $GW map -u 40000 | sed -n 's/.*peak RSS \([0-9]*\).*/\1/p')
+r2=$("$X/proc_time" 5 -- natpmpc -g $GW -a 40000 40000 udp 7200 | sed -n 's/.*peak RSS \([0-9]*\).*/\1/p')
+echo "| 7 | peak RSS of one mapping, whole process | $r1 KiB | natpmpc: $r2 KiB | $(ratio "$r1" "$r2") |"
+ports=$(seq 30000 30099 | tr '\n' ' ')
+r3=$("$X/proc_time" 1 -k 2 -- "$B/pmp" -g $GW keep -u $ports | sed -n 's/.*peak RSS \([0-9]*\).*/\1/p')
+echo "| 7 | peak RSS of pmp keep with 100 mappings | $r3 KiB | | |"
+g1=$("$X/gw_rate" $GW 1 3 | sed -n 's/.*: *\([0-9]*\) answered.*/\1/p')
+g8=$("$X/gw_rate" $GW 8 3 | sed -n 's/.*: *\([0-9]*\) answered.*/\1/p')
+echo "| 7 | pmp-gateway answered requests/s, 1 and 8 clients | $g1/s, $g8/s | | |"
+} | tee "$T/table"
+
+{ cat "$T/table"; echo; cat "$top/bench/NOTES.md"; } > "$OUT"
+echo "written: $OUT"

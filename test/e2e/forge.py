@@ -14,6 +14,7 @@ import argparse
 import random
 import socket
 import struct
+import time
 
 ap = argparse.ArgumentParser()
 ap.add_argument("--src", required=True)
@@ -70,4 +71,5 @@ for n in range(a.count):
                      64, 17, 0, src, dst)
     ip = ip[:10] + struct.pack("!H", checksum(ip)) + ip[12:]
     s.sendto(ip + udp, (a.dst, 0))
+    time.sleep(0.0005)  # a flood the client can drain: test it, not the buffer
 print("sent", a.count)

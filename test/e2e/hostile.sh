@@ -3,7 +3,8 @@
 # answers every second time.
 # SPDX-License-Identifier: BSD-2-Clause
 
-udp_in() { awk '/^Udp: [0-9]/ {print $2}' /proc/net/snmp; }
+# datagrams that reached a UDP socket (kept, or dropped for a full buffer)
+udp_in() { awk '/^Udp: [0-9]/ {print $2 + $6}' /proc/net/snmp; }
 
 if [ "$(id -u)" -eq 0 ]; then
 	gw_start $G --delay 1500

@@ -1,7 +1,8 @@
 /*
  * pmp_bench.c - libpmp's side of the benchmarks (bench/run.sh drives it).
  *   pmp_bench seq GW N        N sequential UDP maps, blocking API
- *   pmp_bench floor GW N      N raw request/answer round trips (no library)
+ *   pmp_bench floor GW N [tcp BASE]  N raw request/answer round trips (no
+ *                             library), UDP ports from 10000 or TCP from BASE
  *   pmp_bench batch GW N      N maps submitted at once, non-blocking API
  *   pmp_bench fail GW         one address request: time to the error
  *   pmp_bench gw N            N gateway lookups (rtnetlink)
@@ -89,7 +90,7 @@ seq(const char *gw, int n)
 }
 
 static int
-floor_rtt(const char *gw, int n)
+floor_rtt(const char *gw, int n, int tcp, int base)
 {
 	struct sockaddr_in sin;
 	uint8_t q[12], b[64];
@@ -105,10 +106,10 @@ floor_rtt(const char *gw, int n)
 		return 1;
 	t0 = now_s();
 	for (i = 0; i < n; i++) {
-		uint16_t p = (uint16_t)(10000 + i % 50000);
+		uint16_t p = (uint16_t)(base + i % 50000);
 
 		memset(q, 0, sizeof(q));
-		q[1] = 1;
+		q[1] = tcp ? 2 : 1;
 		q[4] = q[6] = (uint8_t)(p >> 8);
 		q[5] = q[7] = (uint8_t)p;
 		q[10] = 600 >> 8;
@@ -265,7 +266,10 @@ main(int argc, char **argv)
 	if (strcmp(mode, "seq") == 0 && argc == 4)
 		return seq(argv[2], atoi(argv[3]));
 	if (strcmp(mode, "floor") == 0 && argc == 4)
-		return floor_rtt(argv[2], atoi(argv[3]));
+		return floor_rtt(argv[2], atoi(argv[3]), 0, 10000);
+	if (strcmp(mode, "floor") == 0 && argc == 6 &&
+	    strcmp(argv[4], "tcp") == 0)
+		return floor_rtt(argv[2], atoi(argv[3]), 1, atoi(argv[5]));
 	if (strcmp(mode, "batch") == 0 && argc == 4)
 		return batch(argv[2], atoi(argv[3]));
 	if (strcmp(mode, "fail") == 0 && argc == 3)

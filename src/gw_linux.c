@@ -8,6 +8,7 @@
  * really takes.  No packet is sent.  If netlink is refused (some sandboxes,
  * Android), read /proc/net/route instead.  Never run a program.
  */
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
@@ -165,17 +166,23 @@ discover_netlink(pmp_gateway_info_t *info)
 		return -1;
 	}
 	while (rc == PMP_EAGAIN) {
-		struct pollfd pfd = { fd, POLLIN, 0 };
 		ssize_t n;
 
-		/* The kernel answers synchronously; the bound only guards
-		 * against a sandbox that swallows the request. */
-		if (poll(&pfd, 1, 1000) <= 0) {
-			rc = -1;
-			errno = ETIMEDOUT;
-			break;
+		/* The kernel answers RTM_GETROUTE within sendto(), so the
+		 * reply is normally queued already: try without waiting, and
+		 * wait (bounded, for a sandbox that swallows the request)
+		 * only if it is not. */
+		n = recv(fd, buf, sizeof(buf), MSG_DONTWAIT);
+		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+			struct pollfd pfd = { fd, POLLIN, 0 };
+
+			if (poll(&pfd, 1, 1000) <= 0) {
+				rc = -1;
+				errno = ETIMEDOUT;
+				break;
+			}
+			continue;
 		}
-		n = recv(fd, buf, sizeof(buf), 0);
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
@@ -186,9 +193,18 @@ discover_netlink(pmp_gateway_info_t *info)
 	}
 	if (rc == PMP_EINVAL)
 		rc = PMP_ENOROUTE;
-	if (rc >= 0 || rc == PMP_ENOGWADDR) {
-		if (oif != 0 && if_indextoname(oif, info->ifname) == NULL)
-			info->ifname[0] = '\0';
+	if ((rc >= 0 || rc == PMP_ENOGWADDR) && oif != 0) {
+		struct ifreq ifr;
+
+		/* The interface's name, asked on the socket we have rather
+		 * than through if_indextoname()'s own socket. */
+		memset(&ifr, 0, sizeof(ifr));
+		ifr.ifr_ifindex = (int)oif;
+		if (ioctl(fd, SIOCGIFNAME, &ifr) == 0 ||
+		    if_indextoname(oif, ifr.ifr_name) != NULL) {
+			memcpy(info->ifname, ifr.ifr_name, IFNAMSIZ);
+			info->ifname[IFNAMSIZ - 1] = '\0';
+		}
 	}
 	close(fd);
 	return rc;

@@ -31,11 +31,17 @@ trap cleanup EXIT INT TERM
 command -v natpmpc >/dev/null && [ -e /usr/include/natpmp.h ] ||
 	{ echo "bench needs natpmpc and libnatpmp-dev: sh test/deps.sh"; exit 1; }
 
+# Background processes never write to stdout: it is the pipe into tee,
+# which would otherwise wait for them to exit.
 start_gw() {	# ADDR [options]
 	a=$1; shift
-	"$B/pmp-gateway" -l "$a" "$@" 2>"$T/gw-$a.log" &
-	pids="$pids $!"
-	until grep -q listening "$T/gw-$a.log"; do sleep 0.02; done
+	"$B/pmp-gateway" -l "$a" "$@" >/dev/null 2>"$T/gw-$a.log" &
+	gwp=$!
+	pids="$pids $gwp"
+	until grep -q listening "$T/gw-$a.log"; do
+		kill -0 $gwp 2>/dev/null || { cat "$T/gw-$a.log" >&2; exit 1; }
+		sleep 0.02
+	done
 }
 num() { sed -n "s/^$1 \([0-9.]*\).*/\1/p"; }
 median() { sort -n | awk '{a[NR] = $1} END {print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2}'; }
@@ -116,6 +122,7 @@ if [ "${BENCH_SILENT:-1}" = 1 ]; then
 	"$X/natpmp_bench" fail 127.77.88.3 > "$T/sb" &
 	p2=$!
 	wait $p1 $p2
+	kill $gwp
 	a=$(num fail < "$T/sa"); b=$(num fail < "$T/sb")
 	echo "| 5 | error when the gateway is silent (RFC: 127.75 s) | $a ms | libnatpmp: $b ms | $(ratio "$a" "$b") |"
 fi
@@ -131,7 +138,7 @@ if [ "$(id -u)" -eq 0 ] && ip netns add pmpb-gw-$$ 2>/dev/null; then
 	ip -n pmpb-gw-$$ link set gw0 up
 	ip -n pmpb-lan-$$ addr add 10.77.6.2/24 dev lan0
 	ip -n pmpb-lan-$$ link set lan0 up
-	ip netns exec pmpb-gw-$$ "$B/pmp-gateway" -l 10.77.6.1 2>"$T/kgw.log" &
+	ip netns exec pmpb-gw-$$ "$B/pmp-gateway" -l 10.77.6.1 >/dev/null 2>"$T/kgw.log" &
 	kgw=$!
 	pids="$pids $kgw"
 	until grep -q listening "$T/kgw.log"; do sleep 0.02; done
@@ -143,12 +150,13 @@ if [ "$(id -u)" -eq 0 ] && ip netns add pmpb-gw-$$ 2>/dev/null; then
 	sleep 3		# past the 2 s slack of the epoch rule
 	kill -HUP $kgw
 	wait $kp
+	kill $kgw
 	d=$(sed -n 's/.*detect->first \([0-9.]*\) ms.*/\1/p' "$T/k")
 	c=$(sed -n 's/.*first->last \([0-9.]*\) ms.*/\1/p' "$T/k")
 	kfl=$(awk -v x="$kf" 'BEGIN {printf "%.1f", x * 99 / 1000}')
 	echo "| 6 | 100 kept mappings restored after a restart: re-creation | $c ms (after the RFC's random wait: $d ms) | 99 round trips: $kfl ms | $(ratio "$c" "$kfl") |"
 fi
-sh "$top/bench/idle.sh" > "$T/idle" 2>&1 || true
+sh "$top/bench/idle.sh" > "$T/idle" 2>&1 </dev/null || true
 echo "| 6 | pmp keep idle for ${IDLE_SECONDS:-60} s | $(sed -n 's/.*wake-ups (context switches): //p' "$T/idle") wake-ups, $(sed -n 's/.*CPU time: //p' "$T/idle") CPU | natpmpc: no keep mode | |"
 
 # 7. footprint

@@ -51,8 +51,17 @@ static void
 check_inflight(const pmp_engine_t *e)
 {
 	const pmp_req_t *r;
+	pmp_req_t *const *tail = &e->queue;
+	unsigned deadlines = 0;
 	int n = 0;
 
+	/* the O(1) bookkeeping matches the queue */
+	for (r = e->queue; r != NULL; r = r->next) {
+		deadlines += r->deadline_ms != 0;
+		tail = &r->next;
+	}
+	if (tail != e->queue_tail || deadlines != e->with_deadline)
+		abort();
 	for (r = e->queue; r != NULL; r = r->next) {
 		if (r->attempts > PMP_MAX_ATTEMPTS)
 			abort();

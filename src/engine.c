@@ -14,20 +14,20 @@ pmp_engine_init(pmp_engine_t *e, const uint8_t gateway[16], uint16_t port)
 	memcpy(e->gateway, gateway, 16);
 	e->port = port;
 	e->done_tail = &e->done;
+	e->queue_tail = &e->queue;
 }
 
 void
 pmp_engine_submit(pmp_engine_t *e, pmp_req_t *r, uint64_t now_ms)
 {
-	pmp_req_t **pp = &e->queue;
-
 	r->next = NULL;
 	r->attempts = 0;
 	r->submitted_ms = now_ms;
 	memset(&r->result, 0, sizeof(r->result));
-	while (*pp != NULL)
-		pp = &(*pp)->next;
-	*pp = r;
+	*e->queue_tail = r;
+	e->queue_tail = &r->next;
+	if (r->deadline_ms != 0)
+		e->with_deadline++;
 }
 
 static uint8_t
@@ -44,10 +44,15 @@ unlink_req(pmp_engine_t *e, pmp_req_t *r)
 {
 	pmp_req_t **pp;
 
+	/* Almost always the head (answered, given up): O(1) then. */
 	for (pp = &e->queue; *pp != NULL; pp = &(*pp)->next) {
 		if (*pp == r) {
 			*pp = r->next;
+			if (e->queue_tail == &r->next)
+				e->queue_tail = pp;
 			r->next = NULL;
+			if (r->deadline_ms != 0)
+				e->with_deadline--;
 			return;
 		}
 	}
@@ -195,6 +200,8 @@ expire_deadlines(pmp_engine_t *e, uint64_t now_ms)
 {
 	pmp_req_t *r = e->queue, *next;
 
+	if (e->with_deadline == 0)
+		return;		/* nothing to scan: large batches stay O(1) */
 	for (; r != NULL; r = next) {
 		next = r->next;
 		if (r->deadline_ms != 0 && now_ms >= r->deadline_ms)
@@ -252,6 +259,8 @@ pmp_engine_deadline(const pmp_engine_t *e)
 	if (r == NULL)
 		return d;
 	d = r->attempts == 0 ? 0 : r->next_ms;
+	if (e->with_deadline == 0)
+		return d;
 	for (; r != NULL; r = r->next)
 		if (r->deadline_ms != 0 && r->deadline_ms < d)
 			d = r->deadline_ms;

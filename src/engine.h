@@ -47,6 +47,8 @@ typedef struct pmp_engine {
 	uint8_t gateway[16];	/* IPv4-mapped */
 	uint16_t port;
 	pmp_req_t *queue;	/* FIFO; the head is in flight once sent */
+	pmp_req_t **queue_tail;	/* O(1) append, for large batches */
+	unsigned with_deadline;	/* queued requests with a caller deadline */
 	pmp_req_t *done;	/* finished, oldest first */
 	pmp_req_t **done_tail;
 	pmp_epoch_t epoch;	/* SSSoE of the last gateway packet */

@@ -118,14 +118,18 @@ if [ "$(id -u)" -eq 0 ] && ip netns add "$K_GW" 2>/dev/null; then
 		&& ok "an announcement from another host is ignored" || ko "rogue announcement"
 
 	# the epoch in announcements from the gateway's address: a jump
-	# forward is no restart; a fall far below 7/8 of the time is (§3.6)
+	# forward is no restart; a fall far below 7/8 of the time is (§3.6).
+	# The forward jump is judged on what pmp watch makes of that very
+	# packet: the gateway's own later packets, with their true lower
+	# epoch, then rightly look like a restart.
 	sleep 3
 	n0=$(grep -c "^gateway-restarted" "$T/keep.out")
 	ip netns exec "$K_GW" python3 "$here/announce.py" --from 10.77.8.1 --sport 0 \
 	    --epoch 100000 --address 198.51.100.2
-	sleep 0.5
-	[ "$(grep -c "^gateway-restarted" "$T/keep.out")" -eq $n0 ] \
-		&& ok "announced epoch jumping forward: no restart" || ko "epoch forward"
+	wait_count "epoch 100000$" "$T/watch.out" 1 2
+	after=$(awk '/epoch 100000$/ {if ((getline n) > 0) print n}' "$T/watch.out")
+	has "epoch 100000$" "$T/watch.out" && case "$after" in gateway-restarted*) false ;; *) true ;; esac \
+		&& ok "announced epoch jumping forward: no restart" || ko "epoch forward ($after)"
 	ip netns exec "$K_GW" python3 "$here/announce.py" --from 10.77.8.1 --sport 0 \
 	    --epoch 3 --address 198.51.100.2
 	n1=$(grep -c "^restored" "$T/keep.out")

@@ -26,17 +26,16 @@
  * Thread safety
  *   Every function taking a pmp_client_t may be called from any thread,
  *   concurrently, on the same client: the client has an internal lock.
- *   Events (pmp_client_set_event_callback) are callbacks like the others,
- *   and may also run from pmp_keep_stop().
  *   Requests from all threads share the one queue, so fifty threads asking
- *   for fifty mappings still send one request at a time.  Callbacks run in
- *   the thread that called pmp_client_process() or a blocking call, with the
- *   client's lock held: a callback may call the pmp_request_*() functions and
- *   pmp_cancel(), but must not call a blocking function or
- *   pmp_client_free().  pmp_client_free() may be called only once no other
- *   thread uses the client.  The library has no global state and starts no
- *   thread;
- *   pmp_strerror() and pmp_discover_gateway() are safe anywhere.
+ *   for fifty mappings still send one request at a time.  Callbacks (and
+ *   events, see pmp_client_set_event_callback) run in the thread that
+ *   called pmp_client_process(), a blocking call or pmp_keep_stop(), with
+ *   the client's lock held: a callback may call the pmp_request_*()
+ *   functions, pmp_keep(), pmp_keep_stop() and pmp_cancel(), but must not
+ *   call a blocking function or pmp_client_free().  pmp_client_free() may
+ *   be called only once no other thread uses the client.  The library has
+ *   no global state and starts no thread; pmp_strerror() and
+ *   pmp_discover_gateway() are safe anywhere.
  *
  * Errors
  *   Functions return 0 (PMP_OK) or a negative PMP_E* code.  pmp_strerror()
@@ -261,7 +260,7 @@ PMP_EXPORT int pmp_client_fd(pmp_client_t *c);
  */
 PMP_EXPORT int pmp_client_timeout_ms(pmp_client_t *c);
 
-/* Number of requests queued or in flight. */
+/* Number of requests queued or in flight (kept mappings' own included). */
 PMP_EXPORT unsigned pmp_client_pending(pmp_client_t *c);
 
 /*

@@ -156,6 +156,15 @@ fuzz:
 	    if [ $$rc -ne 0 ]; then tail -40 build-fuzz/$$f.log; exit 1; fi; \
 	done
 
+# With WERROR=-Werror (CI), a file full of warnings must fail to build with
+# exactly the flags the sources get: the flags are really applied.
+check-flags:
+	@if [ -z "$(WERROR)" ]; then echo "check-flags: WERROR not set, skipped"; \
+	elif $(CC) $(PMP_CPPFLAGS) $(CPPFLAGS) $(PMP_CFLAGS) $(CFLAGS) \
+	    -c test/flags/warn.c -o /dev/null 2>/dev/null; then \
+	    echo "check-flags: warnings did not stop the build"; exit 1; \
+	else echo "check-flags: -Wall -Wextra ... $(WERROR) are applied"; fi
+
 # ---- static analysis ----
 LINT_SRC = $(LIB_SRC) $(GWD_SRC) tools/pmp.c tools/keep.c
 lint:
@@ -197,7 +206,7 @@ check-install: all
 	@test -L $(B)/stage/usr/lib/libpmp.so.$(SOVERSION)
 	@echo "check-install: header, libraries, libpmp.pc and man pages install"
 
-check: unit check-fuzz-replay check-symbols check-man check-install e2e
+check: check-flags unit check-fuzz-replay check-symbols check-man check-install e2e
 
 # The threaded client tests under ThreadSanitizer, in build-tsan/.
 TSAN_FLAGS = -O1 -g -fsanitize=thread
@@ -248,5 +257,5 @@ bench: all $(BENCH_BINS)
 clean:
 	rm -rf build build-san build-tsan build-fuzz
 
-.PHONY: all unit e2e interop fuzz lint check-fuzz-replay e2e-valgrind sanitize tsan check check-all check-symbols \
+.PHONY: all unit e2e interop fuzz lint check-fuzz-replay check-flags e2e-valgrind sanitize tsan check check-all check-symbols \
     check-man check-install install demo bench clean

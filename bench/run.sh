@@ -157,6 +157,24 @@ if [ "$(id -u)" -eq 0 ] && ip netns add pmpb-gw-$$ 2>/dev/null; then
 	echo "| 6 | 100 kept mappings restored after a restart: re-creation | $c ms (after the RFC's random wait: $d ms) | 99 round trips: $kfl ms | $(ratio "$c" "$kfl") |"
 fi
 sh "$top/bench/idle.sh" > "$T/idle" 2>&1 </dev/null || true
+
+# 1-2 again against a real router: miniupnpd in the interop lab (root).
+# Each request costs it milliseconds (it re-reads its nft rules), which
+# bounds what any client can do; the comparison is the point.
+if [ "$(id -u)" -eq 0 ] && command -v miniupnpd >/dev/null && command -v nft >/dev/null; then
+	( . "$top/test/lib.sh"; LAB_PREFIX=pmpb; . "$top/test/interop/lab.sh"
+	  trap lab_down EXIT
+	  if lab_up >/dev/null 2>&1; then
+		m1=$(in_ns "$NS_LAN" "$X/proc_time" 20 -- "$B/pmp" -g 10.77.0.1 map -u 45000 | sed 's/median \([0-9.]*\).*/\1/')
+		m2=$(in_ns "$NS_LAN" "$X/proc_time" 20 -- natpmpc -g 10.77.0.1 -a 45000 45000 udp 7200 | sed 's/median \([0-9.]*\).*/\1/')
+		echo "| 1m | time to first mapping, miniupnpd router | $m1 ms | natpmpc -a: $m2 ms | $(ratio "$m1" "$m2") |"
+		s1=$(in_ns "$NS_LAN" "$X/pmp_bench" seq 10.77.0.1 200 | num seq)
+		s2=$(in_ns "$NS_LAN" "$X/natpmp_bench" seq 10.77.0.1 200 | num seq)
+		echo "| 2m | 200 sequential maps, miniupnpd router | $s1 µs/map | libnatpmp: $s2 µs/map | $(ratio "$s1" "$s2") |"
+	  else
+		echo "| 1m | miniupnpd router | did not start | | |"
+	  fi ) </dev/null
+fi
 echo "| 6 | pmp keep idle for ${IDLE_SECONDS:-60} s | $(sed -n 's/.*wake-ups (context switches): //p' "$T/idle") wake-ups, $(sed -n 's/.*CPU time: //p' "$T/idle") CPU | natpmpc: no keep mode | |"
 
 # 7. footprint

@@ -29,33 +29,16 @@ for c in miniupnpd nft natpmpc python3 ip; do
 done
 
 T=$(mktemp -d "${TMPDIR:-/tmp}/pmp-interop.XXXXXX")
-S=$$
-NS_WAN=pmpi-wan-$S
-NS_GW=pmpi-gw-$S
-NS_LAN=pmpi-lan-$S
-NS_LAN2=pmpi-lan2-$S
-ALL_NS="$NS_WAN $NS_GW $NS_LAN $NS_LAN2"
-WAN=198.51.100.2
 KO_SHOW="$T/out $T/err"
-mpid=
+. "$here/lab.sh"
 
-teardown() {
-	for ns in $ALL_NS; do
-		ip netns pids "$ns" 2>/dev/null | xargs -r kill 2>/dev/null
-	done
-	sleep 0.2
-	for ns in $ALL_NS; do
-		ip netns pids "$ns" 2>/dev/null | xargs -r kill -9 2>/dev/null
-		ip netns del "$ns" 2>/dev/null
-	done
-}
+teardown() { lab_down; }
 cleanup() {
-	teardown
+	lab_down
 	rm -rf "$T"
 }
 trap cleanup EXIT INT TERM
 
-in_ns() { ns=$1; shift; ip netns exec "$ns" "$@"; }
 run() {
 	t0=$(ms)
 	"$@" >"$T/out" 2>"$T/err"
@@ -63,99 +46,7 @@ run() {
 	dt=$(($(ms) - t0))
 }
 
-# ------------------------------------------------------------- topology
-for ns in $ALL_NS; do
-	ip netns add "$ns" || { echo "cannot create namespace $ns"; exit 1; }
-	ip -n "$ns" link set lo up
-done
-ip link add gw-wan netns "$NS_GW" type veth peer name eth0 netns "$NS_WAN"
-ip -n "$NS_WAN" addr add 198.51.100.1/24 dev eth0
-ip -n "$NS_WAN" link set eth0 up
-ip -n "$NS_GW" addr add $WAN/24 dev gw-wan
-ip -n "$NS_GW" link set gw-wan up
-ip -n "$NS_GW" link add br-lan type bridge
-ip -n "$NS_GW" addr add 10.77.0.1/24 dev br-lan
-ip -n "$NS_GW" link set br-lan up
-i=1
-for h in "$NS_LAN:10.77.0.2" "$NS_LAN2:10.77.0.3"; do
-	ns=${h%%:*}
-	ip link add gw-lan$i netns "$NS_GW" type veth peer name eth0 netns "$ns"
-	ip -n "$NS_GW" link set gw-lan$i master br-lan
-	ip -n "$NS_GW" link set gw-lan$i up
-	ip -n "$ns" addr add "${h#*:}/24" dev eth0
-	ip -n "$ns" link set eth0 up
-	ip -n "$ns" route add default via 10.77.0.1
-	i=$((i + 1))
-done
-in_ns "$NS_GW" sh -c 'echo 1 > /proc/sys/net/ipv4/ip_forward'
-# NAT and a stateful forward policy; empty chains for miniupnpd's rules
-# (it adds rules, never tables or chains).
-in_ns "$NS_GW" nft -f - <<'EOF' || { echo "nftables failed"; exit 1; }
-table inet filter {
-	chain forward {
-		type filter hook forward priority 0; policy drop;
-		ct state established,related accept
-		iifname "br-lan" oifname "gw-wan" accept
-		jump miniupnpd
-	}
-	chain miniupnpd {
-	}
-	chain prerouting {
-		type nat hook prerouting priority -100; policy accept;
-		jump prerouting_miniupnpd
-	}
-	chain postrouting {
-		type nat hook postrouting priority 100; policy accept;
-		jump postrouting_miniupnpd
-		oifname "gw-wan" masquerade
-	}
-	chain prerouting_miniupnpd {
-	}
-	chain postrouting_miniupnpd {
-	}
-}
-EOF
-
-# STUN in wan: miniupnpd will not map behind a documentation-range WAN
-# address unless STUN tells it the address (docs/miniupnpd.md).
-in_ns "$NS_WAN" python3 "$here/stun.py" 198.51.100.1 >"$T/stun.log" 2>&1 &
-wait_lines "$T/stun.log" 1
-
-cat > "$T/miniupnpd.conf" <<EOF
-ext_ifname=gw-wan
-ext_perform_stun=yes
-ext_stun_host=198.51.100.1
-ext_stun_port=3478
-listening_ip=br-lan
-enable_natpmp=yes
-# with UPnP on, miniupnpd watches the WAN address (off, it never notices)
-enable_upnp=yes
-secure_mode=yes
-system_uptime=no
-upnp_table_name=filter
-upnp_nat_table_name=filter
-upnp_forward_chain=miniupnpd
-upnp_nat_chain=prerouting_miniupnpd
-upnp_nat_postrouting_chain=postrouting_miniupnpd
-lease_file=$T/leases
-uuid=0b7d3c9e-6f21-4a55-9e0c-2d1f8a4b7c30
-allow 1024-65535 10.77.0.0/24 1024-65535
-deny 0-65535 0.0.0.0/0 0-65535
-EOF
-
-# miniupnpd logs with LOG_CONS and there is no syslog daemon: every line
-# would go to /dev/console, slowly.  Hide the console from it only, in a
-# private mount namespace.
-start_miniupnpd() {
-	: > "$T/miniupnpd.log"
-	unshare --mount --propagation private sh -c \
-	    "mount --bind /dev/null /dev/console 2>/dev/null; exec ip netns exec $NS_GW /usr/sbin/miniupnpd -f $T/miniupnpd.conf -d" \
-	    >>"$T/miniupnpd.log" 2>&1 &
-	mpid=$!
-	wait_count "Listening for NAT-PMP" "$T/miniupnpd.log" 1 20 &&
-	    wait_count "Port forwarding is now enabled" "$T/miniupnpd.log" 1 20
-}
-if start_miniupnpd; then
+if lab_up; then
 	ok "miniupnpd $(miniupnpd --version 2>&1 | head -1 | cut -d' ' -f2) up: NAT-PMP on 10.77.0.1, public $WAN via STUN"
 else
 	ko "miniupnpd did not start"; tail -20 "$T/miniupnpd.log"

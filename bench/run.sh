@@ -151,6 +151,8 @@ if [ "$(id -u)" -eq 0 ] && ip netns add pmpb-gw-$$ 2>/dev/null; then
 	kill -HUP $kgw
 	wait $kp
 	kill $kgw
+	ip netns del pmpb-gw-$$
+	ip netns del pmpb-lan-$$
 	d=$(sed -n 's/.*detect->first \([0-9.]*\) ms.*/\1/p' "$T/k")
 	c=$(sed -n 's/.*first->last \([0-9.]*\) ms.*/\1/p' "$T/k")
 	kfl=$(awk -v x="$kf" 'BEGIN {printf "%.1f", x * 99 / 1000}')
@@ -162,7 +164,7 @@ sh "$top/bench/idle.sh" > "$T/idle" 2>&1 </dev/null || true
 # Each request costs it milliseconds (it re-reads its nft rules), which
 # bounds what any client can do; the comparison is the point.
 if [ "$(id -u)" -eq 0 ] && command -v miniupnpd >/dev/null && command -v nft >/dev/null; then
-	( . "$top/test/lib.sh"; LAB_PREFIX=pmpb; . "$top/test/interop/lab.sh"
+	( . "$top/test/lib.sh"; LAB_PREFIX=pmpbl; . "$top/test/interop/lab.sh"
 	  trap lab_down EXIT
 	  if lab_up >/dev/null 2>&1; then
 		m1=$(in_ns "$NS_LAN" "$X/proc_time" 20 -- "$B/pmp" -g 10.77.0.1 map -u 45000 | sed 's/median \([0-9.]*\).*/\1/')

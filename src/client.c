@@ -431,7 +431,7 @@ pmp_client_pending(pmp_client_t *c)
 }
 
 int
-pmp_client_process_locked(pmp_client_t *c, int readable)
+pmp_client_process_locked(pmp_client_t *c, int reads)
 {
 	uint8_t b[PMP_WIRE_MAX + 1];
 	uint8_t src[16];
@@ -443,7 +443,7 @@ pmp_client_process_locked(pmp_client_t *c, int readable)
 	if (c->fd < 0)
 		return PMP_OK;
 	now = pmp_clock_ms();
-	while (readable) {
+	for (i = 0; i < reads; i++) {
 		long n = pmp_udp_recv(c->fd, b, sizeof(b), src, &sport);
 
 		if (n < 0) {
@@ -459,13 +459,14 @@ pmp_client_process_locked(pmp_client_t *c, int readable)
 		    (size_t)n < sizeof(b) ? (size_t)n : sizeof(b), src, sport,
 		    now);
 	}
-	for (i = 0; readable && i < 2; i++) {
+	for (i = 0; i < 2; i++) {
 		long n;
+		int j;
 
 		if (c->listen_fd[i] < 0)
 			continue;
-		while ((n = pmp_udp_recv(c->listen_fd[i], b, sizeof(b), src,
-		    &sport)) >= 0)
+		for (j = 0; j < reads && (n = pmp_udp_recv(c->listen_fd[i], b,
+		    sizeof(b), src, &sport)) >= 0; j++)
 			pmp_keeper_announcement(&c->keeper, b,
 			    (size_t)n < sizeof(b) ? (size_t)n : sizeof(b), src,
 			    sport, now);
@@ -499,7 +500,8 @@ pmp_client_process(pmp_client_t *c, int readable)
 	if (c == NULL)
 		return PMP_EINVAL;
 	pthread_mutex_lock(&c->lock);
-	rc = pmp_client_process_locked(c, readable);
+	/* Drain: an edge-triggered caller may not come back otherwise. */
+	rc = pmp_client_process_locked(c, readable ? INT_MAX : 0);
 	if (rc == PMP_OK)
 		pmp_client_wake(c);
 	pthread_mutex_unlock(&c->lock);

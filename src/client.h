@@ -35,7 +35,8 @@ struct pmp_client {
 
 /* Both with c->lock held. */
 int pmp_client_timeout_locked(pmp_client_t *c, uint64_t now_ms);
-int pmp_client_process_locked(pmp_client_t *c, int readable);
+/* reads: datagrams to read at most per socket (0: none, just timers). */
+int pmp_client_process_locked(pmp_client_t *c, int reads);
 /* The sockets to poll (lock held); returns how many went into fds. */
 int pmp_client_fds_locked(pmp_client_t *c, int *fds, int max);
 void pmp_client_wake(pmp_client_t *c);

@@ -100,6 +100,10 @@ wait_done(pmp_client_t *c, struct waiter *w)
 				readable = 1;
 		pthread_mutex_lock(&c->lock);
 		c->poller = 0;
+		/* One datagram per socket and wake-up: this poll() is
+		 * level-triggered, so more would wake it at once, and the
+		 * usual single answer costs no extra recv() to find the
+		 * socket empty. */
 		pmp_client_process_locked(c, readable);
 		pthread_cond_broadcast(&c->cond);
 	}

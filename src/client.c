@@ -473,7 +473,8 @@ pmp_client_process_locked(pmp_client_t *c, int reads)
 	}
 	/* Timers and sends, then completions, until nothing more is due:
 	 * a completion may make a kept mapping's next request due. */
-	for (i = 0; i < 16; i++) {	/* bounded: each pass moves time on */
+	for (i = 0; i < 16; i++) {	/* bounded, in case a callback keeps
+					 * making work due */
 		pmp_keeper_run(&c->keeper, now);
 		flush_output(c, now);
 		while ((r = pmp_engine_take_done(&c->engine)) != NULL) {

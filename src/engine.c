@@ -4,6 +4,7 @@
  */
 #include <string.h>
 
+#include "addr.h"
 #include "engine.h"
 #include "wire.h"
 
@@ -112,8 +113,6 @@ static int
 complete_status(pmp_engine_t *e, pmp_req_t *r, const pmp_wire_resp_t *m)
 {
 	pmp_result_t *res = &r->result;
-	static const uint8_t v4mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-	    0xff, 0xff };
 
 	res->result_code = m->result;
 	if (m->has_epoch)
@@ -122,8 +121,7 @@ complete_status(pmp_engine_t *e, pmp_req_t *r, const pmp_wire_resp_t *m)
 		return PMP_EGATEWAY;
 	switch (r->op) {
 	case PMP_OP_PUBLIC_ADDRESS:
-		memcpy(res->public_address, v4mapped, 12);
-		memcpy(res->public_address + 12, m->public_addr, 4);
+		pmp_addr_from_v4(res->public_address, m->public_addr);
 		/* 0.0.0.0 is no address (libnatpmp PR #16). */
 		if (memcmp(m->public_addr, "\0\0\0\0", 4) == 0)
 			return PMP_ENOADDR;
@@ -326,10 +324,9 @@ pmp_engine_kick(pmp_engine_t *e, uint64_t now_ms)
 {
 	pmp_req_t *r = e->queue;
 
-	if (r != NULL && r->attempts > 1) {
-		r->attempts = 0;	/* sent afresh by the next output */
-		(void)now_ms;
-	}
+	(void)now_ms;	/* the next pmp_engine_output() call sends it */
+	if (r != NULL && r->attempts > 1)
+		r->attempts = 0;
 }
 
 unsigned

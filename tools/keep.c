@@ -37,7 +37,6 @@ struct keeper {
 	pmp_client_t *c;
 	struct kept k[MAX_KEPT];
 	int n;
-	uint8_t address[16];
 	int stopping;
 	int failed_write;
 };
@@ -321,10 +320,7 @@ on_event(void *arg, const pmp_event_t *ev)
 		break;
 	default:
 		break;
-	}
-	if (ev->public_address[10] == 0xff)
-		memcpy(kp->address, ev->public_address, 16);
-}
+	}}
 
 static uint64_t
 now_ms(void)

@@ -40,7 +40,7 @@ endif
 LIB_SRC = src/wire.c src/epoch.c src/engine.c src/keep.c src/client.c src/sync.c \
           src/udp.c src/clock.c src/addr.c src/strerror.c $(GW_SRC)
 LIB_OBJ = $(LIB_SRC:src/%.c=$(B)/lib/%.o)
-GWD_SRC = gw/table.c gw/respond.c gw/pmp-gateway.c
+GWD_SRC = gw/table.c gw/respond.c gw/fault.c gw/pmp-gateway.c
 GWD_OBJ = $(GWD_SRC:gw/%.c=$(B)/gw/%.o)
 
 SONAME  = libpmp.so.$(SOVERSION)
@@ -89,7 +89,7 @@ CMOCKA_LIBS   := $(shell pkg-config --libs cmocka 2>/dev/null || echo -lcmocka)
 UNIT_TESTS = t_wire t_epoch t_engine t_keep t_gwparse t_table t_respond t_client
 UNIT_BINS  = $(UNIT_TESTS:%=$(B)/test/%)
 
-GW_PURE = $(B)/gw/table.o $(B)/gw/respond.o
+GW_PURE = $(B)/gw/table.o $(B)/gw/respond.o $(B)/gw/fault.o
 $(B)/test/%: test/%.c $(B)/libpmp.a $(GW_PURE) | $(B)/test
 	$(CC) $(PMP_CPPFLAGS) -Igw $(CMOCKA_CFLAGS) $(CPPFLAGS) \
 	    $(filter-out -Wconversion -Wmissing-prototypes -Wmissing-declarations -Wnull-dereference,$(PMP_CFLAGS)) \
@@ -142,11 +142,11 @@ FUZZ_CFLAGS = -g -O1 -fsanitize=address,undefined -fno-sanitize-recover=all
 fuzz:
 	$(MAKE) B=build-fuzz CC=clang WERROR='$(WERROR)' \
 	    CFLAGS='$(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link' build-fuzz/libpmp.a \
-	    build-fuzz/gw/table.o build-fuzz/gw/respond.o
+	    $(GW_PURE:$(B)/%=build-fuzz/%)
 	@for f in $(FUZZERS); do \
 	    clang $(PMP_CPPFLAGS) -Igw $(FUZZ_CFLAGS) -fsanitize=fuzzer \
-	        -o build-fuzz/$$f fuzz/$$f.c build-fuzz/gw/table.o \
-	        build-fuzz/gw/respond.o build-fuzz/libpmp.a -lpthread || exit 1; \
+	        -o build-fuzz/$$f fuzz/$$f.c $(GW_PURE:$(B)/%=build-fuzz/%) \
+	        build-fuzz/libpmp.a -lpthread || exit 1; \
 	    mkdir -p build-fuzz/corpus/$$f; \
 	    echo "== $$f: $(FUZZ_SECONDS) s"; \
 	    build-fuzz/$$f -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
@@ -245,10 +245,12 @@ $(B)/bench/pmp_bench: bench/pmp_bench.c $(B)/libpmp.a | $(B)/bench
 	$(CC) $(BENCH_CFLAGS) -o $@ $< $(B)/libpmp.a $(PMP_LIBS) $(LDLIBS)
 $(B)/bench/natpmp_bench: bench/natpmp_bench.c | $(B)/bench
 	$(CC) $(BENCH_CFLAGS) -o $@ $< -lnatpmp $(LDLIBS)
+$(B)/bench/table_rate: bench/table_rate.c $(GW_PURE) $(B)/libpmp.a | $(B)/bench
+	$(CC) -Igw $(BENCH_CFLAGS) -o $@ $< $(GW_PURE) $(B)/libpmp.a $(LDLIBS)
 $(B)/bench/%: bench/%.c | $(B)/bench
 	$(CC) $(BENCH_CFLAGS) -o $@ $< $(PMP_LIBS) $(LDLIBS)
 BENCH_BINS = $(B)/bench/pmp_bench $(B)/bench/natpmp_bench \
-    $(B)/bench/proc_time $(B)/bench/gw_rate
+    $(B)/bench/proc_time $(B)/bench/gw_rate $(B)/bench/table_rate
 
 # Figures against pmp-gateway on loopback; see bench/.
 bench: all $(BENCH_BINS)

@@ -197,6 +197,26 @@ echo "| 7 | peak RSS of pmp keep with 100 mappings | $r3 KiB | | |"
 g1=$("$X/gw_rate" $GW 1 3 | sed -n 's/.*: *\([0-9]*\) answered.*/\1/p')
 g8=$("$X/gw_rate" $GW 8 3 | sed -n 's/.*: *\([0-9]*\) answered.*/\1/p')
 echo "| 7 | pmp-gateway answered requests/s, 1 and 8 clients | $g1/s, $g8/s | | |"
+
+# 8. pmp-gateway with a full table: the same work against a gateway that
+# holds 60,000 mappings (from 120 clients) and one that holds none, each
+# fresh; then gw_respond() alone, in-process, the same comparison.
+: > "$T/a"; : > "$T/b"; i=0
+while [ $i -lt $RUNS ]; do
+	start_gw 127.77.88.4
+	"$X/gw_rate" 127.77.88.4 1 2 | sed -n 's/.*: *\([0-9]*\) answered.*/\1/p' >> "$T/a"
+	kill $gwp
+	start_gw 127.77.88.5
+	"$X/gw_rate" 127.77.88.5 1 2 60000 | sed -n 's/.*: *\([0-9]*\) answered.*/\1/p' >> "$T/b"
+	kill $gwp
+	i=$((i + 1))
+done
+a=$(median < "$T/a"); b=$(median < "$T/b")
+echo "| 8 | pmp-gateway requests/s with 60,000 mappings held | $b/s | empty table: $a/s | $(ratio "$a" "$b") |"
+"$X/table_rate" 60000 2000000 > "$T/tr"
+te=$(sed -n 's/table empty \([0-9]*\) .*/\1/p' "$T/tr")
+tf=$(sed -n 's/.* held \([0-9]*\) requests.*/\1/p' "$T/tr")
+echo "| 8 | ... gw_respond() in-process, 60,000 held | $tf/s | empty table: $te/s | $(ratio "$te" "$tf") |"
 } | tee "$T/table"
 
 { cat "$T/table"; echo; cat "$top/bench/NOTES.md"; } > "$OUT"

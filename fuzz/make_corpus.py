@@ -43,9 +43,10 @@ wire = {
 for name, h in wire.items():
     put("fuzz_wire", name, H(h.replace(" ", "")))
 
-# --- gateway requests: records [client][time step][len][bytes]
+# --- gateway requests: an options byte, then records
+# [client | forge buffer size << 6][time step][len, 2 bytes][bytes]
 def rec(client, step, data):
-    return bytes([client, step, len(data)]) + data
+    return bytes([client, step]) + len(data).to_bytes(2, "big") + data
 
 
 reqs = [H("0000"), H("000100001388138800001c20"), H("000200001f9000000000 1c20".replace(" ", "")),
@@ -55,6 +56,14 @@ reqs = [H("0000"), H("000100001388138800001c20"), H("000200001f9000000000 1c20".
 put("fuzz_gateway", "all-kinds", b"\x00" + b"".join(rec(i % 4, 3, r) for i, r in enumerate(reqs)))
 put("fuzz_gateway", "vpn", b"\x01" + rec(0, 0, reqs[-1]) + rec(0, 10, H("000200000000000100000e10")) + rec(1, 0, reqs[-1]))
 put("fuzz_gateway", "conflict", b"\x00" + rec(0, 0, reqs[1]) + rec(1, 0, reqs[1]) + rec(0, 200, reqs[1]) + rec(1, 255, reqs[3]))
+# the fault paths: an unsupported opcode echoed at full length (1100
+# bytes), forged into buffers of 0, 16, 1100 and 1500 bytes (issue 10.1)
+echo = H("0003") + bytes(range(256)) * 4 + bytes(74)
+put("fuzz_gateway", "echo-forged", b"\x02" + b"".join(rec(c << 6, 1, echo) for c in range(4))
+    + b"".join(rec(c << 6, 1, reqs[1]) for c in range(4)) + b"".join(rec(c << 6, 1, reqs[0]) for c in range(4)))
+# a quota of 2 per client, then a third mapping; the outside client
+put("fuzz_gateway", "quota", b"\x08" + b"".join(rec(0, 0, H("00010000%04x138800001c20" % p)) for p in (1, 2, 3))
+    + rec(3, 0, reqs[1]) + rec(0, 0, reqs[4]))
 
 # --- gateway discovery: netlink captures (this project's, Debian 12) and route tables
 nl = {

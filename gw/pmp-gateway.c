@@ -24,6 +24,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "fault.h"
 #include "respond.h"
 #include "sys.h"
 #include "table.h"
@@ -31,15 +32,13 @@
 
 #define MAX_DELAYED 1024
 #define MAX_TARGETS 8
+#define TABLE_CAP 65536		/* mappings in all */
+#define DEFAULT_PER_CLIENT 1024	/* mappings per client (--max-per-client) */
 
-/* Faults applied around respond.c's answers. */
+/* Faults applied around respond.c's answers; fault.c decides drops and
+ * builds the forged datagrams. */
 struct fault {
-	unsigned long drop_first;	/* ignore the first N requests */
-	double drop_rate;		/* ignore this fraction, seeded */
-	uint64_t rng;			/* xorshift64 state */
-	unsigned long silent_after;	/* answer only the first N (0: all) */
-	unsigned long answer_every;	/* answer only every Nth request */
-	int silent;			/* never answer */
+	gw_fault_t drop;		/* which requests go unanswered */
 	unsigned delay_ms;		/* answer this much later */
 	int duplicate;			/* answer twice */
 	int garbage;			/* malformed packets before answers */
@@ -146,6 +145,8 @@ kind_name(gw_kind_t k)
 	switch (k) {
 	case GW_DROPPED:
 		return "dropped";
+	case GW_OUTSIDE:
+		return "outside";
 	case GW_BAD_VERSION:
 		return "bad-version";
 	case GW_BAD_OPCODE:
@@ -185,6 +186,10 @@ log_event(const struct gateway *g, const char *who, size_t n,
 	switch (ev->kind) {
 	case GW_DROPPED:
 		logmsg(g, "%s: %zu bytes dropped (not a request)", who, n);
+		break;
+	case GW_OUTSIDE:
+		logmsg(g, "%s: %zu bytes dropped (outside the served subnet)",
+		    who, n);
 		break;
 	case GW_BAD_VERSION:
 		logmsg(g, "%s: version %u -> result 1%s", who, ev->version,
@@ -256,62 +261,34 @@ queue_or_send(struct gateway *g, const struct sockaddr_in *to,
 	d = &g->delayed[g->ndelayed++];
 	d->due_ms = pmp_clock_ms() + g->f.delay_ms;
 	d->to = *to;
-	d->len = n;
-	memcpy(d->b, b, n);
+	d->len = n < sizeof(d->b) ? n : sizeof(d->b);
+	memcpy(d->b, b, d->len);
 }
 
-/* Malformed answers from the right address and port (PROTOCOL.md §5):
- * a client must ignore every one of them. */
+/* fault.c's malformed answers (from the right address and port) and
+ * forged ones (from elsewhere), each built into a buffer of its own size
+ * whatever the answer's length. */
 static void
-send_garbage(const struct gateway *g, const struct sockaddr_in *to,
+send_forged(const struct gateway *g, const struct sockaddr_in *to,
     const uint8_t *answer, size_t n)
 {
-	static uint8_t big[1500];
-	uint8_t b[32] = { 0 };
+	uint8_t b[GW_FORGE_MAX];
+	gw_forge_source_t from;
+	gw_forge_step_t step;
+	size_t len;
+	unsigned i;
 
-	send_to(g, g->fd, to, b, 0);				/* */
-	send_to(g, g->fd, to, (const uint8_t *)"\x00\x80\x00", 3); /* */
-	memcpy(b, answer, n);
-	b[0] = 2;						/* */
-	send_to(g, g->fd, to, b, n);
-	memcpy(b, answer, n);
-	b[1] = (uint8_t)(b[1] ^ 0x03);				/* */
-	send_to(g, g->fd, to, b, n);
-	memcpy(b, answer, n);
-	b[1] = (uint8_t)(b[1] & 0x7f);				/* */
-	send_to(g, g->fd, to, b, n);
-	send_to(g, g->fd, to, answer, n - 1);			/* A-04/05 */
-	memcpy(b, answer, n);
-	b[n] = 0;
-	send_to(g, g->fd, to, b, n + 1);			/* */
-	memcpy(big, answer, n);
-	send_to(g, g->fd, to, big, sizeof(big));		/* */
-	if (n == PMP_WIRE_MAP_RESP_LEN) {
-		memcpy(b, answer, n);
-		b[9] = (uint8_t)(b[9] + 1);			/* */
-		send_to(g, g->fd, to, b, n);
+	for (i = 0; g->f.spoof && (step = gw_forge_spoof(i, answer, n, b,
+	    sizeof(b), &len, &from)) != GW_FORGE_END; i++) {
+		int fd = g->alt_fd[from == GW_FROM_OTHER_ADDRESS ? 0 : 1];
+
+		if (step == GW_FORGE_SEND && fd >= 0)
+			send_to(g, fd, to, b, len);
 	}
-}
-
-/* The same answer with another public port or address, from a wrong
- * address and from the right address but a wrong port (C-11). */
-static void
-send_spoofs(const struct gateway *g, const struct sockaddr_in *to,
-    const uint8_t *answer, size_t n)
-{
-	uint8_t b[PMP_WIRE_MAP_RESP_LEN];
-	int i;
-
-	memcpy(b, answer, n);
-	if (n == PMP_WIRE_MAP_RESP_LEN) {
-		b[10] = 0x1a;	/* port 6666 */
-		b[11] = 0x0a;
-	} else if (n == PMP_WIRE_ADDR_RESP_LEN) {
-		memset(b + 8, 6, 4);	/* 6.6.6.6 */
-	}
-	for (i = 0; i < 2; i++)
-		if (g->alt_fd[i] >= 0)
-			send_to(g, g->alt_fd[i], to, b, n);
+	for (i = 0; g->f.garbage && (step = gw_forge_garbage(i, answer, n, b,
+	    sizeof(b), &len)) != GW_FORGE_END; i++)
+		if (step == GW_FORGE_SEND)
+			send_to(g, g->fd, to, b, len);
 }
 
 static void
@@ -320,29 +297,11 @@ answer(struct gateway *g, const struct sockaddr_in *to, const uint8_t *b,
 {
 	int copies = g->f.duplicate ? 2 : 1;
 
-	if (g->f.spoof)
-		send_spoofs(g, to, b, n);
-	if (g->f.garbage && n <= 16)
-		send_garbage(g, to, b, n);
+	send_forged(g, to, b, n);
 	if (g->f.truncate != 0 && g->f.truncate < n)
 		n = g->f.truncate;
 	while (copies-- > 0)
 		queue_or_send(g, to, b, n);
-}
-
-/* xorshift64: a seeded, reproducible drop decision. */
-static int
-drop_by_rate(struct fault *f)
-{
-	uint64_t x = f->rng;
-
-	if (f->drop_rate <= 0.0)
-		return 0;
-	x ^= x << 13;
-	x ^= x >> 7;
-	x ^= x << 17;
-	f->rng = x;
-	return (double)(x >> 11) / 9007199254740992.0 < f->drop_rate;
 }
 
 static void
@@ -366,22 +325,8 @@ handle(struct gateway *g, const uint8_t *b, size_t n,
 		return;
 	}
 	g->requests++;
-	if (g->requests <= g->f.drop_first || g->f.silent ||
-	    (g->f.silent_after != 0 && g->requests > g->f.silent_after) ||
-	    (g->f.answer_every > 1 && g->requests % g->f.answer_every != 0) ||
-	    drop_by_rate(&g->f)) {
-		/* Describe it without touching the table. */
-		gw_table_t scratch;
-
-		memset(&ev, 0, sizeof(ev));
-		ev.version = b[0];
-		ev.opcode = b[1];
-		if (gw_table_init(&scratch, 1, 1) == 0) {
-			gw_respond(&scratch, &g->cfg, sssoe(g),
-			    (const uint8_t *)&from->sin_addr, b, n,
-			    pmp_clock_ms(), out, sizeof(out), &ev);
-			gw_table_free(&scratch);
-		}
+	if (gw_fault_drops(&g->f.drop, g->requests)) {
+		gw_describe(b, n, &ev);	/* the table is not touched */
 		log_event(g, who, n, &ev, g->log == 2 ? "dropped" :
 		    " (dropped: fault)");
 		return;
@@ -469,7 +414,7 @@ dump_table(struct gateway *g)
 
 	gw_table_expire(&g->table, now);
 	for (i = 0; i < g->table.n; i++) {
-		const gw_mapping_t *m = &g->table.m[i];
+		const gw_mapping_t *m = gw_table_at(&g->table, i);
 		char c[INET_ADDRSTRLEN];
 
 		inet_ntop(AF_INET, m->client, c, sizeof(c));
@@ -554,6 +499,8 @@ usage(FILE *f)
 	    "  -p, --port PORT          port (5351)\n"
 	    "  -P, --public ADDR        public address to report (203.0.113.7)\n"
 	    "      --max-lifetime S     cap granted lifetimes (86400)\n"
+	    "      --max-per-client N   mappings one client may hold (1024;\n"
+	    "                           more: result 4); 65536 in all\n"
 	    "      --vpn                VPN-provider mode: lifetimes capped at\n"
 	    "                           60 s, private port 0 gets a port chosen\n"
 	    "                           by the gateway (same for UDP and TCP)\n"
@@ -645,7 +592,7 @@ parse_target(struct gateway *g, const char *s)
 static void
 parse_args(struct gateway *g, int argc, char **argv)
 {
-	enum { O_MAXLIFE = 256, O_DROP, O_RATE, O_SEED, O_SILENT, O_SAFTER,
+	enum { O_MAXLIFE = 256, O_PERCLIENT, O_DROP, O_RATE, O_SEED, O_SILENT, O_SAFTER,
 	    O_DELAY, O_DUP, O_RESULT, O_GRANT, O_OFFSET, O_ZERO, O_TRUNC,
 	    O_GARBAGE, O_SPOOF, O_WRONG, O_REBOOT, O_CHANGE, O_NEXT, O_VFORM,
 	    O_OFORM, O_VPN, O_JSON, O_ACOUNT, O_ATO, O_NOMC, O_LEGACY, O_EVERY };
@@ -654,6 +601,7 @@ parse_args(struct gateway *g, int argc, char **argv)
 		{ "port", required_argument, NULL, 'p' },
 		{ "public", required_argument, NULL, 'P' },
 		{ "max-lifetime", required_argument, NULL, O_MAXLIFE },
+		{ "max-per-client", required_argument, NULL, O_PERCLIENT },
 		{ "vpn", no_argument, NULL, O_VPN },
 		{ "log", no_argument, NULL, 'v' },
 		{ "log-json", no_argument, NULL, O_JSON },
@@ -704,6 +652,10 @@ parse_args(struct gateway *g, int argc, char **argv)
 			g->table.max_lifetime = (uint32_t)num(optarg,
 			    "--max-lifetime", 1, 0x7fffffffL);
 			break;
+		case O_PERCLIENT:
+			g->table.max_per_client = (uint32_t)num(optarg,
+			    "--max-per-client", 1, TABLE_CAP);
+			break;
 		case O_VPN:
 			g->cfg.vpn = 1;
 			break;
@@ -727,32 +679,32 @@ parse_args(struct gateway *g, int argc, char **argv)
 			g->announce_legacy = 1;
 			break;
 		case O_DROP:
-			g->f.drop_first = (unsigned long)num(optarg,
+			g->f.drop.drop_first = (unsigned long)num(optarg,
 			    "--drop-first", 0, 0x7fffffffL);
 			break;
 		case O_RATE: {
 			char *end;
 
-			g->f.drop_rate = strtod(optarg, &end);
-			if (*end != '\0' || !(g->f.drop_rate >= 0.0) ||
-			    g->f.drop_rate > 1.0)
+			g->f.drop.drop_rate = strtod(optarg, &end);
+			if (*end != '\0' || !(g->f.drop.drop_rate >= 0.0) ||
+			    g->f.drop.drop_rate > 1.0)
 				fatal("--drop-rate '%s' must be from 0 to 1",
 				    optarg);
 			break;
 		}
 		case O_SEED:
-			g->f.rng = (uint64_t)num(optarg, "--seed", 1,
+			g->f.drop.rng = (uint64_t)num(optarg, "--seed", 1,
 			    0x7fffffffL);
 			break;
 		case O_SILENT:
-			g->f.silent = 1;
+			g->f.drop.silent = 1;
 			break;
 		case O_SAFTER:
-			g->f.silent_after = (unsigned long)num(optarg,
+			g->f.drop.silent_after = (unsigned long)num(optarg,
 			    "--silent-after", 1, 0x7fffffffL);
 			break;
 		case O_EVERY:
-			g->f.answer_every = (unsigned long)num(optarg,
+			g->f.drop.answer_every = (unsigned long)num(optarg,
 			    "--answer-every", 1, 1000);
 			break;
 		case O_DELAY:
@@ -882,6 +834,7 @@ main(int argc, char **argv)
 	struct gateway g;
 	struct sigaction sa;
 	char la[INET_ADDRSTRLEN], pa[INET_ADDRSTRLEN];
+	uint64_t seed;
 
 	memset(&g, 0, sizeof(g));
 	g.listen.sin_family = AF_INET;
@@ -891,14 +844,19 @@ main(int argc, char **argv)
 	g.cfg.force_result = -1;
 	g.cfg.grant_lifetime = -1;
 	g.cfg.version_form = PMP_WIRE_RESPONSE;
-	g.f.rng = 1;
+	g.f.drop.rng = 1;
 	g.f.reboot_after_ms = -1;
 	g.f.change_after_ms = -1;
 	g.announce_count = 10;		/* §3.2.1: "SHOULD ... ten times" */
 	g.announce_multicast = -1;	/* auto: see below */
 	g.alt_fd[0] = g.alt_fd[1] = -1;
-	if (gw_table_init(&g.table, 65536, 86400) != 0)
+	/* The hash key: random, so that no client can pick colliding keys
+	 * (a fixed one if the system has no entropy to give). */
+	if (getentropy(&seed, sizeof(seed)) != 0)
+		seed = 0x9e3779b97f4a7c15ull ^ (uint64_t)getpid();
+	if (gw_table_init(&g.table, TABLE_CAP, 86400, seed) != 0)
 		fatal("out of memory");
+	g.table.max_per_client = DEFAULT_PER_CLIENT;
 	parse_args(&g, argc, argv);
 	g.delayed = calloc(MAX_DELAYED, sizeof(*g.delayed));
 	if (g.delayed == NULL)

@@ -26,6 +26,7 @@ typedef struct gw_config {
 
 typedef enum gw_kind {
 	GW_DROPPED,		/* not a request: no answer */
+	GW_OUTSIDE,		/* from outside the served subnet: none */
 	GW_BAD_VERSION,
 	GW_BAD_OPCODE,
 	GW_ADDRESS,
@@ -44,6 +45,10 @@ typedef struct gw_event {
 	uint16_t public_port;
 	uint32_t granted;
 } gw_event_t;
+
+/* Describe a request without answering it (for the log of a fault that
+ * drops it). */
+void gw_describe(const uint8_t *req, size_t n, gw_event_t *ev);
 
 /*
  * Answer the n-byte request from client (4 bytes, network order) at

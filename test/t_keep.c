@@ -64,7 +64,7 @@ setup(void **state)
 
 	pmp_engine_init(&s->e, GW, 5351);
 	pmp_keeper_init(&s->kp, &s->e, on_event, s, 12345);
-	assert_int_equal(gw_table_init(&s->t, 64, 7200), 0);
+	assert_int_equal(gw_table_init(&s->t, 64, 7200, 1), 0);
 	memcpy(s->cfg.public_addr, "\xcb\x00\x71\x07", 4);
 	s->cfg.net = htonl(0xc0a84d00u);
 	s->cfg.mask = htonl(0xffffff00u);

@@ -98,6 +98,24 @@ run $UDP $G 0201 000700001122334455667788
 	&& ok "--version-reply op (128 + opcode) and --opcode-reply echo" || ko "reply forms: $(cat "$T/out")"
 gw_stop
 
+# #10.1: one datagram must not crash the gateway.  An unsupported opcode
+# echoed at full length (1100 bytes) used to be copied into a 16-byte
+# buffer for the forged copies.  Every fault that builds datagrams is on.
+gw_start $G --spoof --garbage --duplicate --opcode-reply echo --version-reply op
+big=03$(printf "%02x" $(seq 1 1099) | cut -c1-2196)	# 1099 bytes
+run $UDP $G "00$big" "05$big" 0003
+sleep 0.2
+if kill -0 "$gwpid" 2>/dev/null; then
+	run $UDP $G 0000
+	has "^127.77.0.1 5351 0080000000" "$T/out" \
+		&& ok "1100-byte bad-opcode request with --spoof --garbage and echo: gateway alive, still answers" \
+		|| ko "gateway after a long request: $(cat "$T/out")"
+else
+	ko "gateway died on a 1100-byte request (--spoof, --opcode-reply echo)"
+	gwpid=
+fi
+gw_stop
+
 # --log-json: every line one JSON object
 gw_start $G --log-json
 run $PMP -g $G map 5000

@@ -75,7 +75,7 @@ extern "C" {
 
 /*
  * Status codes.  Values are frozen; new ones are only appended.
- * All introduced in 0.1.0.
+ * Introduced in 0.1.0 unless marked otherwise.
  */
 typedef enum pmp_status {
 	PMP_OK = 0,
@@ -96,8 +96,13 @@ typedef enum pmp_status {
 	PMP_ENOROUTE = -11,	/* gateway discovery: no route to the outside */
 	PMP_ENOGWADDR = -12,	/* gateway discovery: the route has no gateway
 				 * (point-to-point link such as WireGuard) */
-	PMP_ECANCELED = -13,	/* pmp_cancel() or pmp_client_free() */
-	PMP_EUNSUPPORTED = -14	/* not available on this operating system */
+	PMP_ECANCELED = -13,	/* the request was dropped by
+				 * pmp_client_free() before it finished */
+	PMP_EUNSUPPORTED = -14,	/* not available on this operating system */
+	PMP_ENODELETE = -15	/* (0.1.1) PMP_EV_DELETED: not deleted, left
+				 * to expire: a kept mapping of private port 0,
+				 * whose only delete would delete all of this
+				 * host's mappings (RFC 6886 §3.4) */
 } pmp_status_t;
 
 /* Text for a PMP_E* code; never NULL. */

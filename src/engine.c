@@ -90,10 +90,12 @@ answers(const pmp_req_t *r, const pmp_wire_resp_t *m)
 	uint8_t op = wire_opcode(r);
 	uint16_t port = r->op == PMP_OP_UNMAP_ALL ? 0 : r->private_port;
 
-	/* D-1: "unsupported version" arrives with opcode 0, 128 or 128+op;
-	 * whatever we asked, it ends the request. */
+	/* D-1: "unsupported version" arrives with opcode 0 (RFC text), 128
+	 * (EID 3618) or 128 + op (miniupnpd); any of them ends the request,
+	 * any other opcode answers something else. */
 	if (m->form == PMP_FORM_SHORT && m->result == 1)
-		return 1;
+		return m->opcode == 0 || m->opcode == PMP_WIRE_RESPONSE ||
+		    m->opcode == PMP_WIRE_RESPONSE + op;
 	if (m->opcode != PMP_WIRE_RESPONSE + op)	/* */
 		return 0;
 	if (m->form == PMP_FORM_SHORT)		/* result 5, miniupnpd form */

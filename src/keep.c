@@ -78,12 +78,38 @@ emit(pmp_keeper_t *kp, pmp_event_type_t type, const pmp_kept_t *k,
 	kp->emit(kp->ctx, &ev);
 }
 
+/* PMP_EV_DELETED for a mapping left to expire: PMP_ENODELETE, with its
+ * public port and the seconds its lease still runs. */
+static void
+emit_left(pmp_keeper_t *kp, const pmp_kept_t *k, uint64_t now_ms)
+{
+	pmp_event_t ev;
+
+	if (kp->emit == NULL)
+		return;
+	memset(&ev, 0, sizeof(ev));
+	ev.type = PMP_EV_DELETED;
+	ev.status = PMP_ENODELETE;
+	ev.keep_id = k->id;
+	ev.protocol = k->protocol;
+	ev.private_port = k->private_port;
+	ev.public_port = k->public_port;
+	ev.lifetime = k->expires_ms > now_ms ?
+	    (uint32_t)((k->expires_ms - now_ms + 999) / 1000) : 0;
+	if (kp->have_address)
+		memcpy(ev.public_address, kp->address, 16);
+	if (kp->engine->epoch.valid)
+		ev.epoch = kp->engine->epoch.sssoe;
+	kp->emit(kp->ctx, &ev);
+}
+
 void
 pmp_keeper_add(pmp_keeper_t *kp, pmp_kept_t *k, uint64_t now_ms)
 {
 	pmp_kept_t **pp = &kp->list;
 
 	k->next = NULL;
+	k->delete_port = k->private_port;
 	k->state = PMP_KEPT_PENDING;
 	k->next_ms = now_ms;
 	k->backoff_ms = PMP_KEEP_BACKOFF_MIN_MS;
@@ -113,6 +139,7 @@ submit(pmp_keeper_t *kp, pmp_kept_t *k, uint64_t now_ms)
 		/* §3.4: lifetime 0, suggested port 0.  Not past the time the
 		 * mapping would expire anyway (§3.1), and briefly. */
 		r->op = PMP_OP_UNMAP;
+		r->private_port = k->delete_port;
 		r->deadline_ms = now_ms + PMP_KEEP_DELETE_MS;
 		if (k->granted != 0 && k->expires_ms > now_ms &&
 		    k->expires_ms < r->deadline_ms)
@@ -135,11 +162,23 @@ submit(pmp_keeper_t *kp, pmp_kept_t *k, uint64_t now_ms)
 		if (k->state == PMP_KEPT_MAPPED && k->expires_ms > now_ms +
 		    PMP_KEEP_BACKOFF_MIN_MS)
 			r->deadline_ms = k->expires_ms;
-		k->ever_sent = 1;
 	}
 	k->in_flight = 1;
 	k->next_ms = PMP_NO_DEADLINE;
 	pmp_engine_submit(kp->engine, r, now_ms);
+}
+
+/* Take k's create back from the engine; if it went out, the gateway may
+ * have granted it. */
+static void
+cancel_create(pmp_keeper_t *kp, pmp_kept_t *k)
+{
+	if (!k->in_flight)
+		return;
+	(void)pmp_engine_cancel(kp->engine, k->req.id);
+	k->in_flight = 0;
+	if (k->req.attempts > 0)
+		k->outcome_unknown = 1;
 }
 
 static void
@@ -207,15 +246,11 @@ start_cycle(pmp_keeper_t *kp, uint64_t now_ms)
 	for (k = kp->list; k != NULL; k = k->next) {
 		if (k->state == PMP_KEPT_STOPPING)
 			continue;
-		if (k->in_flight) {
-			(void)pmp_engine_cancel(kp->engine, k->req.id);
-			k->in_flight = 0;
-		}
-		/* Its old lease means nothing any more; what comes back is a
-		 * restoration. */
-		if (k->state == PMP_KEPT_MAPPED)
-			k->state = PMP_KEPT_LOST;
-		if (k->state == PMP_KEPT_LOST)
+		cancel_create(kp, k);
+		/* What comes back is a restoration.  The old lease keeps
+		 * running: if it runs out first, run() reports the loss
+		 * (and a mapping that was already lost stays so). */
+		if (k->state == PMP_KEPT_MAPPED || k->state == PMP_KEPT_LOST)
 			k->restoring = 1;
 		k->next_ms = now_ms;
 		k->backoff_ms = PMP_KEEP_BACKOFF_MIN_MS;
@@ -242,6 +277,26 @@ pmp_keeper_run(pmp_keeper_t *kp, uint64_t now_ms)
 		if (!k->in_flight && k->next_ms <= now_ms)
 			submit(kp, k, now_ms);
 	}
+}
+
+void
+pmp_keeper_resumed(pmp_keeper_t *kp, uint64_t now_ms)
+{
+	pmp_kept_t *k;
+
+	/* Renewals, not a re-creation cycle: a mapping that is still there
+	 * comes back renewed; one whose lease ran out in the sleep is
+	 * reported lost by run() and restored; a gateway that restarted
+	 * meanwhile shows in the epoch of the first answer (§3.6), measured
+	 * on the boot clock, which counted the sleep. */
+	for (k = kp->list; k != NULL; k = k->next) {
+		if (k->state == PMP_KEPT_STOPPING || k->in_flight)
+			continue;
+		k->next_ms = now_ms;
+		k->backoff_ms = PMP_KEEP_BACKOFF_MIN_MS;
+	}
+	if (!kp->verify_in_flight)
+		kp->verify_ms = now_ms;
 }
 
 static void
@@ -313,7 +368,17 @@ pmp_keeper_done(pmp_keeper_t *kp, pmp_req_t *r, uint64_t now_ms)
 		emit(kp, PMP_EV_DELETED, k, res->status, res->result_code, 0, 0);
 		return k;
 	}
+	/* Did the gateway answer?  Then it holds what it said, and nothing
+	 * if it refused; a create sent and not answered may have been
+	 * granted. */
+	if (res->status == PMP_OK || res->status == PMP_EGATEWAY ||
+	    res->status == PMP_ENOTGRANTED || res->status == PMP_EREFUSED)
+		k->outcome_unknown = 0;
+	else if (res->attempts > 0)
+		k->outcome_unknown = 1;
 	if (res->status == PMP_OK) {
+		k->granted_ever = 1;
+		k->delete_port = res->private_port;
 		pmp_kept_state_t was = k->state;
 		uint16_t prev = k->public_port;
 		int restoring = k->restoring;
@@ -366,13 +431,24 @@ pmp_keeper_stop(pmp_keeper_t *kp, unsigned id, uint64_t now_ms,
 		return -1;
 	if (k->state == PMP_KEPT_STOPPING)
 		return 0;
-	if (k->in_flight) {
-		(void)pmp_engine_cancel(kp->engine, k->req.id);
-		k->in_flight = 0;
+	cancel_create(kp, k);
+	if (k->private_port == 0 && k->delete_port == 0 && k->granted_ever &&
+	    k->state == PMP_KEPT_MAPPED) {
+		/* A mapping of internal port 0 (the VPN providers' "gateway
+		 * picks") that the gateway answered for internal port 0: the
+		 * only delete naming it has internal port 0, which deletes
+		 * every mapping of this host for the protocol (§3.4).  Left
+		 * to expire; the event says so, with what is left of it. */
+		k->state = PMP_KEPT_STOPPING;
+		unlink_kept(kp, k);
+		emit_left(kp, k, now_ms);
+		*freed = k;
+		return 0;
 	}
 	k->state = PMP_KEPT_STOPPING;
 	k->restoring = 0;
-	if (!k->ever_sent) {
+	if (k->delete_port == 0 || (!k->granted_ever && !k->outcome_unknown)) {
+		/* Nothing this keep created is there: nothing to delete. */
 		unlink_kept(kp, k);
 		emit(kp, PMP_EV_DELETED, k, PMP_OK, 0, 0, 0);
 		*freed = k;

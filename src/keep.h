@@ -33,8 +33,9 @@
 
 typedef enum pmp_kept_state {
 	PMP_KEPT_PENDING,	/* never granted yet */
-	PMP_KEPT_MAPPED,	/* granted, not expired */
-	PMP_KEPT_LOST,		/* was granted; expired or gateway restarted */
+	PMP_KEPT_MAPPED,	/* granted, lease not run out (it may be being
+				 * restored after a restart: see restoring) */
+	PMP_KEPT_LOST,		/* was granted; its lease ran out unrenewed */
 	PMP_KEPT_STOPPING	/* being deleted */
 } pmp_kept_state_t;
 
@@ -46,8 +47,15 @@ typedef struct pmp_kept {
 	uint16_t wish_port;	/* suggestion for the first request */
 	uint32_t lifetime;	/* asked every time */
 	pmp_kept_state_t state;
-	int ever_sent;		/* a create went out: a delete is owed */
-	int restoring;		/* re-creating after a restart/address change */
+	/* What a stop owes the gateway (RFC 6886 §3.4): a delete of what this
+	 * keep may have created, and of nothing else. */
+	int granted_ever;	/* a create was granted */
+	int outcome_unknown;	/* a create is out, or got no answer */
+	uint16_t delete_port;	/* internal port a delete names: the private
+				 * port; for private port 0, the one the
+				 * gateway answered for, 0 if none */
+	int restoring;		/* re-creating after a restart/address change;
+				 * the old lease, if any, still runs */
 	uint16_t public_port;	/* last granted */
 	uint32_t granted;
 	uint64_t expires_ms;
@@ -86,8 +94,17 @@ void pmp_keeper_add(pmp_keeper_t *kp, pmp_kept_t *k, uint64_t now_ms);
 int pmp_keeper_stop(pmp_keeper_t *kp, unsigned id, uint64_t now_ms,
     pmp_kept_t **freed);
 
-/* Run the timers and submit the requests that are due. */
+/* Run the timers and submit the requests that are due.  A mapping whose
+ * lease runs out unrenewed, whatever happened before, gives exactly one
+ * PMP_EV_LOST. */
 void pmp_keeper_run(pmp_keeper_t *kp, uint64_t now_ms);
+
+/*
+ * The host was asleep (the caller saw its boot clock jump ahead of its
+ * monotonic one): a gateway may have restarted or dropped the mappings
+ * meanwhile, so renew every kept mapping and check the address now.
+ */
+void pmp_keeper_resumed(pmp_keeper_t *kp, uint64_t now_ms);
 
 /*
  * A finished embedded request (r->embedded).  Returns a kept mapping that

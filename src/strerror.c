@@ -41,6 +41,9 @@ pmp_strerror(int status)
 		return "request canceled";
 	case PMP_EUNSUPPORTED:
 		return "not supported on this system";
+	case PMP_ENODELETE:
+		return "not deleted, left to expire: a delete of private "
+		    "port 0 would delete every mapping of this host";
 	}
 	return "unknown error";
 }

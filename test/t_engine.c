@@ -396,6 +396,31 @@ test_short_error_forms(void **state)
 	pmp_engine_submit(&f->e, req_map(f, 0, PMP_PROTO_TCP, 5000, 7200), 0);
 	step(f, 0);
 	assert_int_equal(feed(f, forms[3], 8, 10), 0);
+	/* Issue 10.13: nor is an 8-byte "unsupported version" with any
+	 * opcode but 0, 128 and 128 + ours (D-1): 0x81 answers UDP, this is
+	 * TCP; 0x83, 0x01 and 0xff answer nothing we sent. */
+	{
+		static const uint8_t others[] = { 0x81, 0x83, 0x01, 0xff };
+		uint8_t b[8] = { 0x00, 0x00, 0x00, 0x01, 0, 0, 0, 9 };
+
+		for (i = 0; i < 4; i++) {
+			b[1] = others[i];
+			assert_int_equal(feed(f, b, 8, 10), 0);
+		}
+		b[1] = 0x82;
+		assert_int_equal(feed(f, b, 8, 10), 1);
+	}
+	/* For the address request: 0 and 128 only. */
+	pmp_engine_init(&f->e, GW, 5351);
+	pmp_engine_submit(&f->e, req_addr(f, 0), 0);
+	step(f, 0);
+	{
+		uint8_t b[8] = { 0x00, 0x81, 0x00, 0x01, 0, 0, 0, 9 };
+
+		assert_int_equal(feed(f, b, 8, 10), 0);
+		b[1] = 0x00;
+		assert_int_equal(feed(f, b, 8, 10), 1);
+	}
 }
 
 /* A-27, A-24/D-12, A-26. */

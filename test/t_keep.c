@@ -45,6 +45,7 @@ struct sim {
 	struct sent sent[1024];
 	int nsent;
 	int max_in_flight;	/* requests the gateway saw outstanding */
+	int ngone;		/* stopped mappings handed back by done() */
 	pmp_kept_t k[8];
 };
 
@@ -102,6 +103,7 @@ step(struct sim *s)
 	for (guard = 0; guard < 100; guard++) {
 		uint8_t b[16], out[64];
 		pmp_req_t *r;
+		pmp_kept_t *gone;
 		size_t n;
 		int progressed = 0;
 
@@ -141,7 +143,12 @@ step(struct sim *s)
 		while ((r = pmp_engine_take_done(&s->e)) != NULL) {
 			progressed = 1;
 			assert_true(r->embedded);
-			assert_null(pmp_keeper_done(&s->kp, r, s->now));
+			gone = pmp_keeper_done(&s->kp, r, s->now);
+			if (gone != NULL) {	/* a stop finished */
+				assert_int_equal(gone->state,
+				    PMP_KEPT_STOPPING);
+				s->ngone++;
+			}
 		}
 		if (!progressed)
 			return;
@@ -569,6 +576,216 @@ test_private_port_zero(void **state)
 	    4);
 }
 
+/* Deletes (lifetime 0) sent since request index first. */
+static int
+deletes_since(const struct sim *s, int first)
+{
+	int i, n = 0;
+
+	for (i = first; i < s->nsent; i++)
+		if (s->sent[i].b[1] != 0 && memcmp(s->sent[i].b + 8,
+		    "\0\0\0\0", 4) == 0)
+			n++;
+	return n;
+}
+
+/*
+ * Issue 10.3: a kept mapping of private port 0 (VPN "gateway picks") is
+ * never deleted with internal port 0, which would delete all of the
+ * host's mappings of the protocol: it is left to expire, and the event
+ * says so.  Another mapping of the same host survives the stop.
+ */
+static void
+test_port_zero_stop_spares_others(void **state)
+{
+	struct sim *s = *state;
+	pmp_kept_t *freed;
+	const pmp_event_t *ev;
+	uint16_t other;
+	uint32_t l;
+	int first;
+
+	s->cfg.vpn = 1;
+	s->t.max_lifetime = 60;
+	keep(s, 0, PMP_PROTO_UDP, 0, 60);
+	/* another program of this host maps UDP 7000 */
+	assert_int_equal(gw_table_map(&s->t, ME, 1, 7000, 7000, 600, s->now,
+	    &other, &l), 0);
+	advance(s, s->now + 10000);
+	first = s->nsent;
+	assert_int_equal(pmp_keeper_stop(&s->kp, 1, s->now, &freed), 0);
+	assert_ptr_equal(freed, &s->k[0]);
+	step(s);
+	assert_int_equal(deletes_since(s, first), 0);
+	assert_non_null(gw_table_find(&s->t, ME, 1, 7000));
+	assert_non_null(gw_table_find(&s->t, ME, 1, 0));  /* left to expire */
+	ev = last_event(s, PMP_EV_DELETED);
+	assert_int_equal(ev->status, PMP_ENODELETE);
+	assert_true(ev->public_port >= 1024);
+	assert_int_equal(ev->lifetime, 50);	/* 10 s of its 60 gone */
+}
+
+/* Issue 10.3: a create that was refused created nothing; stopping sends
+ * no delete, for private port 0 (a standard gateway refuses it) and for
+ * any other port (the port may be another program's). */
+static void
+test_refused_creates_owe_nothing(void **state)
+{
+	struct sim *s = *state;
+	pmp_kept_t *freed;
+	uint16_t other;
+	uint32_t l;
+	int first;
+
+	keep(s, 0, PMP_PROTO_UDP, 0, 60);	/* rc 2: S-11 */
+	assert_int_equal(last_event(s, PMP_EV_RETRYING)->result_code, 2);
+	s->cfg.force_result = 2;
+	keep(s, 1, PMP_PROTO_TCP, 6000, 60);
+	assert_int_equal(last_event(s, PMP_EV_RETRYING)->result_code, 2);
+	s->cfg.force_result = -1;
+	assert_int_equal(gw_table_map(&s->t, ME, 1, 7000, 7000, 600, s->now,
+	    &other, &l), 0);
+	first = s->nsent;
+	assert_int_equal(pmp_keeper_stop(&s->kp, 1, s->now, &freed), 0);
+	assert_ptr_equal(freed, &s->k[0]);
+	assert_int_equal(pmp_keeper_stop(&s->kp, 2, s->now, &freed), 0);
+	assert_ptr_equal(freed, &s->k[1]);
+	step(s);
+	assert_int_equal(deletes_since(s, first), 0);
+	assert_non_null(gw_table_find(&s->t, ME, 1, 7000));
+	assert_int_equal(count_events(s, PMP_EV_DELETED), 2);
+	assert_int_equal(pmp_keeper_count(&s->kp), 0);
+}
+
+/* A create that got no answer may have been granted: the delete is
+ * owed (RFC 6886 §3.4 "SHOULD always send at least one deletion"). */
+static void
+test_unanswered_create_owes_delete(void **state)
+{
+	struct sim *s = *state;
+	pmp_kept_t *freed;
+	int first;
+
+	/* queued behind the address request, never sent: nothing owed */
+	s->silent = 1;
+	keep(s, 0, PMP_PROTO_UDP, 5000, 60);
+	advance(s, s->now + 2000);
+	first = s->nsent;
+	assert_int_equal(map_sends_since(s, 0, 5000), 0);
+	assert_int_equal(pmp_keeper_stop(&s->kp, 1, s->now, &freed), 0);
+	assert_ptr_equal(freed, &s->k[0]);
+	/* sent, unanswered: a delete is owed */
+	s->kp.have_address = 1;	/* no address request ahead of it */
+	keep(s, 1, PMP_PROTO_UDP, 6000, 60);
+	pmp_engine_kick(&s->e, s->now);
+	advance(s, s->now + 300000);
+	assert_true(map_sends_since(s, 0, 6000) >= 1);
+	s->silent = 0;
+	first = s->nsent;
+	assert_int_equal(pmp_keeper_stop(&s->kp, 2, s->now, &freed), 0);
+	assert_null(freed);
+	advance(s, s->now + 1000);
+	assert_int_equal(deletes_since(s, first), 1);
+	assert_int_equal(s->ngone, 1);
+}
+
+/*
+ * Issue 10.4: after a gateway restart the re-creation is refused; when
+ * the old lease runs out unrenewed, exactly one PMP_EV_LOST, and one
+ * PMP_EV_RESTORED when the gateway grants it again.
+ */
+static void
+test_lost_after_restart_and_refusals(void **state)
+{
+	struct sim *s = *state;
+	uint64_t granted_at;
+
+	s->t.max_lifetime = 20;
+	keep(s, 0, PMP_PROTO_UDP, 5000, 20);
+	advance(s, s->now + 10000);	/* renewed: lease to +30 s */
+	granted_at = s->now;
+	advance(s, s->now + 5000);
+	gw_table_clear(&s->t);		/* restart, then refusals */
+	s->epoch_zero = s->now;
+	s->cfg.force_result = 2;
+	announce(s, GW, 0, "\xcb\x00\x71\x07");
+	assert_int_equal(count_events(s, PMP_EV_GATEWAY_RESTARTED), 1);
+	advance(s, granted_at + 20000 - 1);
+	assert_int_equal(count_events(s, PMP_EV_LOST), 0);
+	advance(s, granted_at + 20000);
+	assert_int_equal(count_events(s, PMP_EV_LOST), 1);
+	assert_int_equal(last_event(s, PMP_EV_LOST)->public_port, 0);
+	advance(s, s->now + 300000);
+	assert_int_equal(count_events(s, PMP_EV_LOST), 1);
+	assert_true(count_events(s, PMP_EV_RETRYING) >= 5);
+	s->cfg.force_result = -1;
+	advance(s, s->now + 61000);
+	assert_int_equal(count_events(s, PMP_EV_RESTORED), 1);
+	assert_int_equal(count_events(s, PMP_EV_LOST), 1);
+}
+
+/* Issue 10.4, the address-change path: the re-check is refused, the
+ * lease runs out: one PMP_EV_LOST. */
+static void
+test_lost_after_address_change(void **state)
+{
+	struct sim *s = *state;
+	uint64_t granted_at;
+
+	s->t.max_lifetime = 20;
+	keep(s, 0, PMP_PROTO_TCP, 8080, 20);
+	granted_at = s->now;
+	advance(s, s->now + 3000);
+	memcpy(s->cfg.public_addr, "\xc6\x33\x64\x09", 4);
+	s->silent = 1;
+	announce(s, GW, sssoe(s), "\xc6\x33\x64\x09");
+	assert_int_equal(count_events(s, PMP_EV_ADDRESS_CHANGED), 1);
+	advance(s, granted_at + 20000);
+	assert_int_equal(count_events(s, PMP_EV_LOST), 1);
+	advance(s, s->now + 200000);
+	assert_int_equal(count_events(s, PMP_EV_LOST), 1);
+}
+
+/*
+ * Issue 10.7: after a sleep the keeper renews everything at once.  A
+ * gateway that rebooted during the sleep (no announcement reached us) is
+ * found from the epoch of that first answer, on the boot clock.
+ */
+static void
+test_resume_after_sleep(void **state)
+{
+	struct sim *s = *state;
+	int first;
+
+	s->t.max_lifetime = 3600;
+	keep(s, 0, PMP_PROTO_UDP, 5000, 3600);
+	keep(s, 1, PMP_PROTO_TCP, 6000, 3600);
+	advance(s, s->now + 10000);
+	/* asleep 10 min; nothing happened: renewed at once, nothing lost */
+	s->now += 600000;
+	first = s->nsent;
+	pmp_keeper_resumed(&s->kp, s->now);
+	step(s);
+	assert_true(map_sends_since(s, s->now, 5000) == 1 &&
+	    map_sends_since(s, s->now, 6000) == 1);
+	assert_int_equal(count_events(s, PMP_EV_RENEWED), 2);
+	assert_int_equal(count_events(s, PMP_EV_GATEWAY_RESTARTED), 0);
+	/* asleep 20 min, the gateway rebooted 10 min in, silently: its
+	 * epoch (600 s) is far below 7/8 of the 20 min we slept */
+	s->now += 600000;
+	gw_table_clear(&s->t);
+	s->epoch_zero = s->now;
+	s->now += 600000;
+	pmp_keeper_resumed(&s->kp, s->now);
+	step(s);
+	assert_int_equal(count_events(s, PMP_EV_GATEWAY_RESTARTED), 1);
+	advance(s, s->now + 6000);
+	assert_int_equal(count_events(s, PMP_EV_RESTORED), 2);
+	assert_non_null(gw_table_find(&s->t, ME, 1, 5000));
+	assert_non_null(gw_table_find(&s->t, ME, 2, 6000));
+	assert_true(s->nsent > first);
+}
+
 int
 main(void)
 {
@@ -586,6 +803,12 @@ main(void)
 		T(test_stop_deletes),
 		T(test_stop_before_send),
 		T(test_private_port_zero),
+		T(test_port_zero_stop_spares_others),
+		T(test_refused_creates_owe_nothing),
+		T(test_unanswered_create_owes_delete),
+		T(test_lost_after_restart_and_refusals),
+		T(test_lost_after_address_change),
+		T(test_resume_after_sleep),
 	};
 
 	return cmocka_run_group_tests_name("keep", tests, NULL, NULL);

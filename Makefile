@@ -38,7 +38,7 @@ GW_SRC = src/gw_bsd.c
 endif
 
 LIB_SRC = src/wire.c src/epoch.c src/engine.c src/keep.c src/client.c src/sync.c \
-          src/udp.c src/clock.c src/addr.c src/strerror.c $(GW_SRC)
+          src/udp.c src/fd.c src/clock.c src/addr.c src/strerror.c $(GW_SRC)
 LIB_OBJ = $(LIB_SRC:src/%.c=$(B)/lib/%.o)
 GWD_SRC = gw/table.c gw/respond.c gw/fault.c gw/pmp-gateway.c
 GWD_OBJ = $(GWD_SRC:gw/%.c=$(B)/gw/%.o)
@@ -86,15 +86,19 @@ $(B)/libpmp.pc: pmp.pc.in Makefile
 # ---- tests ----
 CMOCKA_CFLAGS := $(shell pkg-config --cflags cmocka 2>/dev/null)
 CMOCKA_LIBS   := $(shell pkg-config --libs cmocka 2>/dev/null || echo -lcmocka)
-UNIT_TESTS = t_wire t_epoch t_engine t_keep t_gwparse t_table t_respond t_client
+UNIT_TESTS = t_wire t_epoch t_engine t_keep t_gwparse t_table t_respond t_client \
+             t_clock
 UNIT_BINS  = $(UNIT_TESTS:%=$(B)/test/%)
 
 GW_PURE = $(B)/gw/table.o $(B)/gw/respond.o $(B)/gw/fault.o
 $(B)/test/%: test/%.c $(B)/libpmp.a $(GW_PURE) | $(B)/test
 	$(CC) $(PMP_CPPFLAGS) -Igw $(CMOCKA_CFLAGS) $(CPPFLAGS) \
 	    $(filter-out -Wconversion -Wmissing-prototypes -Wmissing-declarations -Wnull-dereference,$(PMP_CFLAGS)) \
-	    $(CFLAGS) $(LDFLAGS) -o $@ $< $(GW_PURE) $(B)/libpmp.a \
+	    $(CFLAGS) $(LDFLAGS) $(TEST_LDFLAGS) -o $@ $< $(GW_PURE) $(B)/libpmp.a \
 	    $(CMOCKA_LIBS) $(PMP_LIBS) $(LDLIBS)
+
+# t_clock fakes the clocks: its clock_gettime() is the test's own.
+$(B)/test/t_clock: TEST_LDFLAGS = -Wl,--wrap=clock_gettime
 
 unit: $(UNIT_BINS)
 	@fail=0; for t in $(UNIT_BINS); do echo "== $$t"; $$t || fail=1; done; \

@@ -171,8 +171,11 @@ typedef struct pmp_client pmp_client_t;
 PMP_EXPORT PMP_NODISCARD int pmp_client_new(pmp_client_t **out);
 
 /*
- * Free a client.  Pending requests are dropped without their callbacks
- * being called; nothing more is sent.  NULL is allowed.
+ * Free a client.  Nothing more is sent.  Every request not yet reported
+ * gets its callback now, in the calling thread: a finished one with its
+ * result, the others with PMP_ECANCELED; those callbacks must not use the
+ * client.  Kept mappings are dropped without a delete (call
+ * pmp_keep_stop() first for that).  NULL is allowed.
  */
 PMP_EXPORT void pmp_client_free(pmp_client_t *c);
 
@@ -371,9 +374,12 @@ PMP_EXPORT int pmp_client_fds(pmp_client_t *c, int *fds, int max);
 /*
  * ---- Blocking API ----
  *
- * pmp_map() first asks for the public address if this client has not
- * learned it yet, so that res->public_address is filled (a failure of that
- * request is not the mapping's failure).
+ * pmp_map() first asks for the public address, once, if this client has
+ * not learned it yet, so that res->public_address is filled; the client's
+ * timeout (pmp_client_set_timeout_ms) bounds both requests together.  An
+ * error or 0.0.0.0 in that answer is not the mapping's failure (the
+ * address stays zero); no answer at all ends the call there, with a
+ * mapping result (op PMP_OP_MAP) carrying that status.
  *
  * Each fills *res (which may not be NULL) and returns res->status: PMP_OK
  * or the error that ended the request (PMP_ETIMEDOUT, PMP_ENOSUPPORT,

@@ -7,7 +7,6 @@
 #include <netinet/in.h>
 
 #include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -56,25 +55,44 @@ pmp_client_new(pmp_client_t **out)
 	return PMP_OK;
 }
 
+/* A request's callback, if it has one, and its node (kept mappings'
+ * embedded requests go with their mapping). */
+static void
+deliver(pmp_req_t *r)
+{
+	if (r->embedded)
+		return;
+	if (r->cb != NULL)
+		r->cb(r->arg, &r->result);
+	free(r);
+}
+
 void
 pmp_client_free(pmp_client_t *c)
 {
 	pmp_req_t *r;
-
-	if (c == NULL)
-		return;
 	pmp_kept_t *k;
 	int i;
 
-	/* Requests embedded in kept mappings go with them. */
+	if (c == NULL)
+		return;
+	/* Every accepted request gets its callback once: those finished
+	 * with their result, the others with PMP_ECANCELED. */
+	while ((r = pmp_engine_take_done(&c->engine)) != NULL)
+		deliver(r);
 	while ((r = c->engine.queue) != NULL) {
 		c->engine.queue = r->next;
-		if (!r->embedded)
-			free(r);
+		memset(&r->result, 0, sizeof(r->result));
+		r->result.status = PMP_ECANCELED;
+		r->result.request_id = r->id;
+		r->result.op = r->op;
+		r->result.protocol = r->op == PMP_OP_PUBLIC_ADDRESS ? 0 :
+		    r->protocol;
+		r->result.private_port = r->private_port;
+		r->result.attempts = r->attempts;
+		memcpy(r->result.gateway, c->gateway, 16);
+		deliver(r);
 	}
-	while ((r = pmp_engine_take_done(&c->engine)) != NULL)
-		if (!r->embedded)
-			free(r);
 	while ((k = c->keeper.list) != NULL) {
 		c->keeper.list = k->next;
 		free(k);
@@ -216,6 +234,7 @@ ensure_socket(pmp_client_t *c)
 		return sys_error(c);
 	pmp_engine_init(&c->engine, c->gateway, c->port);
 	pmp_keeper_init(&c->keeper, &c->engine, emit_event, c, random_seed());
+	c->asleep_ms = pmp_clock_asleep_ms();
 	return PMP_OK;
 }
 
@@ -271,9 +290,10 @@ flush_output(pmp_client_t *c, uint64_t now)
 	}
 }
 
-static int
-submit(pmp_client_t *c, pmp_op_t op, int protocol, uint16_t private_port,
-    uint16_t public_port, uint32_t lifetime, pmp_callback cb, void *arg)
+int
+pmp_client_submit(pmp_client_t *c, pmp_op_t op, int protocol,
+    uint16_t private_port, uint16_t public_port, uint32_t lifetime,
+    uint64_t deadline_ms, pmp_callback cb, void *arg)
 {
 	pmp_req_t *r;
 	uint64_t now;
@@ -306,7 +326,8 @@ submit(pmp_client_t *c, pmp_op_t op, int protocol, uint16_t private_port,
 	r->cb = cb;
 	r->arg = arg;
 	now = pmp_clock_ms();
-	r->deadline_ms = c->timeout_ms != 0 ? now + c->timeout_ms : 0;
+	r->deadline_ms = deadline_ms != 0 ? deadline_ms : c->timeout_ms != 0 ?
+	    now + c->timeout_ms : 0;
 	pmp_engine_submit(&c->engine, r, now);
 	flush_output(c, now);
 	pmp_client_wake(c);
@@ -317,7 +338,8 @@ submit(pmp_client_t *c, pmp_op_t op, int protocol, uint16_t private_port,
 int
 pmp_request_public_address(pmp_client_t *c, pmp_callback cb, void *arg)
 {
-	return submit(c, PMP_OP_PUBLIC_ADDRESS, 0, 0, 0, 0, cb, arg);
+	return pmp_client_submit(c, PMP_OP_PUBLIC_ADDRESS, 0, 0, 0, 0, 0, cb,
+	    arg);
 }
 
 int
@@ -332,8 +354,8 @@ pmp_request_map(pmp_client_t *c, int protocol, uint16_t private_port,
 	 * routers (MikroTik) refuse a suggestion of 0 (USERS.md 8). */
 	if (public_port == 0)
 		public_port = private_port;
-	return submit(c, PMP_OP_MAP, protocol, private_port, public_port,
-	    lifetime, cb, arg);
+	return pmp_client_submit(c, PMP_OP_MAP, protocol, private_port,
+	    public_port, lifetime, 0, cb, arg);
 }
 
 int
@@ -342,14 +364,16 @@ pmp_request_unmap(pmp_client_t *c, int protocol, uint16_t private_port,
 {
 	if (private_port == 0)
 		return PMP_EINVAL;
-	return submit(c, PMP_OP_UNMAP, protocol, private_port, 0, 0, cb, arg);
+	return pmp_client_submit(c, PMP_OP_UNMAP, protocol, private_port, 0,
+	    0, 0, cb, arg);
 }
 
 int
 pmp_request_unmap_all(pmp_client_t *c, int protocol, pmp_callback cb,
     void *arg)
 {
-	return submit(c, PMP_OP_UNMAP_ALL, protocol, 0, 0, 0, cb, arg);
+	return pmp_client_submit(c, PMP_OP_UNMAP_ALL, protocol, 0, 0, 0, 0, cb,
+	    arg);
 }
 
 int
@@ -443,6 +467,10 @@ pmp_client_process_locked(pmp_client_t *c, int reads)
 	if (c->fd < 0)
 		return PMP_OK;
 	now = pmp_clock_ms();
+	/* Back from a suspend: what the gateway holds may have changed while
+	 * nothing could be heard; re-verify the kept mappings now. */
+	if (pmp_clock_slept(&c->asleep_ms, pmp_clock_asleep_ms()))
+		pmp_keeper_resumed(&c->keeper, now);
 	for (i = 0; i < reads; i++) {
 		long n = pmp_udp_recv(c->fd, b, sizeof(b), src, &sport);
 
@@ -478,13 +506,10 @@ pmp_client_process_locked(pmp_client_t *c, int reads)
 		pmp_keeper_run(&c->keeper, now);
 		flush_output(c, now);
 		while ((r = pmp_engine_take_done(&c->engine)) != NULL) {
-			if (r->embedded) {
+			if (r->embedded)
 				free(pmp_keeper_done(&c->keeper, r, now));
-			} else {
-				if (r->cb != NULL)
-					r->cb(r->arg, &r->result);
-				free(r);
-			}
+			else
+				deliver(r);
 		}
 		if (pmp_keeper_deadline(&c->keeper) > now &&
 		    pmp_engine_deadline(&c->engine) > now)
@@ -531,12 +556,11 @@ open_listener(uint16_t port, const struct in_addr *local)
 {
 	struct sockaddr_in sin;
 	struct ip_mreq mreq;
-	int fd, one = 1, flags;
+	int fd, one = 1;
 
-	fd = socket(AF_INET, SOCK_DGRAM, 0);
+	fd = pmp_socket(AF_INET, SOCK_DGRAM, 0);
 	if (fd < 0)
 		return -1;
-	flags = fcntl(fd, F_GETFL);
 	memset(&sin, 0, sizeof(sin));
 	sin.sin_family = AF_INET;
 	sin.sin_port = htons(port);
@@ -544,9 +568,7 @@ open_listener(uint16_t port, const struct in_addr *local)
 	memset(&mreq, 0, sizeof(mreq));
 	mreq.imr_multiaddr = sin.sin_addr;
 	mreq.imr_interface = *local;
-	if (flags < 0 || fcntl(fd, F_SETFL, flags | O_NONBLOCK) < 0 ||
-	    fcntl(fd, F_SETFD, FD_CLOEXEC) < 0 ||
-	    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) != 0 ||
+	if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) != 0 ||
 #ifdef SO_REUSEPORT
 	    setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof(one)) != 0 ||
 #endif

@@ -29,9 +29,19 @@ struct pmp_client {
 	pmp_event_cb event_cb;
 	void *event_arg;
 	unsigned next_keep_id;
+	uint64_t asleep_ms;	/* pmp_clock_asleep_ms() when last looked */
 	pmp_engine_t engine;
 	pmp_keeper_t keeper;	/* drives engine; set up with the socket */
 };
+
+/*
+ * Queue a request (arguments already checked, except the protocol), with
+ * an absolute deadline on pmp_clock_ms(), or 0 for the client's timeout.
+ * Returns the request id or a PMP_E* code.  Lock not held.
+ */
+int pmp_client_submit(pmp_client_t *c, pmp_op_t op, int protocol,
+    uint16_t private_port, uint16_t public_port, uint32_t lifetime,
+    uint64_t deadline_ms, pmp_callback cb, void *arg);
 
 /* Both with c->lock held. */
 int pmp_client_timeout_locked(pmp_client_t *c, uint64_t now_ms);

@@ -1,17 +1,55 @@
 /*
- * clock.c - the monotonic clock the engine is driven with.
+ * clock.c - the clock the engine and keeper are driven with (see sys.h).
  * SPDX-License-Identifier: BSD-2-Clause
  */
 #include <time.h>
 
 #include "sys.h"
 
-uint64_t
-pmp_clock_ms(void)
+static int
+read_ms(clockid_t id, uint64_t *ms)
 {
 	struct timespec ts;
 
-	if (clock_gettime(CLOCK_MONOTONIC, &ts) != 0)
+	if (clock_gettime(id, &ts) != 0)
+		return -1;
+	*ms = (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+	return 0;
+}
+
+uint64_t
+pmp_clock_ms(void)
+{
+	uint64_t ms = 0;
+
+#ifdef CLOCK_BOOTTIME
+	if (read_ms(CLOCK_BOOTTIME, &ms) == 0)
+		return ms;
+#endif
+	if (read_ms(CLOCK_MONOTONIC, &ms) != 0)
 		return 0;
-	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+	return ms;
+}
+
+uint64_t
+pmp_clock_asleep_ms(void)
+{
+#ifdef CLOCK_BOOTTIME
+	uint64_t mono, boot;
+
+	/* Monotonic first: the boot clock read after it is never behind. */
+	if (read_ms(CLOCK_MONOTONIC, &mono) == 0 &&
+	    read_ms(CLOCK_BOOTTIME, &boot) == 0 && boot > mono)
+		return boot - mono;
+#endif
+	return 0;
+}
+
+int
+pmp_clock_slept(uint64_t *last_asleep_ms, uint64_t asleep_ms)
+{
+	int slept = asleep_ms > *last_asleep_ms + PMP_CLOCK_SLEPT_MS;
+
+	*last_asleep_ms = asleep_ms;
+	return slept;
 }

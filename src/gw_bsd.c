@@ -134,7 +134,11 @@ pmp_discover_gateway(pmp_gateway_info_t *info)
 	if (info == NULL)
 		return PMP_EINVAL;
 	memset(info, 0, sizeof(*info));
-	fd = socket(PF_ROUTE, SOCK_RAW, AF_INET);
+#ifdef SOCK_CLOEXEC
+	fd = socket(PF_ROUTE, SOCK_RAW | SOCK_CLOEXEC, AF_INET);
+#else
+	fd = socket(PF_ROUTE, SOCK_RAW, AF_INET);	/* macOS: none */
+#endif
 	if (fd < 0)
 		return PMP_ESYS;
 	memset(&m, 0, sizeof(m));

@@ -10,7 +10,6 @@
  * recomputes its timeout.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <poll.h>
 #include <string.h>
 #include <unistd.h>
@@ -45,18 +44,9 @@ pmp_client_wake(pmp_client_t *c)
 static int
 open_wake_pipe(pmp_client_t *c)
 {
-	int i;
-
 	if (c->wake[0] >= 0)
 		return 0;
-	if (pipe(c->wake) != 0)
-		return -1;
-	for (i = 0; i < 2; i++) {
-		fcntl(c->wake[i], F_SETFL, fcntl(c->wake[i], F_GETFL) |
-		    O_NONBLOCK);
-		fcntl(c->wake[i], F_SETFD, FD_CLOEXEC);
-	}
-	return 0;
+	return pmp_pipe(c->wake);
 }
 
 static void
@@ -154,34 +144,66 @@ pmp_get_public_address(pmp_client_t *c, pmp_result_t *res)
 	return run(c, pmp_request_public_address(c, on_done, &w), &w, res);
 }
 
+/* pmp_map() gave up before the mapping request: the result is the
+ * mapping's, with the status that stopped it. */
+static int
+ended_before_map(pmp_result_t *res, int status, const pmp_result_t *a,
+    int protocol, uint16_t private_port, uint64_t start)
+{
+	memset(res, 0, sizeof(*res));
+	res->status = status;
+	res->request_id = a->request_id;
+	res->op = PMP_OP_MAP;
+	res->protocol = protocol;
+	res->private_port = private_port;
+	memcpy(res->gateway, a->gateway, 16);
+	res->attempts = a->attempts;
+	res->elapsed_ms = pmp_clock_ms() - start;
+	return status;
+}
+
+/*
+ * The mapping answer names no address (§3.3), so this is the one place
+ * that asks for it first, once, when the client does not know it; the
+ * client's timeout bounds both requests together.  Only silence ends it
+ * there (the mapping would meet the same), reported as the mapping's
+ * result; an error or 0.0.0.0 from the gateway leaves the address zero.
+ */
 int
 pmp_map(pmp_client_t *c, int protocol, uint16_t private_port,
     uint16_t public_port, uint32_t lifetime, pmp_result_t *res)
 {
 	struct waiter w;
 	int rc = prepare(c, &w, res), known;
+	uint64_t start = pmp_clock_ms(), deadline = 0;
 
 	if (rc != PMP_OK)
 		return res->status = rc;
 	if (private_port == 0 || lifetime == 0)	/* fail before any send */
 		return run(c, PMP_EINVAL, &w, res);
+	if (public_port == 0)	/* as pmp_request_map() */
+		public_port = private_port;
 	pthread_mutex_lock(&c->lock);
 	known = c->engine.have_public;
+	if (c->timeout_ms != 0)
+		deadline = start + c->timeout_ms;
 	pthread_mutex_unlock(&c->lock);
 	if (!known) {
-		pmp_get_public_address(c, res);
-		/* Only no answer at all ends here: the mapping would meet
-		 * the same silence. */
-		if (res->status == PMP_ETIMEDOUT ||
-		    res->status == PMP_ENOSUPPORT ||
-		    res->status == PMP_EREFUSED || res->status == PMP_ESYS ||
-		    res->status == PMP_ENOROUTE ||
-		    res->status == PMP_ENOGWADDR)
-			return res->status;
+		pmp_result_t a;
+
+		rc = pmp_get_public_address(c, &a);
+		if (rc == PMP_ETIMEDOUT || rc == PMP_ENOSUPPORT ||
+		    rc == PMP_EREFUSED || rc == PMP_ESYS ||
+		    rc == PMP_ENOROUTE || rc == PMP_ENOGWADDR)
+			return ended_before_map(res, rc, &a, protocol,
+			    private_port, start);
+		if (deadline != 0 && pmp_clock_ms() >= deadline)
+			return ended_before_map(res, PMP_ETIMEDOUT, &a,
+			    protocol, private_port, start);
 		prepare(c, &w, res);
 	}
-	return run(c, pmp_request_map(c, protocol, private_port, public_port,
-	    lifetime, on_done, &w), &w, res);
+	return run(c, pmp_client_submit(c, PMP_OP_MAP, protocol, private_port,
+	    public_port, lifetime, deadline, on_done, &w), &w, res);
 }
 
 int

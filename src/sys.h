@@ -1,5 +1,5 @@
 /*
- * sys.h - the thin system layer: monotonic clock and the UDP socket.
+ * sys.h - the thin system layer: clocks, descriptors, the UDP socket.
  * SPDX-License-Identifier: BSD-2-Clause
  */
 #ifndef PMP_SYS_H
@@ -8,8 +8,36 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* CLOCK_MONOTONIC in milliseconds (never jumps with the wall clock: A-45). */
+/*
+ * The time every deadline is on, in milliseconds: CLOCK_BOOTTIME where it
+ * exists (Linux), which keeps counting while the host is suspended, so a
+ * renewal due during a laptop's sleep is due at once on resume and the
+ * epoch rule (RFC 6886 §3.6) sees the time that really passed; otherwise
+ * CLOCK_MONOTONIC.  Never jumps with the wall clock (A-45).
+ */
 uint64_t pmp_clock_ms(void);
+
+/*
+ * How long the host has been suspended since it booted, in milliseconds
+ * (the boot clock's lead over the monotonic one); 0 without a boot clock.
+ * When it grows, the host slept.
+ */
+uint64_t pmp_clock_asleep_ms(void);
+
+/* A jump of pmp_clock_asleep_ms() beyond this is a sleep worth reacting
+ * to (scheduling noise between the two readings is well below). */
+#define PMP_CLOCK_SLEPT_MS 2000u
+
+/*
+ * Whether the host slept since *last_asleep_ms was read (by more than
+ * PMP_CLOCK_SLEPT_MS); *last_asleep_ms takes asleep_ms.  Pure.
+ */
+int pmp_clock_slept(uint64_t *last_asleep_ms, uint64_t asleep_ms);
+
+/* socket() and pipe() whose descriptors are close-on-exec and
+ * non-blocking from birth.  -1 with errno on failure. */
+int pmp_socket(int domain, int type, int protocol);
+int pmp_pipe(int fds[2]);
 
 /*
  * Open a non-blocking, close-on-exec UDP socket connected to addr:port

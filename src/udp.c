@@ -7,7 +7,6 @@
 #include <netinet/in.h>
 
 #include <errno.h>
-#include <fcntl.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -18,19 +17,15 @@ int
 pmp_udp_open(const uint8_t addr[16], uint16_t port)
 {
 	struct sockaddr_in sin;
-	int fd, flags, saved;
+	int fd, saved;
 
 	if (!pmp_addr_is_v4(addr)) {
 		errno = EAFNOSUPPORT;
 		return -1;
 	}
-	fd = socket(AF_INET, SOCK_DGRAM, 0);
+	fd = pmp_socket(AF_INET, SOCK_DGRAM, 0);
 	if (fd < 0)
 		return -1;
-	flags = fcntl(fd, F_GETFL);
-	if (flags < 0 || fcntl(fd, F_SETFL, flags | O_NONBLOCK) < 0 ||
-	    fcntl(fd, F_SETFD, FD_CLOEXEC) < 0)
-		goto fail;
 	memset(&sin, 0, sizeof(sin));
 	sin.sin_family = AF_INET;
 	sin.sin_port = htons(port);

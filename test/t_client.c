@@ -337,6 +337,61 @@ test_caller_timeout(void **state)
 	responder_stop(&r);
 }
 
+/* Issue 10.13: requests still pending when the client is freed get their
+ * callback once, with PMP_ECANCELED. */
+static void
+test_free_reports_canceled(void **state)
+{
+	struct responder r;
+	struct record rec;
+	pmp_client_t *c;
+	int a, m;
+
+	(void)state;
+	memset(&rec, 0, sizeof(rec));
+	responder_start(&r, "127.77.1.6", 1);
+	c = client_for("127.77.1.6");
+	a = pmp_request_public_address(c, record_cb, &rec);
+	m = pmp_request_map(c, PMP_PROTO_UDP, 5000, 0, 60, record_cb, &rec);
+	assert_true(a > 0 && m > 0);
+	assert_int_equal(pmp_client_process(c, 0), PMP_OK);
+	assert_int_equal(rec.n, 0);
+	pmp_client_free(c);
+	assert_int_equal(rec.n, 2);
+	assert_int_equal(rec.ids[0], (unsigned)a);
+	assert_int_equal(rec.ids[1], (unsigned)m);
+	assert_int_equal(rec.status[0], PMP_ECANCELED);
+	assert_int_equal(rec.status[1], PMP_ECANCELED);
+	responder_stop(&r);
+}
+
+/* Issue 10.6: pmp_map() that gives up at its address step reports a
+ * mapping result; the timeout bounds the whole call. */
+static void
+test_map_gives_up_at_address(void **state)
+{
+	struct responder r;
+	pmp_client_t *c;
+	pmp_result_t res;
+	uint64_t t0, dt;
+
+	(void)state;
+	responder_start(&r, "127.77.1.7", 1);
+	c = client_for("127.77.1.7");
+	assert_int_equal(pmp_client_set_timeout_ms(c, 600), PMP_OK);
+	t0 = now_ms();
+	assert_int_equal(pmp_map(c, PMP_PROTO_UDP, 5000, 0, 60, &res),
+	    PMP_ETIMEDOUT);
+	dt = now_ms() - t0;
+	assert_true(dt >= 600 && dt < 900);
+	assert_int_equal(res.op, PMP_OP_MAP);
+	assert_int_equal(res.protocol, PMP_PROTO_UDP);
+	assert_int_equal(res.private_port, 5000);
+	assert_int_equal(pmp_client_pending(c), 0);
+	pmp_client_free(c);
+	responder_stop(&r);
+}
+
 static void
 test_arguments(void **state)
 {
@@ -423,6 +478,8 @@ main(void)
 		cmocka_unit_test(test_caller_timeout),
 		cmocka_unit_test(test_arguments),
 		cmocka_unit_test(test_strerror),
+		cmocka_unit_test(test_free_reports_canceled),
+		cmocka_unit_test(test_map_gives_up_at_address),
 	};
 
 	return cmocka_run_group_tests_name("client", tests, NULL, NULL);

@@ -312,37 +312,27 @@ cmd_map(const struct opts *o, uint16_t private_port, uint16_t public_port,
 {
 	int proto = o->udp ? PMP_PROTO_UDP : PMP_PROTO_TCP;
 	pmp_client_t *c;
-	pmp_result_t a, r;
+	pmp_result_t r;
 	char text[INET_ADDRSTRLEN] = "", gw[INET_ADDRSTRLEN];
-	int rc, have_addr;
+	int have_addr;
 
 	open_client(o, &c);
-	/* The mapping answer carries no address (§3.3): ask for it first,
-	 * as natpmpc does, so the output names the whole public endpoint. */
-	rc = pmp_get_public_address(c, &a);
-	/* -t bounds the whole command: the map gets what is left. */
-	if (o->timeout_ms != 0)
-		(void)pmp_client_set_timeout_ms(c, a.elapsed_ms <
-		    o->timeout_ms ? o->timeout_ms - (uint32_t)a.elapsed_ms : 1);
-	if (exit_for(rc) == EXIT_NOANSWER || exit_for(rc) == EXIT_LOCAL) {
-		rc = report_error(o, "map", &a, c);
-		pmp_client_free(c);
-		return rc;
-	}
-	have_addr = rc == PMP_OK;
-	if (have_addr)
-		v4_text(a.public_address, text, sizeof(text));
-	else
-		fprintf(stderr, "%s: warning: no public address: %s%s%s\n",
-		    progname, pmp_strerror(rc), rc == PMP_EGATEWAY ? ": " : "",
-		    rc == PMP_EGATEWAY ? pmp_result_code_str(a.result_code) :
-		    "");
+	/* pmp_map() asks for the public address first (the mapping answer
+	 * carries none, §3.3), once, within the same -t. */
 	if (pmp_map(c, proto, private_port, public_port, lifetime, &r) !=
 	    PMP_OK) {
-		rc = report_error(o, "map", &r, c);
+		int rc = report_error(o, "map", &r, c);
+
 		pmp_client_free(c);
 		return rc;
 	}
+	have_addr = r.public_address[10] == 0xff;
+	if (have_addr)
+		v4_text(r.public_address, text, sizeof(text));
+	else
+		fprintf(stderr, "%s: warning: the gateway reported no public "
+		    "address (an error or 0.0.0.0): the mapping is made, the "
+		    "address to give out is unknown\n", progname);
 	v4_text(r.gateway, gw, sizeof(gw));
 	if (o->json) {
 		int first = 1;
@@ -372,7 +362,7 @@ cmd_map(const struct opts *o, uint16_t private_port, uint16_t public_port,
 			    private_port), (unsigned long)lifetime);
 	}
 	if (have_addr)
-		warn_double_nat(a.public_address);
+		warn_double_nat(r.public_address);
 	pmp_client_free(c);
 	return EXIT_OK;
 }

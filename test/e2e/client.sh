@@ -96,6 +96,20 @@ gw_stop
 gw_start $G --zero-address
 run $PMP -g $G addr
 [ $rc -eq 4 ] && has "no public address" "$T/err" && ok "public address 0.0.0.0 is an error" || ko "zero address"
+# #10.6: map asks for the address once, then maps; one request per step
+run $PMP -g $G map -u 5000
+[ $rc -eq 0 ] && [ "$(count "address ->" "$T/gw.log")" -eq 2 ] && [ "$(count ": map udp" "$T/gw.log")" -eq 1 ] \
+	&& has "^mapped udp ?:5000" "$T/out" && has "reported no public address" "$T/err" \
+	&& ok "map with address 0.0.0.0: one address request, one map, mapped with a warning" \
+	|| ko "map after 0.0.0.0 ($(count "address ->" "$T/gw.log") address requests)"
+gw_stop
+# ... and when the address step gets no answer, the result is the map's
+gw_start $G --silent
+run $PMP -g $G -t 0.6 --json map -u 5001
+[ $rc -eq 3 ] && [ $dt -lt $((1000 * SLOW)) ] && [ "$(count "address ->" "$T/gw.log")" -eq 2 ] \
+	&& ! has ": map" "$T/gw.log" && has '"op":"map"' "$T/out" \
+	&& ok "silent gateway: -t 0.6 bounds the whole map (${dt} ms), one address request (2 sends), no map sent" \
+	|| ko "map against silence (rc=$rc dt=$dt)"
 gw_stop
 
 gw_start $G --grant-lifetime 0

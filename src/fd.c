@@ -1,0 +1,74 @@
+/*
+ * fd.c - descriptors born close-on-exec and non-blocking.
+ * SPDX-License-Identifier: BSD-2-Clause
+ *
+ * Setting FD_CLOEXEC with fcntl() after socket() or pipe() leaves a window
+ * in which a fork() and exec() in another thread of the program inherit
+ * the descriptor; SOCK_CLOEXEC and pipe2() close it.  The fcntl() path is
+ * only for systems without them (macOS).
+ */
+#define _GNU_SOURCE		/* pipe2() in glibc before 2.36 */
+#include <sys/types.h>
+#include <sys/socket.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
+
+#include "sys.h"
+
+#if !defined(SOCK_CLOEXEC) || !defined(SOCK_NONBLOCK) || !defined(O_CLOEXEC)
+static int
+set_flags(int fd)
+{
+	int fl = fcntl(fd, F_GETFL);
+
+	if (fl < 0 || fcntl(fd, F_SETFL, fl | O_NONBLOCK) < 0 ||
+	    fcntl(fd, F_SETFD, FD_CLOEXEC) < 0)
+		return -1;
+	return 0;
+}
+
+static void
+close_saving_errno(int fd)
+{
+	int e = errno;
+
+	close(fd);
+	errno = e;
+}
+#endif
+
+int
+pmp_socket(int domain, int type, int protocol)
+{
+#if defined(SOCK_CLOEXEC) && defined(SOCK_NONBLOCK)
+	return socket(domain, type | SOCK_CLOEXEC | SOCK_NONBLOCK, protocol);
+#else
+	int fd = socket(domain, type, protocol);
+
+	if (fd >= 0 && set_flags(fd) != 0) {
+		close_saving_errno(fd);
+		return -1;
+	}
+	return fd;
+#endif
+}
+
+int
+pmp_pipe(int fds[2])
+{
+#if defined(__linux__) || defined(__FreeBSD__) || defined(__OpenBSD__) || \
+    defined(__NetBSD__) || defined(__DragonFly__)
+	return pipe2(fds, O_CLOEXEC | O_NONBLOCK);
+#else
+	if (pipe(fds) != 0)
+		return -1;
+	if (set_flags(fds[0]) != 0 || set_flags(fds[1]) != 0) {
+		close_saving_errno(fds[0]);
+		close_saving_errno(fds[1]);
+		return -1;
+	}
+	return 0;
+#endif
+}

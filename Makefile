@@ -52,7 +52,7 @@ $(B)/lib/%.o: src/%.c include/pmp.h $(wildcard src/*.h) | $(B)/lib
 	$(CC) $(PMP_CPPFLAGS) $(CPPFLAGS) $(PMP_CFLAGS) $(CFLAGS) -c $< -o $@
 $(B)/gw/%.o: gw/%.c include/pmp.h $(wildcard src/*.h gw/*.h) | $(B)/gw
 	$(CC) $(PMP_CPPFLAGS) -Igw $(CPPFLAGS) $(PMP_CFLAGS) $(CFLAGS) -c $< -o $@
-$(B)/tools/%.o: tools/%.c tools/cli.h include/pmp.h | $(B)/tools
+$(B)/tools/%.o: tools/%.c tools/cli.h tools/hook.h include/pmp.h | $(B)/tools
 	$(CC) $(PMP_CPPFLAGS) $(CPPFLAGS) $(PMP_CFLAGS) $(CFLAGS) -c $< -o $@
 
 $(B)/lib $(B)/gw $(B)/tools $(B)/test:
@@ -69,9 +69,10 @@ $(SHLIB): $(LIB_OBJ) src/libpmp.map
 	ln -sf libpmp.so.$(VERSION) $(B)/$(SONAME)
 	ln -sf $(SONAME) $(B)/libpmp.so
 
-$(B)/pmp: $(B)/tools/pmp.o $(B)/tools/keep.o $(B)/libpmp.a
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(B)/tools/pmp.o $(B)/tools/keep.o \
-	    $(B)/libpmp.a \
+TOOL_OBJ = $(B)/tools/pmp.o $(B)/tools/keep.o $(B)/tools/hook.o \
+           $(B)/tools/portfile.o
+$(B)/pmp: $(TOOL_OBJ) $(B)/libpmp.a
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(TOOL_OBJ) $(B)/libpmp.a \
 	    $(PMP_LIBS) $(LDLIBS)
 
 $(B)/pmp-gateway: $(GWD_OBJ) $(B)/libpmp.a
@@ -170,7 +171,8 @@ check-flags:
 	else echo "check-flags: -Wall -Wextra ... $(WERROR) are applied"; fi
 
 # ---- static analysis ----
-LINT_SRC = $(LIB_SRC) $(GWD_SRC) tools/pmp.c tools/keep.c
+LINT_SRC = $(LIB_SRC) $(GWD_SRC) tools/pmp.c tools/keep.c tools/hook.c \
+           tools/portfile.c
 lint:
 	cppcheck --quiet --error-exitcode=1 --std=c99 --inline-suppr \
 	    --enable=warning,portability,performance \

@@ -5,6 +5,7 @@
 #ifndef PMP_CLI_H
 #define PMP_CLI_H
 
+#include <sys/types.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -31,6 +32,7 @@ struct opts {
 	uint32_t timeout_ms;
 	const char *port_file;	/* keep */
 	const char *on_change;	/* keep */
+	uint32_t hook_timeout_ms; /* keep: per --on-change run, 0: none */
 };
 
 extern const char *progname;
@@ -46,7 +48,13 @@ int exit_for(int status);
 void json_string(const char *key, const char *val, int *first);
 void json_number(const char *key, unsigned long val, int *first);
 int open_client(const struct opts *o, pmp_client_t **cp);
+const char *event_name(pmp_event_type_t t);
 void warn_double_nat(const uint8_t a[16]);
+
+/* portfile.c: replace path with the ports, one per line, in mode; 0, or
+ * -1 with errno. */
+int port_file_write(const char *path, const uint16_t *ports, int n,
+    mode_t mode);
 
 /* keep.c */
 int cmd_keep(const struct opts *o, char **specs, int nspecs);

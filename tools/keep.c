@@ -7,8 +7,12 @@
  * client's sockets and a signal pipe until the library's next deadline;
  * nothing wakes the process while nothing is due.
  */
+#define _GNU_SOURCE		/* pipe2() in glibc before 2.36 */
 #include <sys/types.h>
-#include <sys/wait.h>
+#include <sys/stat.h>
+#ifdef __linux__
+#include <sys/timerfd.h>
+#endif
 
 #include <errno.h>
 #include <fcntl.h>
@@ -21,6 +25,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "hook.h"
 
 #define MAX_KEPT 64
 #define STOP_WAIT_MS 3500	/* the library tries deletes for 3 s */
@@ -39,8 +44,13 @@ struct keeper {
 	int n;
 	int stopping;
 	int failed_write;
+	mode_t file_mode;	/* 0644 less the umask */
+	struct hook hook;	/* --on-change runs */
+	int timer_fd;		/* Linux: wakes on the boot clock, -1 if none */
 };
 
+/* The self-pipe the signal handler writes to: the one thing a handler
+ * may share with the loop. */
 static int sigpipe_fd[2] = { -1, -1 };
 
 static void
@@ -58,51 +68,68 @@ static void
 setup_signals(void)
 {
 	struct sigaction sa;
-	int i;
 
-	if (pipe(sigpipe_fd) != 0) {
+	/* Close-on-exec from birth: a hook must not inherit it. */
+	if (pipe2(sigpipe_fd, O_CLOEXEC | O_NONBLOCK) != 0) {
 		fprintf(stderr, "%s: pipe: %s\n", progname, strerror(errno));
 		exit(EXIT_LOCAL);
-	}
-	for (i = 0; i < 2; i++) {
-		fcntl(sigpipe_fd[i], F_SETFL, O_NONBLOCK);
-		fcntl(sigpipe_fd[i], F_SETFD, FD_CLOEXEC);
 	}
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
 	sa.sa_flags = SA_RESTART;
+	/* SIGHUP (the terminal went away) ends it like SIGTERM: delete the
+	 * mappings, exit 0.  There is nothing to reload. */
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
 	sigaction(SIGCHLD, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 }
 
-static const char *
-event_name(pmp_event_type_t t)
+/* The loop's own timers (stop deadline, hook times). */
+static uint64_t
+now_ms(void)
 {
-	switch (t) {
-	case PMP_EV_MAPPED:
-		return "mapped";
-	case PMP_EV_RENEWED:
-		return "renewed";
-	case PMP_EV_PORT_CHANGED:
-		return "port-changed";
-	case PMP_EV_ADDRESS_CHANGED:
-		return "address-changed";
-	case PMP_EV_GATEWAY_RESTARTED:
-		return "gateway-restarted";
-	case PMP_EV_LOST:
-		return "lost";
-	case PMP_EV_RESTORED:
-		return "restored";
-	case PMP_EV_RETRYING:
-		return "retrying";
-	case PMP_EV_DELETED:
-		return "deleted";
-	case PMP_EV_ANNOUNCEMENT:
-		return "announcement";
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+/*
+ * poll() counts its timeout on the monotonic clock, which stops while the
+ * host is suspended; the library's deadlines are on the boot clock.  A
+ * timerfd on the boot clock, armed at the library's next deadline, fires
+ * on resume if that deadline passed in the sleep (Linux).
+ */
+static void
+arm_timer(struct keeper *kp, int timeout_ms)
+{
+#ifdef __linux__
+	struct itimerspec it;
+
+	if (kp->timer_fd < 0)
+		return;
+	memset(&it, 0, sizeof(it));
+	if (timeout_ms >= 0) {
+		it.it_value.tv_sec = timeout_ms / 1000;
+		it.it_value.tv_nsec = (long)(timeout_ms % 1000) * 1000000L + 1;
 	}
-	return "?";
+	(void)timerfd_settime(kp->timer_fd, 0, &it, NULL);
+#else
+	(void)kp;
+	(void)timeout_ms;
+#endif
+}
+
+static void
+open_timer(struct keeper *kp)
+{
+	kp->timer_fd = -1;
+#if defined(__linux__) && defined(CLOCK_BOOTTIME)
+	kp->timer_fd = timerfd_create(CLOCK_BOOTTIME, TFD_CLOEXEC |
+	    TFD_NONBLOCK);
+#endif
 }
 
 static struct kept *
@@ -117,83 +144,42 @@ find(struct keeper *kp, unsigned id)
 }
 
 /* One line per kept mapping, in command-line order: its public port now,
- * 0 while it has none.  Replaced atomically (write, then rename). */
+ * 0 while it has none (portfile.c replaces the file safely). */
 static void
 write_port_file(struct keeper *kp)
 {
-	char tmp[4096];
-	FILE *f;
+	uint16_t ports[MAX_KEPT];
 	int i;
 
 	if (kp->o->port_file == NULL)
 		return;
-	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.%ld.tmp", kp->o->port_file,
-	    (long)getpid()) >= sizeof(tmp))
-		return;
-	f = fopen(tmp, "w");
-	if (f == NULL) {
-		if (!kp->failed_write)
-			fprintf(stderr, "%s: %s: %s\n", progname, tmp,
-			    strerror(errno));
-		kp->failed_write = 1;
-		return;
-	}
 	for (i = 0; i < kp->n; i++)
-		fprintf(f, "%u\n", (unsigned)kp->k[i].public_port);
-	if (fclose(f) != 0 || rename(tmp, kp->o->port_file) != 0) {
-		fprintf(stderr, "%s: %s: %s\n", progname, kp->o->port_file,
-		    strerror(errno));
-		unlink(tmp);
+		ports[i] = kp->k[i].public_port;
+	if (port_file_write(kp->o->port_file, ports, kp->n,
+	    kp->file_mode) != 0) {
+		if (!kp->failed_write)
+			fprintf(stderr, "%s: %s: %s\n", progname,
+			    kp->o->port_file, strerror(errno));
+		kp->failed_write = 1;
 		return;
 	}
 	kp->failed_write = 0;
 }
 
-/* --on-change: run the command with the event in its environment, in the
- * background; SIGCHLD reaps it. */
+/* --on-change: queued; hook.c runs them one at a time, in order. */
 static void
-run_hook(struct keeper *kp, const pmp_event_t *ev)
+queue_hook(struct keeper *kp, const pmp_event_t *ev)
 {
-	char addr[64], prev[64], gw[64], num[5][16];
+	char gw[64] = "?";
 	uint8_t g[16];
 	uint16_t port;
-	pid_t pid;
 
 	if (kp->o->on_change == NULL)
 		return;
-	v4_text(ev->public_address, addr, sizeof(addr));
-	v4_text(ev->previous_address, prev, sizeof(prev));
-	snprintf(gw, sizeof(gw), "?");
 	if (pmp_client_gateway(kp->c, g, &port) == PMP_OK)
 		v4_text(g, gw, sizeof(gw));
-	snprintf(num[0], sizeof(num[0]), "%u", (unsigned)ev->private_port);
-	snprintf(num[1], sizeof(num[1]), "%u", (unsigned)ev->public_port);
-	snprintf(num[2], sizeof(num[2]), "%u",
-	    (unsigned)ev->previous_public_port);
-	snprintf(num[3], sizeof(num[3]), "%lu", (unsigned long)ev->lifetime);
-	pid = fork();
-	if (pid < 0) {
-		fprintf(stderr, "%s: --on-change: fork: %s\n", progname,
-		    strerror(errno));
-		return;
-	}
-	if (pid > 0)
-		return;
-	setenv("PMP_EVENT", event_name(ev->type), 1);
-	setenv("PMP_PROTOCOL", ev->protocol ? proto_name(ev->protocol) : "",
-	    1);
-	setenv("PMP_PRIVATE_PORT", num[0], 1);
-	setenv("PMP_PUBLIC_PORT", num[1], 1);
-	setenv("PMP_PREVIOUS_PUBLIC_PORT", num[2], 1);
-	setenv("PMP_LIFETIME", num[3], 1);
-	setenv("PMP_PUBLIC_ADDRESS", ev->public_address[10] == 0xff ? addr :
-	    "", 1);
-	setenv("PMP_PREVIOUS_PUBLIC_ADDRESS",
-	    ev->previous_address[10] == 0xff ? prev : "", 1);
-	setenv("PMP_GATEWAY", gw, 1);
-	signal(SIGPIPE, SIG_DFL);
-	execl("/bin/sh", "sh", "-c", kp->o->on_change, (char *)NULL);
-	_exit(127);
+	hook_push(&kp->hook, ev, gw);
+	hook_run(&kp->hook, now_ms());
 }
 
 static void
@@ -278,6 +264,15 @@ print_event(const struct keeper *kp, const pmp_event_t *ev)
 		putchar('\n');
 		break;
 	case PMP_EV_DELETED:
+		if (ev->status == PMP_ENODELETE) {
+			printf("not deleted %s private port %u (public port "
+			    "%u): left to expire in %lu s, since a delete of "
+			    "private port 0 would delete every mapping of this "
+			    "host\n", proto, (unsigned)ev->private_port,
+			    (unsigned)ev->public_port,
+			    (unsigned long)ev->lifetime);
+			break;
+		}
 		printf("deleted %s private port %u%s%s\n", proto,
 		    (unsigned)ev->private_port, ev->status == PMP_OK ? "" :
 		    ": ", ev->status == PMP_OK ? "" : pmp_strerror(ev->status));
@@ -316,19 +311,43 @@ on_event(void *arg, const pmp_event_t *ev)
 	case PMP_EV_ADDRESS_CHANGED:
 	case PMP_EV_RESTORED:
 	case PMP_EV_LOST:
-		run_hook(kp, ev);
+		queue_hook(kp, ev);
 		break;
 	default:
 		break;
-	}}
+	}
+}
 
-static uint64_t
-now_ms(void)
+/* The smaller of two poll() timeouts, -1 meaning none. */
+static int
+min_timeout(int a, int b)
 {
-	struct timespec ts;
+	if (a < 0)
+		return b;
+	if (b < 0)
+		return a;
+	return a < b ? a : b;
+}
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+/* A signal arrived: returns 1 if the loop must end now. */
+static int
+on_signal_byte(struct keeper *kp, unsigned char sig, uint64_t *stop_deadline)
+{
+	int i;
+
+	if (sig == SIGCHLD) {
+		hook_run(&kp->hook, now_ms());
+		return 0;
+	}
+	if (kp->stopping)
+		return 1;	/* asked twice */
+	/* Delete what we hold (§3.4), but do not hang on a gateway that
+	 * is gone. */
+	kp->stopping = 1;
+	*stop_deadline = now_ms() + STOP_WAIT_MS;
+	for (i = 0; i < kp->n; i++)
+		(void)pmp_keep_stop(kp->c, kp->k[i].id);
+	return 0;
 }
 
 /* The loop: returns when stop is asked and done, or on a fatal error. */
@@ -338,28 +357,33 @@ loop(struct keeper *kp)
 	uint64_t stop_deadline = 0;
 
 	for (;;) {
-		struct pollfd pfd[4];
-		int fds[3], n, i, t, readable = 0;
+		struct pollfd pfd[10];
+		int fds[8], n, i, t, np = 0, first_client, readable = 0;
 
 		if (kp->stopping && (pmp_keep_count(kp->c) == 0 ||
 		    now_ms() >= stop_deadline))
 			return EXIT_OK;
-		n = pmp_client_fds(kp->c, fds, 3);
-		pfd[0].fd = sigpipe_fd[0];
-		for (i = 0; i < n; i++)
-			pfd[i + 1].fd = fds[i];
-		for (i = 0; i <= n; i++) {
+		pfd[np++].fd = sigpipe_fd[0];
+		if (kp->timer_fd >= 0)
+			pfd[np++].fd = kp->timer_fd;
+		first_client = np;
+		n = pmp_client_fds(kp->c, fds, 8);
+		for (i = 0; i < n && i < 8; i++)
+			pfd[np++].fd = fds[i];
+		for (i = 0; i < np; i++) {
 			pfd[i].events = POLLIN;
 			pfd[i].revents = 0;
 		}
 		t = pmp_client_timeout_ms(kp->c);
+		arm_timer(kp, t);
+		t = min_timeout(t, hook_timeout_ms(&kp->hook, now_ms()));
 		if (kp->stopping) {
-			uint64_t left = stop_deadline - now_ms();
+			uint64_t now = now_ms();
 
-			if (t < 0 || (uint64_t)t > left)
-				t = (int)left;
+			t = min_timeout(t, stop_deadline > now ?
+			    (int)(stop_deadline - now) : 0);
 		}
-		if (poll(pfd, (nfds_t)n + 1, t) < 0 && errno != EINTR) {
+		if (poll(pfd, (nfds_t)np, t) < 0 && errno != EINTR) {
 			fprintf(stderr, "%s: poll: %s\n", progname,
 			    strerror(errno));
 			return EXIT_LOCAL;
@@ -367,30 +391,38 @@ loop(struct keeper *kp)
 		if (pfd[0].revents & POLLIN) {
 			unsigned char sig;
 
-			while (read(sigpipe_fd[0], &sig, 1) == 1) {
-				if (sig == SIGCHLD) {
-					while (waitpid(-1, NULL, WNOHANG) > 0)
-						;
-				} else if (!kp->stopping) {
-					/* Delete what we hold (§3.4), but do
-					 * not hang on a gateway that is gone. */
-					kp->stopping = 1;
-					stop_deadline = now_ms() + STOP_WAIT_MS;
-					for (i = 0; i < kp->n; i++)
-						(void)pmp_keep_stop(kp->c,
-						    kp->k[i].id);
-				} else {
-					return EXIT_OK;	/* asked twice */
-				}
-			}
+			while (read(sigpipe_fd[0], &sig, 1) == 1)
+				if (on_signal_byte(kp, sig, &stop_deadline))
+					return EXIT_OK;
 		}
-		for (i = 1; i <= n; i++)
+		if (kp->timer_fd >= 0 && (pfd[1].revents & POLLIN)) {
+			uint64_t expirations;
+
+			(void)!read(kp->timer_fd, &expirations,
+			    sizeof(expirations));
+		}
+		for (i = first_client; i < np; i++)
 			if (pfd[i].revents & (POLLIN | POLLERR))
 				readable = 1;
 		if (pmp_client_process(kp->c, readable) == PMP_ESYS)
 			fprintf(stderr, "%s: %s\n", progname,
 			    strerror(pmp_client_errno(kp->c)));
+		hook_run(&kp->hook, now_ms());
 	}
+}
+
+/* The end of keep or watch: what is left undone is said. */
+static int
+finish(struct keeper *kp, int rc)
+{
+	if (hook_waiting(&kp->hook) > 0)
+		fprintf(stderr, "%s: --on-change: %u run%s not started at "
+		    "exit\n", progname, hook_waiting(&kp->hook),
+		    hook_waiting(&kp->hook) == 1 ? "" : "s");
+	pmp_client_free(kp->c);
+	if (kp->timer_fd >= 0)
+		close(kp->timer_fd);
+	return rc;
 }
 
 static void
@@ -414,6 +446,16 @@ parse_spec(const char *spec, uint16_t *priv, uint16_t *pub)
 	*priv = parse_port(buf, "private port", 0);
 }
 
+/* The port file's mode: readable by all, as far as the umask allows. */
+static mode_t
+file_mode(void)
+{
+	mode_t mask = umask(0);
+
+	(void)umask(mask);
+	return 0644 & ~mask;
+}
+
 int
 cmd_keep(const struct opts *o, char **specs, int nspecs)
 {
@@ -435,7 +477,10 @@ cmd_keep(const struct opts *o, char **specs, int nspecs)
 	}
 	memset(&kp, 0, sizeof(kp));
 	kp.o = o;
+	kp.file_mode = file_mode();
+	hook_init(&kp.hook, o->on_change, o->hook_timeout_ms);
 	setup_signals();
+	open_timer(&kp);
 	open_client(o, &kp.c);
 	pmp_client_set_attempt_callback(kp.c, NULL, NULL);
 	pmp_client_set_event_callback(kp.c, on_event, &kp);
@@ -450,9 +495,8 @@ cmd_keep(const struct opts *o, char **specs, int nspecs)
 				    pmp_strerror(rc), rc == PMP_ENOROUTE ||
 				    rc == PMP_ENOGWADDR ? "; try -g GATEWAY" :
 				    "");
-				pmp_client_free(kp.c);
-				return exit_for(rc) == EXIT_OK ? EXIT_LOCAL :
-				    exit_for(rc);
+				return finish(&kp, exit_for(rc) == EXIT_OK ?
+				    EXIT_LOCAL : exit_for(rc));
 			}
 			kp.k[kp.n].id = (unsigned)rc;
 			kp.k[kp.n].protocol = protos[j];
@@ -461,9 +505,7 @@ cmd_keep(const struct opts *o, char **specs, int nspecs)
 		}
 	}
 	write_port_file(&kp);
-	rc = loop(&kp);
-	pmp_client_free(kp.c);
-	return rc;
+	return finish(&kp, loop(&kp));
 }
 
 int
@@ -474,7 +516,9 @@ cmd_watch(const struct opts *o)
 
 	memset(&kp, 0, sizeof(kp));
 	kp.o = o;
+	hook_init(&kp.hook, NULL, 0);
 	setup_signals();
+	open_timer(&kp);
 	open_client(o, &kp.c);
 	pmp_client_set_event_callback(kp.c, on_event, &kp);
 	rc = pmp_client_listen(kp.c);
@@ -482,13 +526,9 @@ cmd_watch(const struct opts *o)
 		fprintf(stderr, "%s: watch: %s%s%s\n", progname,
 		    pmp_strerror(rc), rc == PMP_ESYS ? ": " : "",
 		    rc == PMP_ESYS ? strerror(pmp_client_errno(kp.c)) : "");
-		pmp_client_free(kp.c);
-		return EXIT_LOCAL;
+		return finish(&kp, EXIT_LOCAL);
 	}
 	/* Stopping a watch owes the gateway nothing: the first signal ends
-	 * the loop at once. */
-	kp.stopping = 0;
-	rc = loop(&kp);
-	pmp_client_free(kp.c);
-	return rc;
+	 * the loop at once (no kept mapping to wait for). */
+	return finish(&kp, loop(&kp));
 }

@@ -4,7 +4,9 @@
  *
  * Uses only the public blocking API of libpmp.
  */
+#include <sys/socket.h>
 #include <arpa/inet.h>
+#include <netinet/in.h>
 
 #include <errno.h>
 #include <getopt.h>
@@ -18,6 +20,7 @@
 #include "cli.h"
 
 #define SEED_LIFETIME 3600u	/* the seed client's default */
+#define DEFAULT_HOOK_TIMEOUT_S 60	/* per --on-change run */
 
 const char *progname = "pmp";
 
@@ -30,7 +33,8 @@ usage(FILE *f)
 	    "       %s [options] unmap [-u] PRIVATE_PORT\n"
 	    "       %s [options] unmap --all [-u]\n"
 	    "       %s [options] keep [-u|--udp --tcp] [-l LIFETIME] [--json]\n"
-	    "            [--port-file PATH] [--on-change CMD] PRIVATE[:PUBLIC] ...\n"
+	    "            [--port-file PATH] [--on-change CMD [--hook-timeout S]]\n"
+	    "            PRIVATE[:PUBLIC] ...\n"
 	    "       %s [options] watch\n"
 	    "       %s gateway\n"
 	    "       %s [-u] [-l LIFETIME] [-g GATEWAY] PUBLIC_PORT PRIVATE_PORT\n"
@@ -44,7 +48,10 @@ usage(FILE *f)
 	    "      --on-change CMD        keep: run CMD (sh -c) on each change,\n"
 	    "                             with PMP_EVENT, PMP_PROTOCOL,\n"
 	    "                             PMP_PRIVATE_PORT, PMP_PUBLIC_PORT,\n"
-	    "                             PMP_PUBLIC_ADDRESS ... in its environment\n"
+	    "                             PMP_PUBLIC_ADDRESS ... in its environment;\n"
+	    "                             one run at a time, in event order\n"
+	    "      --hook-timeout SECONDS keep: stop a run of CMD after this (60;\n"
+	    "                             0: never)\n"
 	    "  -t, --timeout SECONDS      give up sooner than the RFC's 127.75 s\n"
 	    "      --json                 print one JSON object on stdout\n"
 	    "  -v, --verbose              say what is sent\n"
@@ -87,6 +94,58 @@ parse_number(const char *s, const char *what, unsigned long min,
 	return v;
 }
 
+/* -t: decimal seconds, digits with an optional fraction, from 0.001 to
+ * 86400; nothing strtod() would also take (" 5", "0x10", "1e2", "inf"). */
+static uint32_t
+parse_seconds(const char *s)
+{
+	unsigned long whole = 0, frac_ms = 0, scale = 100;
+	const char *p = s;
+
+	if (*p < '0' || *p > '9')
+		goto bad;
+	for (; *p >= '0' && *p <= '9'; p++) {
+		whole = whole * 10 + (unsigned long)(*p - '0');
+		if (whole > 86400)
+			goto bad;
+	}
+	if (*p == '.') {
+		if (p[1] < '0' || p[1] > '9')
+			goto bad;
+		for (p++; *p >= '0' && *p <= '9'; p++) {
+			frac_ms += (unsigned long)(*p - '0') * scale;
+			scale /= 10;
+		}
+	}
+	if (*p != '\0' || whole * 1000 + frac_ms < 1 ||
+	    whole * 1000 + frac_ms > 86400000ul)
+		goto bad;
+	return (uint32_t)(whole * 1000 + frac_ms);
+bad:
+	usage_error("timeout '%s' is not a number of seconds from 0.001 to "
+	    "86400", s);
+}
+
+/* The option getopt complains about, as the user wrote it: "--name" of a
+ * long one (without "=value"), "-c" of a short one even in a group. */
+static const char *
+option_name(const char *arg, int optopt_char, char buf[32])
+{
+	size_t n;
+
+	if (strncmp(arg, "--", 2) == 0) {
+		n = strcspn(arg, "=");
+		if (n > 31)
+			n = 31;
+		memcpy(buf, arg, n);
+		buf[n] = '\0';
+	} else {
+		snprintf(buf, 32, "-%c", optopt_char > 32 && optopt_char < 127 ?
+		    optopt_char : '?');
+	}
+	return buf;
+}
+
 uint16_t
 parse_port(const char *s, const char *what, unsigned long min)
 {
@@ -98,6 +157,34 @@ v4_text(const uint8_t a[16], char *buf, size_t cap)
 {
 	if (inet_ntop(AF_INET, a + 12, buf, (socklen_t)cap) == NULL)
 		snprintf(buf, cap, "?");
+}
+
+const char *
+event_name(pmp_event_type_t t)
+{
+	switch (t) {
+	case PMP_EV_MAPPED:
+		return "mapped";
+	case PMP_EV_RENEWED:
+		return "renewed";
+	case PMP_EV_PORT_CHANGED:
+		return "port-changed";
+	case PMP_EV_ADDRESS_CHANGED:
+		return "address-changed";
+	case PMP_EV_GATEWAY_RESTARTED:
+		return "gateway-restarted";
+	case PMP_EV_LOST:
+		return "lost";
+	case PMP_EV_RESTORED:
+		return "restored";
+	case PMP_EV_RETRYING:
+		return "retrying";
+	case PMP_EV_DELETED:
+		return "deleted";
+	case PMP_EV_ANNOUNCEMENT:
+		return "announcement";
+	}
+	return "?";
 }
 
 const char *
@@ -229,11 +316,61 @@ on_attempt(void *arg, unsigned id, unsigned attempt, unsigned max)
 		    progname, gw, attempt, max);
 }
 
+/*
+ * RFC 6886 §3: NAT-PMP is for hosts behind a NAT, with a private address
+ * toward the gateway.  If this host's address toward it is public, say so
+ * once; never refuse (a VPN or a carrier-grade NAT can be set up so).
+ * Loopback and link-local count as private: tests, odd LANs.  Finding the
+ * address sends nothing: a UDP connect() only picks the route.
+ */
+static void
+warn_public_source(const uint8_t gw[16], int have_gw)
+{
+	uint8_t src[16] = { 0 };
+	char text[INET_ADDRSTRLEN];
+	const uint8_t *v = src + 12;
+
+	if (have_gw) {
+		struct sockaddr_in sin, me;
+		socklen_t len = sizeof(me);
+		int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+
+		memset(&sin, 0, sizeof(sin));
+		sin.sin_family = AF_INET;
+		sin.sin_port = htons(PMP_SERVER_PORT);
+		memcpy(&sin.sin_addr, gw + 12, 4);
+		if (fd < 0 || connect(fd, (struct sockaddr *)&sin,
+		    sizeof(sin)) != 0 || getsockname(fd, (struct sockaddr *)&me,
+		    &len) != 0) {
+			if (fd >= 0)
+				close(fd);
+			return;		/* the request will say what is wrong */
+		}
+		close(fd);
+		src[10] = src[11] = 0xff;
+		memcpy(src + 12, &me.sin_addr, 4);
+	} else {
+		pmp_gateway_info_t gi;
+
+		if (pmp_discover_gateway(&gi) != PMP_OK ||
+		    gi.source[10] != 0xff)
+			return;
+		memcpy(src, gi.source, 16);
+	}
+	if (address_kind(src) != NULL || v[0] == 127 ||
+	    (v[0] == 169 && v[1] == 254) || v[0] == 0)
+		return;
+	v4_text(src, text, sizeof(text));
+	fprintf(stderr, "%s: warning: this host's address toward the gateway, "
+	    "%s, is not a private address: NAT-PMP is meant for hosts behind "
+	    "a NAT (RFC 6886 section 3); asking anyway\n", progname, text);
+}
+
 int
 open_client(const struct opts *o, pmp_client_t **cp)
 {
 	pmp_client_t *c;
-	uint8_t addr[16];
+	uint8_t addr[16] = { 0 };
 	uint16_t port;
 	int rc;
 
@@ -248,6 +385,7 @@ open_client(const struct opts *o, pmp_client_t **cp)
 	}
 	if (o->gateway != NULL)
 		(void)pmp_client_set_gateway(c, addr, port);
+	warn_public_source(addr, o->gateway != NULL);
 	if (o->timeout_ms != 0)
 		(void)pmp_client_set_timeout_ms(c, o->timeout_ms);
 	pmp_client_set_attempt_callback(c, on_attempt, (void *)(uintptr_t)o);
@@ -496,14 +634,16 @@ main(int argc, char **argv)
 		{ "version", no_argument, NULL, 'V' },
 		{ "port-file", required_argument, NULL, 'F' },
 		{ "on-change", required_argument, NULL, 'C' },
+		{ "hook-timeout", required_argument, NULL, 'H' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct opts o;
 	const char *cmd;
-	char **pos;
-	int ch, npos;
+	char **pos, opt[32];
+	int ch, npos, have_hook_timeout = 0;
 
 	memset(&o, 0, sizeof(o));
+	o.hook_timeout_ms = DEFAULT_HOOK_TIMEOUT_S * 1000u;
 	opterr = 0;
 	while ((ch = getopt_long(argc, argv, ":g:ul:at:vh", longopts,
 	    NULL)) != -1) {
@@ -525,19 +665,9 @@ main(int argc, char **argv)
 		case 'a':
 			o.all = 1;
 			break;
-		case 't': {
-			char *end;
-			double s;
-
-			errno = 0;
-			s = strtod(optarg, &end);
-			if (*end != '\0' || errno != 0 || !(s >= 0.001) ||
-			    s > 86400.0)
-				usage_error("timeout '%s' is not a number of "
-				    "seconds from 0.001 to 86400", optarg);
-			o.timeout_ms = (uint32_t)(s * 1000.0 + 0.5);
+		case 't':
+			o.timeout_ms = parse_seconds(optarg);
 			break;
-		}
 		case 'J':
 			o.json = 1;
 			break;
@@ -556,11 +686,25 @@ main(int argc, char **argv)
 		case 'C':
 			o.on_change = optarg;
 			break;
+		case 'H':
+			o.hook_timeout_ms = (uint32_t)parse_number(optarg,
+			    "hook timeout", 0, 86400) * 1000u;
+			have_hook_timeout = 1;
+			break;
 		case ':':
 			usage_error("option '%s' needs a value",
-			    argv[optind - 1]);
+			    option_name(argv[optind - 1], optopt, opt));
 		default:
-			usage_error("unknown option '%s'", argv[optind - 1]);
+			/* GNU getopt: optopt is the option's value for a
+			 * known long option given a value it takes none of,
+			 * 0 for an unknown long option. */
+			if (strncmp(argv[optind - 1], "--", 2) == 0 &&
+			    optopt != 0)
+				usage_error("option '%s' takes no value",
+				    option_name(argv[optind - 1], optopt,
+				    opt));
+			usage_error("unknown option '%s'",
+			    option_name(argv[optind - 1], optopt, opt));
 		}
 	}
 	pos = argv + optind;
@@ -568,8 +712,12 @@ main(int argc, char **argv)
 	if (npos == 0)
 		usage_error("no command given");
 	cmd = pos[0];
-	if (strcmp(cmd, "keep") != 0 && (o.port_file || o.on_change))
-		usage_error("--port-file and --on-change apply only to keep");
+	if (strcmp(cmd, "keep") != 0 && (o.port_file || o.on_change ||
+	    have_hook_timeout))
+		usage_error("--port-file, --on-change and --hook-timeout apply "
+		    "only to keep");
+	if (have_hook_timeout && o.on_change == NULL)
+		usage_error("--hook-timeout applies to --on-change");
 
 	if (strcmp(cmd, "keep") == 0) {
 		/* -u alone: UDP; --udp --tcp: both; neither: TCP */

@@ -184,6 +184,20 @@ for args in "map 0" "map 70000" "map -l -1 5000" "map -l abc 5000" "map -l 0 500
 	[ $rc -eq 2 ] && [ "$(wc -l < "$T/err")" -eq 1 ] && [ ! -s "$T/out" ] && ok "usage error, one line: pmp $args" \
 		|| ko "usage error: pmp $args (rc=$rc)"
 done
+# #10.13: -t is decimal seconds only; errors name the option at fault
+for t in " 5" "0x10" "1e2" "inf" "nan" "5." ".5" "+5" "-5"; do
+	run $PMP -g $G -t "$t" addr
+	[ $rc -eq 2 ] && has "timeout '$t' is not" "$T/err" || { ko "-t '$t' accepted (rc=$rc)"; continue; }
+	ok "-t '$t': usage error"
+done
+run $PMP -g $G -t 0.5 addr
+[ $rc -eq 0 ] && ok "-t 0.5 accepted" || ko "-t 0.5 (rc=$rc)"
+run $PMP -g $G -ux addr
+[ $rc -eq 2 ] && has "unknown option '-x'" "$T/err" && ok "-ux: names -x" || ko "-ux: $(cat "$T/err")"
+run $PMP -ug
+[ $rc -eq 2 ] && has "option '-g' needs a value" "$T/err" && ok "-ug: names -g" || ko "-ug: $(cat "$T/err")"
+run $PMP -g $G --json=1 addr
+[ $rc -eq 2 ] && has "option '--json' takes no value" "$T/err" && ok "--json=1: takes no value" || ko "--json=1: $(cat "$T/err")"
 run $PMP -g 10.1 addr
 [ $rc -eq 2 ] && has "not an IPv4 address" "$T/err" && ok "bad gateway: one clear line" || ko "bad gateway"
 run $PMP -g $G gateway

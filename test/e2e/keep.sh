@@ -23,10 +23,118 @@ else
 fi
 wait_count "^renewed" "$T/keep.out" 4 6 && ! has "^lost\|port-changed" "$T/keep.out" \
 	&& ok "renewed at half the granted 4 s, port kept" || ko "VPN renewals"
+# #10.3: another program of this host holds UDP 7000; stopping the keep
+# of private port 0 must not send the delete of internal port 0 (which is
+# "delete all") and so must leave 7000 alone
+run $PMP -g $G map -u -l 3600 7000
 kill -TERM $kppid; wait $kppid; rc=$?
 gw_dump
-[ $rc -eq 0 ] && [ "$(grep -c '^deleted' "$T/keep.out")" -eq 2 ] && has '"mappings":0,' "$T/gw.out" \
-	&& ok "SIGTERM: mappings deleted on the gateway, exit 0" || ko "keep SIGTERM (rc=$rc)"
+[ $rc -eq 0 ] && [ "$(grep -c '^not deleted .* private port 0 (public port [0-9]*): left to expire' "$T/keep.out")" -eq 2 ] \
+	&& has '"private_port":7000' "$T/gw.out" && has '"mappings":3,' "$T/gw.out" && ! has "unmap" "$T/gw.log" \
+	&& [ "$(tr '\n' ' ' < "$T/port")" = "0 0 " ] \
+	&& ok "SIGTERM, private port 0: no delete-all sent, the host's other mapping kept, left to expire, port file 0" \
+	|| ko "keep 0 SIGTERM (rc=$rc): $(tail -2 "$T/keep.out")"
+gw_stop
+# ... and a refused keep of port 0 (a standard gateway) deletes nothing
+gw_start $G
+run $PMP -g $G map -u -l 3600 7000
+kp_start -g $G keep -u 0
+wait_count "^retrying" "$T/keep.out" 1
+kill -TERM $kppid; wait $kppid; rc=$?
+gw_dump
+[ $rc -eq 0 ] && has '"private_port":7000' "$T/gw.out" && ! has "unmap" "$T/gw.log" \
+	&& ok "refused keep of port 0: stop sends no delete" || ko "refused keep 0 stop (rc=$rc)"
+gw_stop
+
+# #10.5: SIGHUP ends keep like SIGTERM: deleted, port file 0, exit 0
+gw_start $G
+kp_start -g $G keep -u --port-file "$T/port" 5000
+wait_count "^mapped" "$T/keep.out" 1
+kill -HUP $kppid; wait $kppid; rc=$?
+gw_dump
+[ $rc -eq 0 ] && has "^deleted udp private port 5000$" "$T/keep.out" && has '"mappings":0,' "$T/gw.out" \
+	&& [ "$(cat "$T/port")" = 0 ] && ok "SIGHUP: mappings deleted, port file 0, exit 0" || ko "SIGHUP (rc=$rc)"
+gw_stop
+
+# #10.4: the gateway restarts (seen from the epoch of its next answer),
+# then refuses the re-creation: when the old lease runs out, one "lost",
+# the hook, and the port file back to 0.  The first gateway runs 5 s so
+# that the second one's epoch is clearly a restart (RFC 6886 §3.6).
+gw_start $G --max-lifetime 8
+sleep 5
+: > "$T/hook"
+kp_start -g $G keep -u --port-file "$T/port" --on-change "echo \$PMP_EVENT \$PMP_PUBLIC_PORT >> $T/hook" 5000
+wait_count "^mapped" "$T/keep.out" 1
+gw_stop
+gw_start $G --result 2 --max-lifetime 8
+if wait_count "^gateway-restarted" "$T/keep.out" 1 6 && ! has "^lost" "$T/keep.out" \
+	&& wait_count "^lost" "$T/keep.out" 1 6; then
+	sleep 1
+	[ "$(count "^lost" "$T/keep.out")" -eq 1 ] && [ "$(cat "$T/port")" = 0 ] \
+		&& wait_count "^lost 0" "$T/hook" 1 \
+		&& ok "restart then refusals: one lost event when the lease ran out, hook run, port file 0" \
+		|| ko "lost after restart: $(cat "$T/hook" | tr '\n' ' ') port=$(cat "$T/port")"
+else
+	ko "no restart, or no lost event after a restart and refusals: $(tr '\n' '|' < "$T/keep.out")"
+fi
+kill -TERM $kppid; wait $kppid
+gw_stop
+
+# #10.2: the port file is replaced through a fresh temporary file: a
+# symlink or a FIFO at the old predictable name (PATH.PID.tmp) is never
+# opened, another user's file is never overwritten; mode 0644 under umask
+# 022, 0600 under 077
+gw_start $G
+echo precious > "$T/victim"
+mkdir -p "$T/shared"
+: > "$T/keep.out"
+sh -c 'ln -s "$0" "$1.$$.tmp"; shift; exec "$@"' "$T/victim" "$T/shared/port" \
+	$PMP -g $G keep -u --port-file "$T/shared/port" 5000 >"$T/keep.out" 2>"$T/keep.err" &
+kppid=$!
+wait_count "^mapped" "$T/keep.out" 1
+kill -TERM $kppid; wait $kppid; rc=$?
+[ $rc -eq 0 ] && [ "$(cat "$T/victim")" = precious ] && [ "$(cat "$T/shared/port")" = 0 ] \
+	&& [ "$(stat -c %a "$T/shared/port")" = 644 ] \
+	&& ok "port file: a symlink at the old temporary name is not followed; mode 644" \
+	|| ko "port file symlink (rc=$rc victim=$(cat "$T/victim"))"
+rm -f "$T/shared"/*
+: > "$T/keep.out"
+(umask 077; exec sh -c 'mkfifo "$0.$$.tmp"; exec "$@"' "$T/shared/port" \
+	$PMP -g $G keep -u --port-file "$T/shared/port" 5000 >"$T/keep.out" 2>"$T/keep.err") &
+kppid=$!
+if wait_count "^mapped" "$T/keep.out" 1 && [ "$(cat "$T/shared/port" 2>/dev/null)" = 5000 ]; then
+	kill -TERM $kppid; wait $kppid; rc=$?
+	[ $rc -eq 0 ] && [ "$(stat -c %a "$T/shared/port")" = 600 ] && [ -z "$(find "$T/shared" -name 'port.??????')" ] \
+		&& ok "port file: a FIFO at the old temporary name does not block; mode 600 under umask 077; no temporary left" \
+		|| ko "port file FIFO (rc=$rc mode=$(stat -c %a "$T/shared/port"))"
+else
+	ko "port file FIFO: blocked"
+	kill -KILL $kppid 2>/dev/null
+fi
+rm -rf "$T/shared"
+
+# #10.11: hooks run one at a time, in event order, and a slow one is
+# stopped after --hook-timeout
+kp_start -g $G keep -u --tcp --on-change "echo start \$PMP_PROTOCOL \$PMP_PRIVATE_PORT >> $T/hook; sleep 0.3; echo end >> $T/hook" 5001 5002
+: > "$T/hook"
+wait_count "^end" "$T/hook" 4 8
+want=$(sed -n 's/^mapped \([a-z]*\) .* private port \([0-9]*\),.*/start \1 \2/p' "$T/keep.out" | sed 's/$/|end/' | tr '\n' '|')
+got=$(tr '\n' '|' < "$T/hook")
+[ "$got" = "$(echo "$want" | tr -s '|')" ] && [ "$(count "^start" "$T/hook")" -eq 4 ] \
+	&& ok "--on-change: 4 runs, one at a time, in the order of the events" || ko "hook order: $got / $want"
+kill -TERM $kppid; wait $kppid
+gw_stop
+gw_start $G
+: > "$T/hook"
+t0=$(ms)
+kp_start -g $G keep -u --hook-timeout 1 --on-change "echo \$PMP_PRIVATE_PORT >> $T/hook; exec sleep 30" 5003 5004
+wait_count "^5004" "$T/hook" 1 4
+dt=$(($(ms) - t0))
+[ "$(cat "$T/hook" | tr '\n' ' ')" = "5003 5004 " ] && [ $dt -ge 900 ] && [ $dt -lt $((3000 * SLOW)) ] \
+	&& wait_count "still running after 1.0 s: stopped" "$T/keep.err" 1 \
+	&& ok "--hook-timeout 1: a run that hangs is stopped, the next starts (${dt} ms)" \
+	|| ko "hook timeout ($(cat "$T/hook" | tr '\n' ' ') dt=$dt)"
+kill -TERM $kppid; wait $kppid
 gw_stop
 
 # the gateway is gone when we stop: a bounded wait, still exit 0
@@ -47,6 +155,27 @@ kill -CONT $gwpid
 gw_stop
 [ $rc -eq 0 ] && [ $dt -ge 2900 ] && [ $dt -lt $((4500 * SLOW)) ] \
 	&& ok "SIGTERM with a silent gateway: exit 0 after ${dt} ms (bounded)" || ko "bounded exit, silent (rc=$rc dt=$dt)"
+
+# #10.8: every descriptor pmp makes is close-on-exec from its creation
+# (a fork and exec in another thread cannot inherit it): seen with strace
+# on a blocking map (socket, wake pipe) and a keep (listeners, signal
+# pipe, timer, port file), whose hook stops it.
+if command -v strace >/dev/null 2>&1; then
+	gw_start $G
+	strace -qq -e trace=socket,pipe,pipe2,timerfd_create,openat -o "$T/st1" "$B/pmp" -g $G map 5000 >/dev/null 2>&1
+	strace -qq -e trace=socket,pipe,pipe2,timerfd_create,openat -o "$T/st2" "$B/pmp" -g $G keep -u \
+	    --port-file "$T/port" --on-change 'kill -TERM $PPID' 5000 >/dev/null 2>&1
+	cat "$T/st1" "$T/st2" > "$T/st"
+	bad=$(grep -E '^(socket|pipe2?|timerfd_create)\(' "$T/st" | grep -vE 'SOCK_CLOEXEC|O_CLOEXEC|TFD_CLOEXEC')
+	bad="$bad$(grep -F "$T/port." "$T/st" | grep -v O_CLOEXEC)"
+	[ -z "$bad" ] && [ "$(grep -c '^socket(' "$T/st")" -ge 3 ] && grep -q '^pipe2(' "$T/st1" && grep -q '^pipe2(' "$T/st2" \
+		&& grep -q "^openat(.*$T/port\." "$T/st2" \
+		&& ok "sockets, pipes, timer and port file are close-on-exec from creation" \
+		|| ko "close-on-exec: ${bad:-missing calls} $(grep -E '^(socket|pipe)' "$T/st" | head -5)"
+	gw_stop
+else
+	skip "strace not installed: close-on-exec check"
+fi
 
 run $PMP -g $G keep --port-file "$T/port" --json
 [ $rc -eq 2 ] && ok "keep without a mapping: usage error" || ko "keep usage"

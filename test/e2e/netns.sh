@@ -68,6 +68,21 @@ if [ "$(id -u)" -eq 0 ] && ip netns add "$NS_GW" 2>/dev/null; then
 		&& ok "requests from outside the served subnet get no answer; the LAN gets its mapping" \
 		|| ko "served subnet ($run2 / $(cat "$T/out"))"
 
+	# #10.12 (RFC 6886 §3 SHOULD): a host whose address toward the
+	# gateway is not private is warned, and still served
+	ip -n "$NS_GW" addr add 192.0.2.1/24 dev gw0
+	ip -n "$NS_LAN" addr add 192.0.2.2/24 dev lan0
+	ip netns exec "$NS_GW" $GWD -l 192.0.2.1 -P 198.51.100.3 --announce-count 0 >/dev/null 2>"$T/gw2.log" &
+	gw2pid=$!
+	i=0; while ! grep -q listening "$T/gw2.log"; do i=$((i+1)); [ $i -gt 200 ] && break; sleep 0.02; done
+	run ip netns exec "$NS_LAN" $PMP -g 192.0.2.1 addr
+	[ $rc -eq 0 ] && has "^public address 198.51.100.3$" "$T/out" \
+		&& has "address toward the gateway, 192.0.2.2, is not a private address" "$T/err" \
+		&& ok "public source address toward the gateway: warned, still served" || ko "public source warning: $(cat "$T/err")"
+	run ip netns exec "$NS_LAN" $PMP -g 10.77.9.1 addr
+	[ $rc -eq 0 ] && [ ! -s "$T/err" ] && ok "private source address (10.77.9.2): no warning" || ko "private source: $(cat "$T/err")"
+	kill $gw2pid; wait $gw2pid
+
 	# the announcements, received by both listeners with the RFC schedule
 	for p in $mcpids; do wait $p; done
 	mcpids=

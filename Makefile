@@ -221,8 +221,20 @@ tsan:
 	    WERROR='$(WERROR)' build-tsan/test/t_client
 	TSAN_OPTIONS=halt_on_error=1:exitcode=66 build-tsan/test/t_client
 
-# Everything CI runs: the above, under valgrind, and under sanitizers.
-check-all: check lint interop e2e-valgrind sanitize tsan fuzz
+# Everything CI runs: the above, under valgrind, and under sanitizers;
+# last, the build must have left the work tree as it found it.
+check-all: check lint interop e2e-valgrind sanitize tsan fuzz check-clean
+
+# Nothing built or generated may be tracked or left untracked: every
+# output goes to an ignored build directory or a temporary one.  Run on a
+# committed tree (CI's clean clone).
+check-clean:
+	@if ! git rev-parse --is-inside-work-tree >/dev/null 2>&1; then \
+	    echo "check-clean: not a git work tree, skipped"; \
+	elif [ -n "$$(git status --porcelain --untracked-files=all)" ]; then \
+	    echo "check-clean: the work tree changed:"; \
+	    git status --porcelain --untracked-files=all | head -20; exit 1; \
+	else echo "check-clean: git status is clean"; fi
 
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR) \
@@ -265,5 +277,5 @@ bench: all $(BENCH_BINS)
 clean:
 	rm -rf build build-san build-tsan build-fuzz
 
-.PHONY: all unit e2e interop fuzz lint check-fuzz-replay check-flags e2e-valgrind sanitize tsan check check-all check-symbols \
+.PHONY: all unit e2e interop fuzz lint check-fuzz-replay check-flags e2e-valgrind sanitize tsan check check-all check-symbols check-clean \
     check-man check-install install demo bench clean

@@ -100,6 +100,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	gw_config_t cfg;
 	uint8_t out[PMP_WIRE_MAX];
 	uint64_t now = 0;
+	unsigned long no = 0;
 	size_t off = 0;
 
 	if (gw_table_init(&t, 32, 3600, 42) != 0)

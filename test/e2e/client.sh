@@ -190,8 +190,6 @@ for t in " 5" "0x10" "1e2" "inf" "nan" "5." ".5" "+5" "-5"; do
 	[ $rc -eq 2 ] && has "timeout '$t' is not" "$T/err" || { ko "-t '$t' accepted (rc=$rc)"; continue; }
 	ok "-t '$t': usage error"
 done
-run $PMP -g $G -t 0.5 addr
-[ $rc -eq 0 ] && ok "-t 0.5 accepted" || ko "-t 0.5 (rc=$rc)"
 run $PMP -g $G -ux addr
 [ $rc -eq 2 ] && has "unknown option '-x'" "$T/err" && ok "-ux: names -x" || ko "-ux: $(cat "$T/err")"
 run $PMP -ug
@@ -203,6 +201,8 @@ run $PMP -g 10.1 addr
 run $PMP -g $G gateway
 [ $rc -eq 2 ] && ok "gateway lookup refuses -g" || ko "gateway -g"
 [ "$(count '127.0.0.1:' "$T/gw.log")" -eq 0 ] && ok "bad input sent nothing" || ko "bad input sent nothing"
+run $PMP -g $G -t 0.5 addr
+[ $rc -eq 0 ] && ok "-t 0.5 accepted" || ko "-t 0.5 (rc=$rc)"
 run $PMP --version
 [ $rc -eq 0 ] && has "^pmp 0.1.0$" "$T/out" && ok "--version" || ko "--version"
 run $PMP -h

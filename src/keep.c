@@ -377,12 +377,13 @@ pmp_keeper_done(pmp_keeper_t *kp, pmp_req_t *r, uint64_t now_ms)
 	else if (res->attempts > 0)
 		k->outcome_unknown = 1;
 	if (res->status == PMP_OK) {
-		k->granted_ever = 1;
-		k->delete_port = res->private_port;
 		pmp_kept_state_t was = k->state;
 		uint16_t prev = k->public_port;
 		int restoring = k->restoring;
 		uint64_t renew;
+
+		k->granted_ever = 1;
+		k->delete_port = res->private_port;
 
 		k->restoring = 0;
 		k->state = PMP_KEPT_MAPPED;

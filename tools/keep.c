@@ -100,25 +100,27 @@ now_ms(void)
  * poll() counts its timeout on the monotonic clock, which stops while the
  * host is suspended; the library's deadlines are on the boot clock.  A
  * timerfd on the boot clock, armed at the library's next deadline, fires
- * on resume if that deadline passed in the sleep (Linux).
+ * on resume if that deadline passed in the sleep (Linux); returns 0 if it
+ * is armed, and then poll() need not time the deadline too.
  */
-static void
+static int
 arm_timer(struct keeper *kp, int timeout_ms)
 {
 #ifdef __linux__
 	struct itimerspec it;
 
 	if (kp->timer_fd < 0)
-		return;
+		return -1;
 	memset(&it, 0, sizeof(it));
 	if (timeout_ms >= 0) {
 		it.it_value.tv_sec = timeout_ms / 1000;
 		it.it_value.tv_nsec = (long)(timeout_ms % 1000) * 1000000L + 1;
 	}
-	(void)timerfd_settime(kp->timer_fd, 0, &it, NULL);
+	return timerfd_settime(kp->timer_fd, 0, &it, NULL);
 #else
 	(void)kp;
 	(void)timeout_ms;
+	return -1;
 #endif
 }
 
@@ -375,7 +377,8 @@ loop(struct keeper *kp)
 			pfd[i].revents = 0;
 		}
 		t = pmp_client_timeout_ms(kp->c);
-		arm_timer(kp, t);
+		if (arm_timer(kp, t) == 0)
+			t = -1;		/* the timer wakes us */
 		t = min_timeout(t, hook_timeout_ms(&kp->hook, now_ms()));
 		if (kp->stopping) {
 			uint64_t now = now_ms();

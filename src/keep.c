@@ -48,6 +48,32 @@ new_req_id(pmp_keeper_t *kp)
 	return id;
 }
 
+/*
+ * The one place a pmp_event_t is made: the type, the kept mapping's
+ * identity (k may be NULL for gateway events), its port and lifetime while
+ * mapped, the public address and epoch as known now.
+ */
+static void
+make_event(const pmp_keeper_t *kp, pmp_event_t *ev, pmp_event_type_t type,
+    const pmp_kept_t *k)
+{
+	memset(ev, 0, sizeof(*ev));
+	ev->type = type;
+	if (k != NULL) {
+		ev->keep_id = k->id;
+		ev->protocol = k->protocol;
+		ev->private_port = k->private_port;
+		if (k->state == PMP_KEPT_MAPPED) {
+			ev->public_port = k->public_port;
+			ev->lifetime = k->granted;
+		}
+	}
+	if (kp->have_address)
+		memcpy(ev->public_address, kp->address, 16);
+	if (kp->engine->epoch.valid)
+		ev->epoch = kp->engine->epoch.sssoe;
+}
+
 static void
 emit(pmp_keeper_t *kp, pmp_event_type_t type, const pmp_kept_t *k,
     int status, unsigned rc, uint16_t prev_port, uint32_t retry_ms)
@@ -56,25 +82,11 @@ emit(pmp_keeper_t *kp, pmp_event_type_t type, const pmp_kept_t *k,
 
 	if (kp->emit == NULL)
 		return;
-	memset(&ev, 0, sizeof(ev));
-	ev.type = type;
+	make_event(kp, &ev, type, k);
 	ev.status = status;
 	ev.result_code = rc;
 	ev.previous_public_port = prev_port;
 	ev.retry_ms = retry_ms;
-	if (k != NULL) {
-		ev.keep_id = k->id;
-		ev.protocol = k->protocol;
-		ev.private_port = k->private_port;
-		if (k->state == PMP_KEPT_MAPPED) {
-			ev.public_port = k->public_port;
-			ev.lifetime = k->granted;
-		}
-	}
-	if (kp->have_address)
-		memcpy(ev.public_address, kp->address, 16);
-	if (kp->engine->epoch.valid)
-		ev.epoch = kp->engine->epoch.sssoe;
 	kp->emit(kp->ctx, &ev);
 }
 
@@ -87,19 +99,11 @@ emit_left(pmp_keeper_t *kp, const pmp_kept_t *k, uint64_t now_ms)
 
 	if (kp->emit == NULL)
 		return;
-	memset(&ev, 0, sizeof(ev));
-	ev.type = PMP_EV_DELETED;
+	make_event(kp, &ev, PMP_EV_DELETED, k);
 	ev.status = PMP_ENODELETE;
-	ev.keep_id = k->id;
-	ev.protocol = k->protocol;
-	ev.private_port = k->private_port;
 	ev.public_port = k->public_port;
 	ev.lifetime = k->expires_ms > now_ms ?
 	    (uint32_t)((k->expires_ms - now_ms + 999) / 1000) : 0;
-	if (kp->have_address)
-		memcpy(ev.public_address, kp->address, 16);
-	if (kp->engine->epoch.valid)
-		ev.epoch = kp->engine->epoch.sssoe;
 	kp->emit(kp->ctx, &ev);
 }
 
@@ -329,12 +333,8 @@ set_address(pmp_keeper_t *kp, const uint8_t addr[16], uint64_t now_ms)
 	memcpy(prev, kp->address, 16);
 	memcpy(kp->address, addr, 16);
 	if (kp->emit != NULL) {
-		memset(&ev, 0, sizeof(ev));
-		ev.type = PMP_EV_ADDRESS_CHANGED;
-		memcpy(ev.public_address, addr, 16);
+		make_event(kp, &ev, PMP_EV_ADDRESS_CHANGED, NULL);
 		memcpy(ev.previous_address, prev, 16);
-		if (kp->engine->epoch.valid)
-			ev.epoch = kp->engine->epoch.sssoe;
 		kp->emit(kp->ctx, &ev);
 	}
 	/* Mappings made under the old address may be gone: re-check them
@@ -493,9 +493,8 @@ pmp_keeper_announcement(pmp_keeper_t *kp, const uint8_t *b, size_t n,
 	(void)pmp_engine_note_epoch(kp->engine, m.epoch, now_ms);
 	pmp_addr_from_v4(addr, m.public_addr);
 	if (kp->emit != NULL) {
-		memset(&ev, 0, sizeof(ev));
-		ev.type = PMP_EV_ANNOUNCEMENT;
-		ev.epoch = m.epoch;
+		make_event(kp, &ev, PMP_EV_ANNOUNCEMENT, NULL);
+		ev.epoch = m.epoch;	/* the announcement's own */
 		memcpy(ev.public_address, addr, 16);
 		kp->emit(kp->ctx, &ev);
 	}

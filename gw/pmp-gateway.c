@@ -592,8 +592,8 @@ parse_target(struct gateway *g, const char *s)
 static void
 parse_args(struct gateway *g, int argc, char **argv)
 {
-	enum { O_MAXLIFE = 256, O_PERCLIENT, O_DROP, O_RATE, O_SEED, O_SILENT, O_SAFTER,
-	    O_DELAY, O_DUP, O_RESULT, O_GRANT, O_OFFSET, O_ZERO, O_TRUNC,
+	enum { O_MAXLIFE = 256, O_PERCLIENT, O_DROP, O_RATE, O_SEED, O_SILENT,
+	    O_SAFTER, O_DELAY, O_DUP, O_RESULT, O_GRANT, O_OFFSET, O_ZERO, O_TRUNC,
 	    O_GARBAGE, O_SPOOF, O_WRONG, O_REBOOT, O_CHANGE, O_NEXT, O_VFORM,
 	    O_OFORM, O_VPN, O_JSON, O_ACOUNT, O_ATO, O_NOMC, O_LEGACY, O_EVERY };
 	static const struct option longopts[] = {

@@ -1,4 +1,5 @@
-# pmp - port mapping over NAT-PMP.  Plain GNU make, no configure step.
+# pmp - port mapping (NAT-PMP; PCP and UPnP-IGD to come).  Plain GNU make,
+# no configure step.  The layers are in docs/ARCHITECTURE.md.
 # SPDX-License-Identifier: BSD-2-Clause
 #
 # Honoured: CC CFLAGS CPPFLAGS LDFLAGS LDLIBS PREFIX DESTDIR LIBDIR ...
@@ -6,7 +7,7 @@
 #   make CC=clang CFLAGS='-O1 -fsanitize=address'
 # still builds.  CI adds WERROR=-Werror.
 
-VERSION    = 0.1.0
+VERSION    = 0.2.0
 B          ?= build
 SOVERSION  = 0
 
@@ -32,14 +33,22 @@ PMP_LIBS     = -lpthread
 
 UNAME_S := $(shell uname -s)
 ifeq ($(UNAME_S),Linux)
-GW_SRC = src/gw_linux.c
+ROUTE_SRC = src/route/linux.c
 else
-GW_SRC = src/gw_bsd.c
+ROUTE_SRC = src/route/bsd.c
 endif
 
-LIB_SRC = src/wire.c src/epoch.c src/engine.c src/keep.c src/client.c src/sync.c \
-          src/udp.c src/fd.c src/clock.c src/addr.c src/strerror.c $(GW_SRC)
+# One folder per layer; see docs/ARCHITECTURE.md.
+CORE_SRC   = src/core/engine.c src/core/keeper.c src/core/session.c \
+             src/core/rng.c src/core/args.c src/core/addr.c
+NATPMP_SRC = src/natpmp/natpmp.c src/natpmp/wire.c src/natpmp/epoch.c
+IO_SRC     = src/io/clock.c src/io/fd.c src/io/udp.c src/io/listen.c \
+             src/io/random.c src/io/wake.c
+API_SRC    = src/api/client.c src/api/drive.c src/api/request.c \
+             src/api/loop.c src/api/keep.c src/api/sync.c src/api/strerror.c
+LIB_SRC = $(CORE_SRC) $(NATPMP_SRC) $(IO_SRC) $(ROUTE_SRC) $(API_SRC)
 LIB_OBJ = $(LIB_SRC:src/%.c=$(B)/lib/%.o)
+LIB_HDR = include/pmp.h $(wildcard src/*/*.h)
 GWD_SRC = gw/table.c gw/respond.c gw/fault.c gw/pmp-gateway.c
 GWD_OBJ = $(GWD_SRC:gw/%.c=$(B)/gw/%.o)
 
@@ -48,14 +57,15 @@ SHLIB   = $(B)/libpmp.so.$(VERSION)
 
 all: $(B)/libpmp.a $(SHLIB) $(B)/pmp $(B)/pmp-gateway $(B)/libpmp.pc
 
-$(B)/lib/%.o: src/%.c include/pmp.h $(wildcard src/*.h) | $(B)/lib
+$(B)/lib/%.o: src/%.c $(LIB_HDR)
+	@mkdir -p $(dir $@)
 	$(CC) $(PMP_CPPFLAGS) $(CPPFLAGS) $(PMP_CFLAGS) $(CFLAGS) -c $< -o $@
-$(B)/gw/%.o: gw/%.c include/pmp.h $(wildcard src/*.h gw/*.h) | $(B)/gw
+$(B)/gw/%.o: gw/%.c $(LIB_HDR) $(wildcard gw/*.h) | $(B)/gw
 	$(CC) $(PMP_CPPFLAGS) -Igw $(CPPFLAGS) $(PMP_CFLAGS) $(CFLAGS) -c $< -o $@
 $(B)/tools/%.o: tools/%.c tools/cli.h tools/hook.h include/pmp.h | $(B)/tools
 	$(CC) $(PMP_CPPFLAGS) $(CPPFLAGS) $(PMP_CFLAGS) $(CFLAGS) -c $< -o $@
 
-$(B)/lib $(B)/gw $(B)/tools $(B)/test:
+$(B)/gw $(B)/tools $(B)/test:
 	mkdir -p $@
 
 $(B)/libpmp.a: $(LIB_OBJ)

@@ -14,9 +14,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine.h"
-#include "keep.h"
-#include "wire.h"
+#include "core/engine.h"
+#include "../test/test_rng.h"
+#include "core/keeper.h"
+#include "natpmp/wire.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -155,8 +156,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	pmp_req_t *r;
 	pmp_kept_t *k;
 
-	pmp_engine_init(&e, GW, 5351);
-	pmp_keeper_init(&kp, &e, on_event, NULL, 42);
+	test_rng_state = 42;	/* each input replays the same */
+	pmp_engine_init(&e, NATPMP, GW, 5351);
+	pmp_keeper_init(&kp, &e, on_event, NULL);
 	while (c.n > 0) {
 		unsigned op = take(&c) % 10;
 		uint8_t b[PMP_WIRE_MAX + 1];
@@ -279,11 +281,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		check_inflight(&e);
 	}
 out:
-	while ((r = e.queue) != NULL) {
-		e.queue = r->next;
+	while ((r = pmp_engine_take_queued(&e)) != NULL)
 		if (!r->embedded)
 			free(r);
-	}
 	while ((r = pmp_engine_take_done(&e)) != NULL)
 		if (!r->embedded)
 			free(r);

@@ -20,7 +20,7 @@
 
 #include "fault.h"
 #include "respond.h"
-#include "wire.h"
+#include "natpmp/wire.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "gw.h"
+#include "route/route.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -30,7 +30,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (b == NULL)
 			return 0;
 		memcpy(b, data + 1, size - 1);
-		rc = pmp_gw_parse_netlink(b, size - 1, 7, &gi, &oif);
+		rc = pmp_route_parse_netlink(b, size - 1, 7, &gi, &oif);
 		free(b);
 	} else {
 		char *t = malloc(size);
@@ -38,7 +38,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (t == NULL)
 			return 0;
 		memcpy(t, data + 1, size - 1);
-		rc = pmp_gw_parse_proc_route(t, size - 1, dst, &gi);
+		rc = pmp_route_parse_proc_route(t, size - 1, dst, &gi);
 		free(t);
 	}
 	if (rc == PMP_OK && (gi.gateway[10] != 0xff || gi.gateway[11] != 0xff))

@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "fault.h"
-#include "wire.h"
+#include "natpmp/wire.h"
 
 /* xorshift64: a seeded, reproducible drop decision. */
 static int

@@ -26,9 +26,9 @@
 
 #include "fault.h"
 #include "respond.h"
-#include "sys.h"
+#include "io/io.h"
 #include "table.h"
-#include "wire.h"
+#include "natpmp/wire.h"
 
 #define MAX_DELAYED 1024
 #define MAX_TARGETS 8

@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "respond.h"
-#include "wire.h"
+#include "natpmp/wire.h"
 
 static int
 served(const gw_config_t *cfg, const uint8_t client[4])

@@ -1,12 +1,16 @@
 /*
- * pmp.h - port mapping over NAT-PMP (RFC 6886).
+ * pmp.h - port mapping: NAT-PMP (RFC 6886) today; PCP (RFC 6887) and
+ * UPnP-IGD behind the same calls as they arrive.
  * SPDX-License-Identifier: BSD-2-Clause
  *
  * Overview
- *   A pmp_client_t talks to one gateway.  Requests (public address, map,
- *   unmap, unmap-all) are queued and sent one at a time, as RFC 6886 §3.1
- *   asks, each retransmitted on the RFC schedule (250 ms, doubling, 9 sends,
- *   127.75 s in all) unless the caller sets a shorter deadline.
+ *   A pmp_client_t talks to one gateway, in one of the methods (protocols)
+ *   it may speak: see pmp_client_set_methods().  Requests (public address,
+ *   map, unmap, unmap-all) are queued and sent as the method asks (NAT-PMP:
+ *   one at a time, RFC 6886 §3.1), each retransmitted on the method's
+ *   schedule (NAT-PMP: 250 ms, doubling, 9 sends, 127.75 s in all) unless
+ *   the caller sets a shorter deadline.  Every result and event says which
+ *   method served it.
  *
  *   pmp_keep() keeps a mapping alive: renewed, re-created after gateway
  *   restarts and address changes, retried after failures, with events.
@@ -15,10 +19,11 @@
  *   - blocking: pmp_get_public_address(), pmp_map(), pmp_unmap(),
  *     pmp_unmap_all() return when the gateway answered or the request failed;
  *   - non-blocking, for event loops: pmp_request_*() queue a request and
- *     return at once; poll pmp_client_fds() for reading with the timeout from
- *     pmp_client_timeout_ms(), then call pmp_client_process().  Completion
- *     callbacks run from pmp_client_process().  The blocking calls are built
- *     on exactly this.
+ *     return at once; wait for the descriptors pmp_client_poll_fds() lists
+ *     (each with the events it wants) and the timeout from
+ *     pmp_client_timeout_ms(), then pass what is ready to
+ *     pmp_client_process_fds().  Completion callbacks run from there.  The
+ *     blocking calls are built on exactly these public calls.
  *
  * Addresses are 16 bytes, IPv4 as IPv4-mapped IPv6 (::ffff:a.b.c.d), the
  * form PCP (RFC 6887) uses on the wire, so IPv6 needs no new types later.
@@ -38,8 +43,18 @@
  *   pmp_discover_gateway() are safe anywhere.
  *
  * Errors
- *   Functions return 0 (PMP_OK) or a negative PMP_E* code.  pmp_strerror()
- *   turns any code into text.  The library never prints and never aborts.
+ *   Functions return 0 (PMP_OK) or a negative PMP_E* code (those returning
+ *   an id or a count return it instead, >= 0).  pmp_strerror() turns any
+ *   code into text.  A gateway's own refusal is PMP_EGATEWAY, with the
+ *   method's result code beside it; pmp_result_code_text() names it.  The
+ *   library never prints and never aborts.
+ *
+ * Growing without breaking
+ *   pmp_result_t, pmp_event_t and pmp_gateway_info_t end in reserved
+ *   space: later versions carve new fields out of it, so a program built
+ *   against this header keeps working with a newer library (the library
+ *   fills the reserved space with zeros; never read or write it).  Enums
+ *   and status codes are only appended to.
  */
 #ifndef PMP_H
 #define PMP_H
@@ -63,12 +78,13 @@ extern "C" {
 #endif
 
 #define PMP_VERSION_MAJOR 0
-#define PMP_VERSION_MINOR 1
+#define PMP_VERSION_MINOR 2
 #define PMP_VERSION_PATCH 0
 #define PMP_VERSION \
 	((PMP_VERSION_MAJOR << 16) | (PMP_VERSION_MINOR << 8) | PMP_VERSION_PATCH)
 
-/* The NAT-PMP server port on the gateway (RFC 6886 §3). */
+/* The NAT-PMP and PCP server port on the gateway (RFC 6886 §3,
+ * RFC 6887 §19.1). */
 #define PMP_SERVER_PORT 5351
 /* RFC 6886 §3.3: the recommended mapping lifetime. */
 #define PMP_DEFAULT_LIFETIME 7200u
@@ -84,12 +100,14 @@ typedef enum pmp_status {
 	PMP_ENOMEM = -3,	/* out of memory */
 	PMP_ESYS = -4,		/* a system call failed: see pmp_client_errno() */
 	PMP_ETIMEDOUT = -5,	/* the caller's deadline passed first */
-	PMP_ENOSUPPORT = -6,	/* no answer to 9 sends (RFC 6886 §3.1):
-				 * the gateway does not speak NAT-PMP */
+	PMP_ENOSUPPORT = -6,	/* no answer to the method's whole schedule
+				 * (NAT-PMP: 9 sends, RFC 6886 §3.1): the
+				 * gateway does not speak it */
 	PMP_EREFUSED = -7,	/* ICMP port unreachable: nothing listens on
-				 * the gateway's NAT-PMP port */
+				 * the gateway's port for the method */
 	PMP_EGATEWAY = -8,	/* the gateway answered with a non-zero result
-				 * code; it is in pmp_result_t.result_code */
+				 * code; it is in pmp_result_t.result_code,
+				 * to be read with pmp_result_t.method */
 	PMP_ENOADDR = -9,	/* the gateway reported public address 0.0.0.0 */
 	PMP_ENOTGRANTED = -10,	/* success without a mapping: lifetime or
 				 * public port 0 in the answer to a create */
@@ -109,12 +127,36 @@ typedef enum pmp_status {
 PMP_EXPORT const char *pmp_strerror(int status);
 
 /*
- * Text for a NAT-PMP result code (RFC 6886 §3.5), e.g. 2 -> "not authorized
- * or refused"; codes the RFC does not define give "unknown result code".
+ * The methods (port mapping protocols) a client may use.  Values are
+ * frozen; new ones are only appended.
  */
+typedef enum pmp_method {
+	PMP_METHOD_NONE = 0,	/* nothing was sent (argument or local error) */
+	PMP_METHOD_NATPMP = 1,	/* NAT-PMP, RFC 6886 */
+	PMP_METHOD_PCP = 2,	/* PCP, RFC 6887 (not yet in this version) */
+	PMP_METHOD_UPNP = 3	/* UPnP-IGD (not yet in this version) */
+} pmp_method_t;
+
+/* A set of methods, for pmp_client_set_methods(). */
+#define PMP_METHOD_BIT(m) (1u << (m))
+#define PMP_METHODS_AUTO 0u	/* every method this library speaks */
+
+/* The method's name ("NAT-PMP", "PCP", "UPnP-IGD"; "none"); never NULL. */
+PMP_EXPORT const char *pmp_method_name(pmp_method_t method);
+
+/*
+ * Text for a result code of the given method, e.g. (PMP_METHOD_NATPMP, 2)
+ * -> "not authorized or refused"; (PMP_METHOD_PCP, 2) -> "not
+ * authorized".  Codes the method does not define give "unknown result
+ * code".  Never NULL.
+ */
+PMP_EXPORT const char *pmp_result_code_text(pmp_method_t method,
+    unsigned result_code);
+
+/* (0.1.0) pmp_result_code_text(PMP_METHOD_NATPMP, result_code). */
 PMP_EXPORT const char *pmp_result_code_str(unsigned result_code);
 
-/* RFC 6886 §3.5 result codes, as found in pmp_result_t.result_code. */
+/* RFC 6886 §3.5 result codes (PMP_METHOD_NATPMP). */
 enum {
 	PMP_RC_SUCCESS = 0,
 	PMP_RC_UNSUPPORTED_VERSION = 1,
@@ -146,7 +188,10 @@ typedef struct pmp_result {
 	unsigned request_id;	/* as returned by pmp_request_*() */
 	pmp_op_t op;
 	int protocol;		/* PMP_PROTO_UDP/TCP; 0 for the address */
-	unsigned result_code;	/* raw NAT-PMP result code (RFC 6886 §3.5) */
+	pmp_method_t method;	/* the method that served it; NONE if
+				 * nothing was sent */
+	unsigned result_code;	/* the method's raw result code: see
+				 * pmp_result_code_text() */
 	uint8_t gateway[16];	/* the gateway asked, IPv4-mapped */
 	uint8_t public_address[16]; /* IPv4-mapped.  For a mapping: the
 				 * address the gateway last reported to this
@@ -158,6 +203,7 @@ typedef struct pmp_result {
 	uint32_t lifetime;	/* the lifetime the gateway really granted */
 	unsigned attempts;	/* datagrams sent for this request */
 	uint64_t elapsed_ms;	/* from submission to completion */
+	uint32_t reserved[16];	/* room to grow; zero (see the top) */
 } pmp_result_t;
 
 typedef struct pmp_client pmp_client_t;
@@ -220,6 +266,24 @@ PMP_EXPORT void pmp_client_set_attempt_callback(pmp_client_t *c,
 PMP_EXPORT int pmp_client_errno(pmp_client_t *c);
 
 /*
+ * Which methods this client may use: PMP_METHODS_AUTO (the default:
+ * every method this library speaks, tried in the order the library finds
+ * best) or PMP_METHOD_BIT()s or-ed together to force or restrict, e.g.
+ * PMP_METHOD_BIT(PMP_METHOD_NATPMP) for NAT-PMP only.  Only before the
+ * first request.  Returns PMP_OK; PMP_EINVAL for an unknown bit or after
+ * the first request; PMP_EUNSUPPORTED if the set holds no method this
+ * version speaks (this version speaks NAT-PMP only).
+ */
+PMP_EXPORT int pmp_client_set_methods(pmp_client_t *c, unsigned methods);
+
+/*
+ * The public address the gateway last reported to this client (by an
+ * answer or an announcement), IPv4-mapped.  PMP_OK, or PMP_EAGAIN if it
+ * never did.
+ */
+PMP_EXPORT int pmp_client_public_address(pmp_client_t *c, uint8_t addr[16]);
+
+/*
  * ---- Non-blocking API ----
  *
  * A completion callback is called exactly once per accepted request, from
@@ -259,24 +323,75 @@ PMP_EXPORT PMP_NODISCARD int pmp_request_unmap_all(pmp_client_t *c,
  */
 PMP_EXPORT int pmp_cancel(pmp_client_t *c, unsigned request_id);
 
-/* The socket to poll for reading, or -1 before the first request. */
-PMP_EXPORT int pmp_client_fd(pmp_client_t *c);
+/*
+ * ---- Event loops ----
+ *
+ * In the manner of c-ares' ares_process_fds(): the client lists the
+ * descriptors it wants watched, each with the events it waits for; the
+ * caller waits (poll, epoll, kqueue, libuv, ...) until one is ready or
+ * pmp_client_timeout_ms() passes, then hands back which descriptors are
+ * ready with which events.  The set changes when a request opens the
+ * first socket, when pmp_keep() or pmp_client_listen() add announcement
+ * listeners, and (with UPnP-IGD) as TCP connections come and go: the
+ * generation number pmp_client_poll_fds() returns changes with it, and
+ * the fd callback, if set, is told of every change.
+ */
+#define PMP_FD_READ 0x1u	/* wait until readable (POLLIN) */
+#define PMP_FD_WRITE 0x2u	/* wait until writable (POLLOUT) */
+#define PMP_FD_ERROR 0x4u	/* ready: an error is pending (POLLERR,
+				 * POLLHUP); never needs asking for */
+
+typedef struct pmp_fd {
+	int fd;
+	unsigned events;	/* PMP_FD_* wanted, or (to process) ready */
+} pmp_fd_t;
 
 /*
- * Milliseconds until pmp_client_process() must be called even if the
- * socket is not readable: >= 0, or -1 when nothing is pending.
+ * The descriptors to watch: up to max are stored in fds (which may be NULL
+ * when max is 0).  Returns how many there are in all (0 before the first
+ * request), which may exceed max: call again with a larger array.  If
+ * generation is not NULL it gets the set's generation number, which
+ * changes whenever the set does.
+ */
+PMP_EXPORT int pmp_client_poll_fds(pmp_client_t *c, pmp_fd_t *fds, int max,
+    unsigned *generation);
+
+/*
+ * Called when a descriptor is added or its wanted events change (events
+ * non-zero) and when it is removed (events 0, just before it is closed).
+ * Runs with the client's lock held, from the call that changed the set.
+ * Setting a callback reports the current set to it at once.
+ */
+typedef void (*pmp_fd_cb)(void *arg, int fd, unsigned events);
+PMP_EXPORT void pmp_client_set_fd_callback(pmp_client_t *c, pmp_fd_cb cb,
+    void *arg);
+
+/*
+ * Milliseconds until pmp_client_process_fds() must be called even if no
+ * descriptor is ready: >= 0, or -1 when nothing is pending.
  */
 PMP_EXPORT int pmp_client_timeout_ms(pmp_client_t *c);
+
+/*
+ * Do the work: read what the n ready descriptors in ready[] hold (events
+ * as PMP_FD_*; descriptors that are not the client's are ignored; n 0 for
+ * timers only), run the timers, send what is due, call completion and
+ * event callbacks.  Returns PMP_OK, or PMP_ESYS if a socket failed in a
+ * way that is not about one request (requests are failed through their
+ * callbacks).
+ */
+PMP_EXPORT int pmp_client_process_fds(pmp_client_t *c, const pmp_fd_t *ready,
+    int n);
 
 /* Number of requests queued or in flight (kept mappings' own included). */
 PMP_EXPORT unsigned pmp_client_pending(pmp_client_t *c);
 
-/*
- * Read what arrived (if readable is non-zero; it is safe to pass 1
- * spuriously), run the timers, send what is due, call completion callbacks.
- * Returns PMP_OK, or PMP_ESYS if the socket failed in a way that is not
- * about one request (requests are failed through their callbacks).
- */
+/* (0.1.0) The first socket, or -1 before the first request; it is not
+ * the only one: use pmp_client_poll_fds(). */
+PMP_EXPORT int pmp_client_fd(pmp_client_t *c);
+
+/* (0.1.0) pmp_client_process_fds() with every descriptor ready for
+ * reading if readable is non-zero (safe to pass 1 spuriously), none if 0. */
 PMP_EXPORT int pmp_client_process(pmp_client_t *c, int readable);
 
 /*
@@ -290,8 +405,9 @@ PMP_EXPORT int pmp_client_process(pmp_client_t *c, int readable);
  * with capped back-off after any failure for as long as it is kept: it is
  * never given up.  All of it goes through the client's one request queue.
  * What happens is reported through the event callback; the program needs
- * nothing else.  Drive the client as usual (pmp_client_fds(),
- * pmp_client_timeout_ms(), pmp_client_process()).
+ * nothing else.  Drive the client as usual (pmp_client_poll_fds(),
+ * pmp_client_timeout_ms(), pmp_client_process_fds()): a kept mapping adds
+ * announcement listeners to the set.
  */
 typedef enum pmp_event_type {
 	PMP_EV_MAPPED = 1,	/* first granted */
@@ -311,7 +427,9 @@ typedef struct pmp_event {
 	pmp_event_type_t type;
 	unsigned keep_id;	/* the kept mapping; 0 for gateway events */
 	int status;		/* PMP_OK or the error (LOST, RETRYING) */
-	unsigned result_code;	/* raw result code with PMP_EGATEWAY */
+	pmp_method_t method;	/* the method that told it */
+	unsigned result_code;	/* the method's result code with
+				 * PMP_EGATEWAY: pmp_result_code_text() */
 	int protocol;		/* PMP_PROTO_UDP/TCP; 0 for gateway events */
 	uint16_t private_port;
 	uint16_t public_port;	/* now (0 if none) */
@@ -321,6 +439,7 @@ typedef struct pmp_event {
 	uint32_t epoch;		/* gateway's SSSoE, when known */
 	uint8_t public_address[16];	/* IPv4-mapped; zero if unknown */
 	uint8_t previous_address[16];	/* ADDRESS_CHANGED */
+	uint32_t reserved[16];	/* room to grow; zero (see the top) */
 } pmp_event_t;
 
 typedef void (*pmp_event_cb)(void *arg, const pmp_event_t *ev);
@@ -365,9 +484,8 @@ PMP_EXPORT unsigned pmp_keep_count(pmp_client_t *c);
 PMP_EXPORT int pmp_client_listen(pmp_client_t *c);
 
 /*
- * The sockets to poll for reading: up to max fds are stored; returns how
- * many there are (0 before the first request).  Pass readable = 1 to
- * pmp_client_process() when any of them is readable.
+ * (0.1.0) The descriptors of pmp_client_poll_fds() without their events:
+ * up to max are stored; returns how many there are in all.
  */
 PMP_EXPORT int pmp_client_fds(pmp_client_t *c, int *fds, int max);
 
@@ -415,6 +533,7 @@ typedef struct pmp_gateway_info {
 	uint8_t source[16];	/* our source address on that route, if known */
 	char ifname[32];	/* outgoing interface, "" if unknown */
 	pmp_gw_method_t method;	/* how it was found */
+	uint32_t reserved[8];	/* room to grow; zero (see the top) */
 } pmp_gateway_info_t;
 
 /*

@@ -21,7 +21,7 @@
 #include <cmocka.h>
 
 #include "pmp.h"
-#include "wire.h"
+#include "natpmp/wire.h"
 
 struct responder {
 	const char *addr;
@@ -464,8 +464,27 @@ test_strerror(void **state)
 		assert_string_not_equal(pmp_result_code_str((unsigned)s),
 		    "unknown result code");
 	assert_string_equal(pmp_result_code_str(6), "unknown result code");
+	/* Result codes are read per method: NAT-PMP's 3 and PCP's 3 are
+	 * different things (RFC 6886 §3.5, RFC 6887 §7.4). */
+	assert_string_equal(pmp_result_code_text(PMP_METHOD_NATPMP, 3),
+	    pmp_result_code_str(3));
+	assert_string_equal(pmp_result_code_text(PMP_METHOD_PCP, 3),
+	    "malformed request");
+	assert_string_equal(pmp_result_code_text(PMP_METHOD_PCP, 13),
+	    "excessive remote peers");
+	assert_string_equal(pmp_result_code_text(PMP_METHOD_PCP, 14),
+	    "unknown result code");
+	assert_string_equal(pmp_result_code_text(PMP_METHOD_UPNP, 718),
+	    "conflict: the port is mapped to another host");
+	assert_string_equal(pmp_result_code_text(PMP_METHOD_NONE, 0),
+	    "unknown result code");
+	assert_string_equal(pmp_method_name(PMP_METHOD_NATPMP), "NAT-PMP");
+	assert_string_equal(pmp_method_name(PMP_METHOD_PCP), "PCP");
+	assert_string_equal(pmp_method_name(PMP_METHOD_UPNP), "UPnP-IGD");
+	assert_string_equal(pmp_method_name((pmp_method_t)9),
+	    "unknown method");
 	assert_int_equal(pmp_version(), PMP_VERSION);
-	assert_string_equal(pmp_version_str(), "0.1.0");
+	assert_string_equal(pmp_version_str(), "0.2.0");
 }
 
 int

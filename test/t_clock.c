@@ -13,7 +13,7 @@
 #include <time.h>
 #include <cmocka.h>
 
-#include "sys.h"
+#include "io/io.h"
 
 int __wrap_clock_gettime(clockid_t id, struct timespec *ts);
 

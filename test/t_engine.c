@@ -12,8 +12,9 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "engine.h"
-#include "wire.h"
+#include "core/engine.h"
+#include "test_rng.h"
+#include "natpmp/wire.h"
 
 static const uint8_t GW[16] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff,
     192, 168, 77, 1 };
@@ -33,7 +34,7 @@ setup(void **state)
 {
 	struct fx *f = calloc(1, sizeof(*f));
 
-	pmp_engine_init(&f->e, GW, 5351);
+	pmp_engine_init(&f->e, NATPMP, GW, 5351);
 	*state = f;
 	return 0;
 }
@@ -347,7 +348,7 @@ test_result_codes(void **state)
 		uint8_t b[16];
 		pmp_req_t *r;
 
-		pmp_engine_init(&f->e, GW, 5351);
+		pmp_engine_init(&f->e, NATPMP, GW, 5351);
 		pmp_engine_submit(&f->e, req_map(f, 0, PMP_PROTO_UDP, 5000,
 		    7200), 0);
 		step(f, 0);
@@ -380,7 +381,7 @@ test_short_error_forms(void **state)
 	for (i = 0; i < 5; i++) {
 		pmp_req_t *r;
 
-		pmp_engine_init(&f->e, GW, 5351);
+		pmp_engine_init(&f->e, NATPMP, GW, 5351);
 		pmp_engine_submit(&f->e, req_map(f, 0, PMP_PROTO_UDP, 5000,
 		    7200), 0);
 		step(f, 0);
@@ -392,7 +393,7 @@ test_short_error_forms(void **state)
 		assert_int_equal(f->e.epoch.valid, i < 4);
 	}
 	/* An 8-byte rc 5 for the other protocol is not ours. */
-	pmp_engine_init(&f->e, GW, 5351);
+	pmp_engine_init(&f->e, NATPMP, GW, 5351);
 	pmp_engine_submit(&f->e, req_map(f, 0, PMP_PROTO_TCP, 5000, 7200), 0);
 	step(f, 0);
 	assert_int_equal(feed(f, forms[3], 8, 10), 0);
@@ -411,7 +412,7 @@ test_short_error_forms(void **state)
 		assert_int_equal(feed(f, b, 8, 10), 1);
 	}
 	/* For the address request: 0 and 128 only. */
-	pmp_engine_init(&f->e, GW, 5351);
+	pmp_engine_init(&f->e, NATPMP, GW, 5351);
 	pmp_engine_submit(&f->e, req_addr(f, 0), 0);
 	step(f, 0);
 	{

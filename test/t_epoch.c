@@ -9,7 +9,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "epoch.h"
+#include "natpmp/epoch.h"
 
 struct vec {
 	uint64_t elapsed_ms;

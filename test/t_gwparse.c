@@ -12,7 +12,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "gw.h"
+#include "route/route.h"
 
 /*
  * Captured on Debian 12 (x86_64) with RTM_GETROUTE for 8.8.8.8, seq 7:
@@ -58,16 +58,16 @@ test_netlink_gateway(void **state)
 	unsigned oif;
 
 	(void)state;
-	assert_int_equal(pmp_gw_parse_netlink(b, n, 7, &gi, &oif), PMP_OK);
+	assert_int_equal(pmp_route_parse_netlink(b, n, 7, &gi, &oif), PMP_OK);
 	assert_memory_equal(gi.gateway + 10, "\xff\xff\xc0\x00\x02\x01", 6);
 	assert_memory_equal(gi.source + 12, "\xc0\x00\x02\x02", 4);
 	assert_int_equal(oif, 4);
 	assert_int_equal(gi.method, PMP_GW_NETLINK);
 	/* another request's answer is not ours */
-	assert_int_equal(pmp_gw_parse_netlink(b, n, 8, &gi, &oif), PMP_EAGAIN);
+	assert_int_equal(pmp_route_parse_netlink(b, n, 8, &gi, &oif), PMP_EAGAIN);
 	/* every truncation is rejected or incomplete, never read past */
 	while (--n > 0) {
-		int rc = pmp_gw_parse_netlink(b, n, 7, &gi, &oif);
+		int rc = pmp_route_parse_netlink(b, n, 7, &gi, &oif);
 
 		assert_true(rc == PMP_EINVAL || rc == PMP_EAGAIN);
 	}
@@ -82,7 +82,7 @@ test_netlink_point_to_point(void **state)
 	unsigned oif;
 
 	(void)state;
-	assert_int_equal(pmp_gw_parse_netlink(b, n, 7, &gi, &oif),
+	assert_int_equal(pmp_route_parse_netlink(b, n, 7, &gi, &oif),
 	    PMP_ENOGWADDR);
 	assert_int_equal(oif, 3);
 	assert_memory_equal(gi.source + 12, "\x0a\x02\x00\x02", 4);
@@ -97,7 +97,7 @@ test_netlink_unreachable(void **state)
 	unsigned oif;
 
 	(void)state;
-	assert_int_equal(pmp_gw_parse_netlink(b, n, 7, &gi, &oif),
+	assert_int_equal(pmp_route_parse_netlink(b, n, 7, &gi, &oif),
 	    PMP_ENOROUTE);
 }
 
@@ -114,29 +114,29 @@ test_netlink_malformed(void **state)
 	/* nlmsg_len larger than the buffer */
 	memcpy(c, b, n);
 	c[0] = 0xff;
-	assert_int_equal(pmp_gw_parse_netlink(c, n, 7, &gi, &oif),
+	assert_int_equal(pmp_route_parse_netlink(c, n, 7, &gi, &oif),
 	    PMP_EINVAL);
 	/* nlmsg_len smaller than a header */
 	c[0] = 4;
-	assert_int_equal(pmp_gw_parse_netlink(c, n, 7, &gi, &oif),
+	assert_int_equal(pmp_route_parse_netlink(c, n, 7, &gi, &oif),
 	    PMP_EINVAL);
 	/* an attribute that claims to run past the message */
 	memcpy(c, b, n);
 	c[28] = 0xf0;	/* first rta_len */
-	assert_int_equal(pmp_gw_parse_netlink(c, n, 7, &gi, &oif),
+	assert_int_equal(pmp_route_parse_netlink(c, n, 7, &gi, &oif),
 	    PMP_EINVAL);
 	/* RTA_GATEWAY of the wrong size */
 	memcpy(c, b, n);
 	c[60] = 6;	/* the RTA_GATEWAY attribute's length */
 	assert_int_equal(c[62], 5);
-	assert_int_equal(pmp_gw_parse_netlink(c, n, 7, &gi, &oif),
+	assert_int_equal(pmp_route_parse_netlink(c, n, 7, &gi, &oif),
 	    PMP_EINVAL);
 	/* an unreachable route type */
 	memcpy(c, b, n);
 	c[23] = 7;	/* rtm_type = RTN_UNREACHABLE */
-	assert_int_equal(pmp_gw_parse_netlink(c, n, 7, &gi, &oif),
+	assert_int_equal(pmp_route_parse_netlink(c, n, 7, &gi, &oif),
 	    PMP_ENOROUTE);
-	assert_int_equal(pmp_gw_parse_netlink(c, 0, 7, &gi, &oif),
+	assert_int_equal(pmp_route_parse_netlink(c, 0, 7, &gi, &oif),
 	    PMP_EAGAIN);
 }
 
@@ -147,7 +147,7 @@ static const uint8_t probe[4] = { 8, 8, 8, 8 };
 static int
 proc(const char *text, pmp_gateway_info_t *gi)
 {
-	return pmp_gw_parse_proc_route(text, strlen(text), probe, gi);
+	return pmp_route_parse_proc_route(text, strlen(text), probe, gi);
 }
 
 static void

@@ -10,7 +10,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "wire.h"
+#include "natpmp/wire.h"
 
 struct enc_vec {
 	const char *title;

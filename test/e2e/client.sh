@@ -155,7 +155,7 @@ gw_stop
 
 # ---------------------------------------------------------------- no answer
 run $PMP -g 127.77.0.9 addr
-[ $rc -eq 3 ] && [ $dt -lt $((500 * SLOW)) ] && has "no NAT-PMP service" "$T/err" \
+[ $rc -eq 3 ] && [ $dt -lt $((500 * SLOW)) ] && has "no port mapping service" "$T/err" \
 	&& ok "port unreachable: exit 3 in ${dt} ms, not 127 s" || ko "port unreachable (rc=$rc dt=$dt)"
 
 gw_start $G --silent
@@ -204,7 +204,7 @@ run $PMP -g $G gateway
 run $PMP -g $G -t 0.5 addr
 [ $rc -eq 0 ] && ok "-t 0.5 accepted" || ko "-t 0.5 (rc=$rc)"
 run $PMP --version
-[ $rc -eq 0 ] && has "^pmp 0.1.0$" "$T/out" && ok "--version" || ko "--version"
+[ $rc -eq 0 ] && has "^pmp 0.2.0$" "$T/out" && ok "--version" || ko "--version"
 run $PMP -h
 [ $rc -eq 0 ] && has "exit status" "$T/out" && ok "-h" || ko "-h"
 gw_stop

@@ -17,7 +17,7 @@ main(void)
 	uint16_t port;
 
 	if (pmp_version() != PMP_VERSION ||
-	    strcmp(pmp_version_str(), "0.1.0") != 0)
+	    strcmp(pmp_version_str(), "0.2.0") != 0)
 		return 1;
 	if (pmp_client_new(&c) != PMP_OK)
 		return 1;

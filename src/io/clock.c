@@ -4,7 +4,7 @@
  */
 #include <time.h>
 
-#include "sys.h"
+#include "io.h"
 
 static int
 read_ms(clockid_t id, uint64_t *ms)

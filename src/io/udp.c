@@ -10,8 +10,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "addr.h"
-#include "sys.h"
+#include "core/addr.h"
+#include "pmp.h"
+#include "io.h"
 
 int
 pmp_udp_open(const uint8_t addr[16], uint16_t port)
@@ -21,11 +22,11 @@ pmp_udp_open(const uint8_t addr[16], uint16_t port)
 
 	if (!pmp_addr_is_v4(addr)) {
 		errno = EAFNOSUPPORT;
-		return -1;
+		return PMP_ESYS;
 	}
 	fd = pmp_socket(AF_INET, SOCK_DGRAM, 0);
 	if (fd < 0)
-		return -1;
+		return PMP_ESYS;
 	memset(&sin, 0, sizeof(sin));
 	sin.sin_family = AF_INET;
 	sin.sin_port = htons(port);
@@ -37,7 +38,7 @@ fail:
 	saved = errno;
 	close(fd);
 	errno = saved;
-	return -1;
+	return PMP_ESYS;
 }
 
 long
@@ -51,7 +52,7 @@ pmp_udp_recv(int fd, uint8_t *b, size_t cap, uint8_t src[16], uint16_t *sport)
 	n = recvfrom(fd, b, cap, MSG_DONTWAIT | MSG_TRUNC,
 	    (struct sockaddr *)&sin, &slen);
 	if (n < 0)
-		return -1;
+		return PMP_ESYS;
 	memset(src, 0, 16);
 	*sport = 0;
 	if (sin.sin_family == AF_INET) {
@@ -69,5 +70,5 @@ pmp_udp_send(int fd, const uint8_t *b, size_t n)
 	do {
 		r = send(fd, b, n, MSG_DONTWAIT | MSG_NOSIGNAL);
 	} while (r < 0 && errno == EINTR);
-	return r < 0 ? -1 : 0;
+	return r < 0 ? PMP_ESYS : PMP_OK;
 }

@@ -1,10 +1,10 @@
 /*
- * gw.h - default-gateway discovery: the per-OS parsers, kept apart from
- * the system calls so they can be unit-tested and fuzzed on captured data.
+ * route.h - default-gateway discovery: the per-OS parsers, kept apart from
+ * the system calls (linux.c, bsd.c) so they can be unit-tested and fuzzed on captured data.
  * SPDX-License-Identifier: BSD-2-Clause
  */
-#ifndef PMP_GW_H
-#define PMP_GW_H
+#ifndef PMP_ROUTE_H
+#define PMP_ROUTE_H
 
 #include <stddef.h>
 #include <stdint.h>
@@ -17,7 +17,7 @@
  * specific address (not 0.0.0.0) is what makes VPN split routes
  * (0.0.0.0/1 + 128.0.0.0/1) and policy routing give the right answer.
  */
-#define PMP_GW_PROBE_DST { 8, 8, 8, 8 }
+#define PMP_ROUTE_PROBE_DST { 8, 8, 8, 8 }
 
 /*
  * Parse a reply to RTM_GETROUTE (Linux rtnetlink) with sequence number seq.
@@ -26,7 +26,7 @@
  * of ours in this buffer) or PMP_EINVAL (malformed).  *oif gets the output
  * interface index (0 if none).
  */
-int pmp_gw_parse_netlink(const uint8_t *b, size_t n, uint32_t seq,
+int pmp_route_parse_netlink(const uint8_t *b, size_t n, uint32_t seq,
     pmp_gateway_info_t *info, unsigned *oif);
 
 /*
@@ -35,7 +35,7 @@ int pmp_gw_parse_netlink(const uint8_t *b, size_t n, uint32_t seq,
  * lowest metric.  Same returns as above (PMP_EINVAL for text that is not a
  * route table).
  */
-int pmp_gw_parse_proc_route(const char *text, size_t n, const uint8_t dst[4],
+int pmp_route_parse_proc_route(const char *text, size_t n, const uint8_t dst[4],
     pmp_gateway_info_t *info);
 
 #endif

@@ -2,18 +2,15 @@
  * epoch.h - gateway state-loss detection from SSSoE (RFC 6886 §3.6).
  * SPDX-License-Identifier: BSD-2-Clause
  *
- * Pure: the caller passes its monotonic time in milliseconds.
+ * Pure: the caller passes its monotonic time in milliseconds.  NAT-PMP's
+ * epoch rule, given to the core as pmp_proto_t.epoch_update.
  */
 #ifndef PMP_EPOCH_H
 #define PMP_EPOCH_H
 
 #include <stdint.h>
 
-typedef struct pmp_epoch {
-	int valid;		/* a packet has been seen */
-	uint32_t sssoe;		/* the gateway's SSSoE in it */
-	uint64_t at_ms;		/* our time when it arrived */
-} pmp_epoch_t;
+#include "core/proto.h"	/* pmp_epoch_t: the core keeps it, the rule is ours */
 
 /*
  * Feed the SSSoE of a packet from the gateway received at now_ms.  Returns

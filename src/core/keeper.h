@@ -1,16 +1,18 @@
 /*
- * keep.h - kept mappings: renewal, restart and address-change recovery,
- * retries (RFC 6886 §3.3, §3.6, §3.7, §3.2.1).
+ * keeper.h - kept mappings over any protocol: renewal, restart and
+ * address-change recovery, retries (RFC 6886 §3.3, §3.6, §3.7, §3.2.1).
  * SPDX-License-Identifier: BSD-2-Clause
  *
  * Pure like the engine it drives: the caller passes its monotonic time,
  * hands over finished requests and announcement datagrams, and calls
- * pmp_keeper_run() when pmp_keeper_deadline() is reached.  Randomness (the
- * 0-5 s delay of §3.7) comes from a seed the caller gives.  Events go to
- * the emit function given at init.
+ * pmp_keeper_run() when pmp_keeper_deadline() is reached.  The renewal
+ * instants, restart jitter and delete rules come from the engine's
+ * protocol (pmp_proto_t.keep), randomness from the engine's random
+ * source, the epoch rule from the protocol.  Events go to the emit
+ * function given at init; every pmp_event_t is made in one place.
  */
-#ifndef PMP_KEEP_H
-#define PMP_KEEP_H
+#ifndef PMP_KEEPER_H
+#define PMP_KEEPER_H
 
 #include <stddef.h>
 #include <stdint.h>
@@ -21,15 +23,11 @@
 /* Retry back-off after a failed request: 1 s, doubling, at most 60 s. */
 #define PMP_KEEP_BACKOFF_MIN_MS 1000u
 #define PMP_KEEP_BACKOFF_MAX_MS 60000u
-/* Renew at half the granted lifetime, but at least every 12 h (C-27). */
-#define PMP_KEEP_RENEW_MAX_MS (12ull * 3600u * 1000u)
 /* How long pmp_keep_stop() tries to delete. */
 #define PMP_KEEP_DELETE_MS 3000u
 /* Re-verify the public address this often: some gateways change it
  * without resetting their epoch (miniupnp issue 254). */
 #define PMP_KEEP_VERIFY_MS (10ull * 60u * 1000u)
-/* §3.7: wait a random 0-5 s before re-creating after a restart. */
-#define PMP_KEEP_RESTART_JITTER_MS 5000u
 
 typedef enum pmp_kept_state {
 	PMP_KEPT_PENDING,	/* never granted yet */
@@ -69,10 +67,10 @@ typedef void (*pmp_keeper_emit_fn)(void *ctx, const pmp_event_t *ev);
 
 typedef struct pmp_keeper {
 	pmp_engine_t *engine;
+	const pmp_keep_policy_t *policy;	/* the engine's protocol's */
 	pmp_kept_t *list;	/* creation order */
 	pmp_keeper_emit_fn emit;
 	void *ctx;
-	uint64_t rng;
 	unsigned next_req_id;	/* internal request ids (high bit set) */
 	int have_address;
 	uint8_t address[16];
@@ -84,13 +82,14 @@ typedef struct pmp_keeper {
 } pmp_keeper_t;
 
 void pmp_keeper_init(pmp_keeper_t *kp, pmp_engine_t *e,
-    pmp_keeper_emit_fn emit, void *ctx, uint64_t seed);
+    pmp_keeper_emit_fn emit, void *ctx);
 
 /* Start keeping k (id, protocol, ports and lifetime filled in). */
 void pmp_keeper_add(pmp_keeper_t *kp, pmp_kept_t *k, uint64_t now_ms);
 
-/* Stop keeping id: delete on the gateway.  Returns 0, or -1 if unknown.
- * If nothing is owed to the gateway, *freed gets k, unlinked, at once. */
+/* Stop keeping id: delete on the gateway.  Returns PMP_OK, or PMP_EINVAL
+ * if unknown.  If nothing is owed to the gateway (or nothing can be
+ * sent), *freed gets k, unlinked, at once. */
 int pmp_keeper_stop(pmp_keeper_t *kp, unsigned id, uint64_t now_ms,
     pmp_kept_t **freed);
 

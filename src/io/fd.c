@@ -15,7 +15,8 @@
 #include <fcntl.h>
 #include <unistd.h>
 
-#include "sys.h"
+#include "pmp.h"
+#include "io.h"
 
 #if !defined(SOCK_CLOEXEC) || !defined(SOCK_NONBLOCK) || !defined(O_CLOEXEC)
 static int
@@ -43,13 +44,17 @@ int
 pmp_socket(int domain, int type, int protocol)
 {
 #if defined(SOCK_CLOEXEC) && defined(SOCK_NONBLOCK)
-	return socket(domain, type | SOCK_CLOEXEC | SOCK_NONBLOCK, protocol);
+	int fd = socket(domain, type | SOCK_CLOEXEC | SOCK_NONBLOCK, protocol);
+
+	return fd >= 0 ? fd : PMP_ESYS;
 #else
 	int fd = socket(domain, type, protocol);
 
-	if (fd >= 0 && set_flags(fd) != 0) {
+	if (fd < 0)
+		return PMP_ESYS;
+	if (set_flags(fd) != 0) {
 		close_saving_errno(fd);
-		return -1;
+		return PMP_ESYS;
 	}
 	return fd;
 #endif
@@ -60,15 +65,15 @@ pmp_pipe(int fds[2])
 {
 #if defined(__linux__) || defined(__FreeBSD__) || defined(__OpenBSD__) || \
     defined(__NetBSD__) || defined(__DragonFly__)
-	return pipe2(fds, O_CLOEXEC | O_NONBLOCK);
+	return pipe2(fds, O_CLOEXEC | O_NONBLOCK) == 0 ? PMP_OK : PMP_ESYS;
 #else
 	if (pipe(fds) != 0)
-		return -1;
+		return PMP_ESYS;
 	if (set_flags(fds[0]) != 0 || set_flags(fds[1]) != 0) {
 		close_saving_errno(fds[0]);
 		close_saving_errno(fds[1]);
-		return -1;
+		return PMP_ESYS;
 	}
-	return 0;
+	return PMP_OK;
 #endif
 }

@@ -1,40 +1,27 @@
 /*
- * keep.c - kept mappings: renewal, restart and address-change recovery,
- * retries (RFC 6886 §3.3, §3.6, §3.7, §3.2.1).
+ * keeper.c - kept mappings over any protocol: renewal, restart and
+ * address-change recovery, retries (RFC 6886 §3.3, §3.6, §3.7, §3.2.1;
+ * the timing comes from the protocol's pmp_keep_policy_t).
  * SPDX-License-Identifier: BSD-2-Clause
  */
 #include <string.h>
 
-#include "addr.h"
-#include "keep.h"
-#include "wire.h"
+#include "args.h"
+#include "keeper.h"
 
 void
 pmp_keeper_init(pmp_keeper_t *kp, pmp_engine_t *e, pmp_keeper_emit_fn emit,
-    void *ctx, uint64_t seed)
+    void *ctx)
 {
 	memset(kp, 0, sizeof(*kp));
 	kp->engine = e;
+	kp->policy = &e->proto->keep;
 	kp->emit = emit;
 	kp->ctx = ctx;
-	kp->rng = seed != 0 ? seed : 0x9e3779b97f4a7c15u;
 	kp->next_req_id = 1;
 	kp->remap_ms = PMP_NO_DEADLINE;
 	kp->verify_ms = PMP_NO_DEADLINE;
 	kp->seen_losses = e->state_losses;
-}
-
-/* xorshift64*: uniform enough for a 0-5 s jitter, and reproducible. */
-static uint32_t
-rand_below(pmp_keeper_t *kp, uint32_t n)
-{
-	uint64_t x = kp->rng;
-
-	x ^= x >> 12;
-	x ^= x << 25;
-	x ^= x >> 27;
-	kp->rng = x;
-	return (uint32_t)(((x * 0x2545f4914f6cdd1dull) >> 32) % (n + 1u));
 }
 
 static unsigned
@@ -59,6 +46,7 @@ make_event(const pmp_keeper_t *kp, pmp_event_t *ev, pmp_event_type_t type,
 {
 	memset(ev, 0, sizeof(*ev));
 	ev->type = type;
+	ev->method = kp->engine->proto->method;
 	if (k != NULL) {
 		ev->keep_id = k->id;
 		ev->protocol = k->protocol;
@@ -129,10 +117,14 @@ pmp_keeper_add(pmp_keeper_t *kp, pmp_kept_t *k, uint64_t now_ms)
 		    now_ms;
 }
 
+static void retry_later(pmp_keeper_t *kp, pmp_kept_t *k, int status,
+    unsigned rc, uint64_t now_ms);
+
 static void
 submit(pmp_keeper_t *kp, pmp_kept_t *k, uint64_t now_ms)
 {
 	pmp_req_t *r = &k->req;
+	int rc;
 
 	memset(r, 0, sizeof(*r));
 	r->embedded = 1;
@@ -153,14 +145,9 @@ submit(pmp_keeper_t *kp, pmp_kept_t *k, uint64_t now_ms)
 		r->lifetime = k->lifetime;
 		/* §3.3: a renewal suggests the port the gateway granted, so
 		 * that a rebooted gateway can give the same one back (§3.7). */
-		if (k->public_port != 0)
-			r->public_port = k->public_port;
-		else if (k->wish_port != 0)
-			r->public_port = k->wish_port;
-		else if (k->private_port != 0)
-			r->public_port = k->private_port;
-		else
-			r->public_port = 1;	/* the VPN providers' recipe */
+		r->public_port = k->public_port != 0 ? k->public_port :
+		    pmp_args_suggestion(k->private_port, k->wish_port,
+		    kp->policy->port0_suggestion);
 		/* A renewal that would outlive the mapping is pointless:
 		 * stop at its expiry and fall back to retrying (C-18). */
 		if (k->state == PMP_KEPT_MAPPED && k->expires_ms > now_ms +
@@ -169,7 +156,16 @@ submit(pmp_keeper_t *kp, pmp_kept_t *k, uint64_t now_ms)
 	}
 	k->in_flight = 1;
 	k->next_ms = PMP_NO_DEADLINE;
-	pmp_engine_submit(kp->engine, r, now_ms);
+	rc = pmp_engine_submit(kp->engine, r, now_ms);
+	if (rc != PMP_OK) {
+		/* No random source for the nonce: like any failure, retried
+		 * (a stop is then given up, as if unanswered). */
+		k->in_flight = 0;
+		if (k->state == PMP_KEPT_STOPPING)
+			k->next_ms = PMP_NO_DEADLINE;
+		else
+			retry_later(kp, k, rc, 0, now_ms);
+	}
 }
 
 /* Take k's create back from the engine; if it went out, the gateway may
@@ -196,7 +192,10 @@ submit_verify(pmp_keeper_t *kp, uint64_t now_ms)
 	r->op = PMP_OP_PUBLIC_ADDRESS;
 	kp->verify_in_flight = 1;
 	kp->verify_ms = PMP_NO_DEADLINE;
-	pmp_engine_submit(kp->engine, r, now_ms);
+	if (pmp_engine_submit(kp->engine, r, now_ms) != PMP_OK) {
+		kp->verify_in_flight = 0;
+		kp->verify_ms = now_ms + PMP_KEEP_BACKOFF_MAX_MS;
+	}
 }
 
 static int
@@ -224,8 +223,8 @@ schedule_remap(pmp_keeper_t *kp, uint64_t now_ms, int restart)
 {
 	if (kp->list == NULL || cycle_pending(kp))
 		return;
-	kp->remap_ms = now_ms + (restart ?
-	    rand_below(kp, PMP_KEEP_RESTART_JITTER_MS) : 0);
+	kp->remap_ms = now_ms + (restart ? pmp_rng_upto(kp->engine->rng,
+	    kp->policy->restart_jitter_ms) : 0);
 }
 
 static void
@@ -391,11 +390,13 @@ pmp_keeper_done(pmp_keeper_t *kp, pmp_req_t *r, uint64_t now_ms)
 		k->granted = res->lifetime;
 		k->expires_ms = now_ms + (uint64_t)res->lifetime * 1000u;
 		k->backoff_ms = PMP_KEEP_BACKOFF_MIN_MS;
-		/* §3.3: "begin trying to renew the mapping halfway to expiry
-		 * time"; 64-bit, and at least every 12 h (C-27). */
-		renew = (uint64_t)res->lifetime * 1000u / 2;
-		if (renew > PMP_KEEP_RENEW_MAX_MS)
-			renew = PMP_KEEP_RENEW_MAX_MS;
+		/* NAT-PMP §3.3: "begin trying to renew the mapping halfway
+		 * to expiry time"; 64-bit, and at least every 12 h (C-27):
+		 * the protocol's policy. */
+		renew = (uint64_t)res->lifetime * 1000u *
+		    kp->policy->renew_num / kp->policy->renew_den;
+		if (renew > kp->policy->renew_max_ms)
+			renew = kp->policy->renew_max_ms;
 		k->next_ms = now_ms + renew;
 		if (was == PMP_KEPT_PENDING)
 			emit(kp, PMP_EV_MAPPED, k, PMP_OK, 0, 0, 0);
@@ -407,16 +408,24 @@ pmp_keeper_done(pmp_keeper_t *kp, pmp_req_t *r, uint64_t now_ms)
 			emit(kp, PMP_EV_RENEWED, k, PMP_OK, 0, 0, 0);
 		return NULL;
 	}
-	/* Any failure, transient or not, is retried with capped back-off
-	 * for as long as the mapping is kept: one refused datagram must not
-	 * tear it down (gluetun issue 3462).  If it stays unanswered past
-	 * the expiry, run() reports it lost. */
+	retry_later(kp, k, res->status, res->result_code, now_ms);
+	return NULL;
+}
+
+/*
+ * Any failure, transient or not, is retried with capped back-off for as
+ * long as the mapping is kept: one refused datagram must not tear it down
+ * (gluetun issue 3462).  If it stays unanswered past the expiry, run()
+ * reports it lost.
+ */
+static void
+retry_later(pmp_keeper_t *kp, pmp_kept_t *k, int status, unsigned rc,
+    uint64_t now_ms)
+{
 	k->next_ms = now_ms + k->backoff_ms;
-	emit(kp, PMP_EV_RETRYING, k, res->status, res->result_code, 0,
-	    k->backoff_ms);
+	emit(kp, PMP_EV_RETRYING, k, status, rc, 0, k->backoff_ms);
 	k->backoff_ms = k->backoff_ms >= PMP_KEEP_BACKOFF_MAX_MS / 2 ?
 	    PMP_KEEP_BACKOFF_MAX_MS : k->backoff_ms * 2;
-	return NULL;
 }
 
 int
@@ -429,11 +438,12 @@ pmp_keeper_stop(pmp_keeper_t *kp, unsigned id, uint64_t now_ms,
 	for (k = kp->list; k != NULL && k->id != id; k = k->next)
 		;
 	if (k == NULL)
-		return -1;
+		return PMP_EINVAL;
 	if (k->state == PMP_KEPT_STOPPING)
-		return 0;
+		return PMP_OK;
 	cancel_create(kp, k);
-	if (k->private_port == 0 && k->delete_port == 0 && k->granted_ever &&
+	if (kp->policy->port0_deletes_all && k->private_port == 0 &&
+	    k->delete_port == 0 && k->granted_ever &&
 	    k->state == PMP_KEPT_MAPPED) {
 		/* A mapping of internal port 0 (the VPN providers' "gateway
 		 * picks") that the gateway answered for internal port 0: the
@@ -444,7 +454,7 @@ pmp_keeper_stop(pmp_keeper_t *kp, unsigned id, uint64_t now_ms,
 		unlink_kept(kp, k);
 		emit_left(kp, k, now_ms);
 		*freed = k;
-		return 0;
+		return PMP_OK;
 	}
 	k->state = PMP_KEPT_STOPPING;
 	k->restoring = 0;
@@ -453,56 +463,60 @@ pmp_keeper_stop(pmp_keeper_t *kp, unsigned id, uint64_t now_ms,
 		unlink_kept(kp, k);
 		emit(kp, PMP_EV_DELETED, k, PMP_OK, 0, 0, 0);
 		*freed = k;
-		return 0;
+		return PMP_OK;
 	}
 	/* §3.4/§3.1: "a client SHOULD always send at least one deletion
 	 * request whenever possible". */
 	submit(kp, k, now_ms);
-	return 0;
+	if (!k->in_flight) {
+		/* It could not even be queued: give up, as if unanswered. */
+		unlink_kept(kp, k);
+		emit(kp, PMP_EV_DELETED, k, PMP_ESYS, 0, 0, 0);
+		*freed = k;
+	}
+	return PMP_OK;
 }
 
 void
 pmp_keeper_announcement(pmp_keeper_t *kp, const uint8_t *b, size_t n,
     const uint8_t src[16], uint16_t sport, uint64_t now_ms)
 {
-	pmp_wire_resp_t m;
-	uint8_t addr[16];
+	pmp_announce_t a;
 	pmp_event_t ev;
 
-	/* §3.2.1: "the client MUST check the source IP address, and
+	/* RFC 6886 §3.2.1: "the client MUST check the source IP address, and
 	 * silently discard the packet if the address is not the address of
 	 * the client's current configured gateway" (A-14). */
 	if (memcmp(src, kp->engine->gateway, 16) != 0)
 		return;
-	if (n >= 24 && n <= PMP_WIRE_MAX && b[0] == 2 && b[1] == 0x80 &&
-	    b[3] == 0 && sport == PMP_WIRE_SERVER_PORT) {
-		/* A PCP ANNOUNCE (RFC 6887 §14.1.3), which is how miniupnpd
-		 * tells of its restart: the same signal.  Its epoch is PCP's
-		 * own and is not mixed into NAT-PMP's (D-8). */
+	kp->engine->proto->announcement(b, n, sport, &a);
+	switch (a.kind) {
+	case PMP_ANNOUNCE_NONE:
+		return;
+	case PMP_ANNOUNCE_RESTART:
 		emit(kp, PMP_EV_ANNOUNCEMENT, NULL, PMP_OK, 0, 0, 0);
 		emit(kp, PMP_EV_GATEWAY_RESTARTED, NULL, PMP_OK, 0, 0, 0);
 		schedule_remap(kp, now_ms, 1);
-		pmp_engine_kick(kp->engine, now_ms);
-		return;
+		break;
+	case PMP_ANNOUNCE_ADDRESS:
+		if (a.has_epoch)
+			(void)pmp_engine_note_epoch(kp->engine, a.epoch,
+			    now_ms);
+		if (kp->emit != NULL) {
+			make_event(kp, &ev, PMP_EV_ANNOUNCEMENT, NULL);
+			ev.epoch = a.epoch;	/* the announcement's own */
+			memcpy(ev.public_address, a.address, 16);
+			kp->emit(kp->ctx, &ev);
+		}
+		check_losses(kp, now_ms);
+		if (a.has_address) {
+			pmp_engine_note_address(kp->engine, a.address);
+			set_address(kp, a.address, now_ms);
+		}
+		break;
 	}
-	/* Exactly the 12-byte public address answer with result 0 (A-44). */
-	if (pmp_wire_decode_response(b, n, &m) != 0 ||
-	    m.form != PMP_FORM_FULL || m.opcode != PMP_WIRE_RESPONSE ||
-	    m.result != 0)
-		return;
-	(void)pmp_engine_note_epoch(kp->engine, m.epoch, now_ms);
-	pmp_addr_from_v4(addr, m.public_addr);
-	if (kp->emit != NULL) {
-		make_event(kp, &ev, PMP_EV_ANNOUNCEMENT, NULL);
-		ev.epoch = m.epoch;	/* the announcement's own */
-		memcpy(ev.public_address, addr, 16);
-		kp->emit(kp->ctx, &ev);
-	}
-	check_losses(kp, now_ms);
-	if (memcmp(m.public_addr, "\0\0\0\0", 4) != 0)
-		set_address(kp, addr, now_ms);
 	/* The gateway is alive: a request that has been retransmitting for
-	 * a while goes out again now (§3.1). */
+	 * a while goes out again now (RFC 6886 §3.1). */
 	pmp_engine_kick(kp->engine, now_ms);
 }
 

@@ -21,9 +21,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "gw.h"
-#include "addr.h"
-#include "sys.h"
+#include "route.h"
+#include "core/addr.h"
+#include "io/io.h"
 
 /* Socket addresses in routing messages are padded (route(4)); macOS pads
  * to 4 bytes, the BSDs to the size of a long. */
@@ -35,7 +35,7 @@
 #define SA_SIZE(len) ((len) == 0 ? SA_ALIGN : \
 	(((size_t)(len) + SA_ALIGN - 1) & ~(SA_ALIGN - 1)))
 
-int pmp_gw_parse_rtmsg(const uint8_t *b, size_t n, int seq, pid_t pid,
+int pmp_route_parse_rtmsg(const uint8_t *b, size_t n, int seq, pid_t pid,
     pmp_gateway_info_t *info);
 
 /*
@@ -44,7 +44,7 @@ int pmp_gw_parse_rtmsg(const uint8_t *b, size_t n, int seq, pid_t pid,
  * PMP_EAGAIN (not our message) or PMP_EINVAL.
  */
 int
-pmp_gw_parse_rtmsg(const uint8_t *b, size_t n, int seq, pid_t pid,
+pmp_route_parse_rtmsg(const uint8_t *b, size_t n, int seq, pid_t pid,
     pmp_gateway_info_t *info)
 {
 	struct rt_msghdr rtm;
@@ -119,7 +119,7 @@ pmp_gw_parse_rtmsg(const uint8_t *b, size_t n, int seq, pid_t pid,
 int
 pmp_discover_gateway(pmp_gateway_info_t *info)
 {
-	static const uint8_t dst[4] = PMP_GW_PROBE_DST;
+	static const uint8_t dst[4] = PMP_ROUTE_PROBE_DST;
 	struct {
 		struct rt_msghdr h;
 		uint8_t addrs[512];
@@ -181,7 +181,7 @@ pmp_discover_gateway(pmp_gateway_info_t *info)
 			rc = PMP_ESYS;
 			break;
 		}
-		rc = pmp_gw_parse_rtmsg(buf, (size_t)n, seq, pid, info);
+		rc = pmp_route_parse_rtmsg(buf, (size_t)n, seq, pid, info);
 	}
 	close(fd);
 	return rc == PMP_EINVAL ? PMP_ENOROUTE : rc;

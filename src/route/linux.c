@@ -23,9 +23,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "gw.h"
-#include "addr.h"
-#include "sys.h"
+#include "route.h"
+#include "core/addr.h"
+#include "io/io.h"
 
 static uint32_t
 rd32(const uint8_t *p)
@@ -89,7 +89,7 @@ parse_route(const uint8_t *p, size_t len, pmp_gateway_info_t *info,
 }
 
 int
-pmp_gw_parse_netlink(const uint8_t *b, size_t n, uint32_t seq,
+pmp_route_parse_netlink(const uint8_t *b, size_t n, uint32_t seq,
     pmp_gateway_info_t *info, unsigned *oif)
 {
 	size_t off = 0;
@@ -128,7 +128,7 @@ pmp_gw_parse_netlink(const uint8_t *b, size_t n, uint32_t seq,
 static int
 discover_netlink(pmp_gateway_info_t *info)
 {
-	static const uint8_t dst[4] = PMP_GW_PROBE_DST;
+	static const uint8_t dst[4] = PMP_ROUTE_PROBE_DST;
 	struct {
 		struct nlmsghdr nh;
 		struct rtmsg rtm;
@@ -189,7 +189,7 @@ discover_netlink(pmp_gateway_info_t *info)
 			rc = -1;
 			break;
 		}
-		rc = pmp_gw_parse_netlink(buf, (size_t)n, seq, info, &oif);
+		rc = pmp_route_parse_netlink(buf, (size_t)n, seq, info, &oif);
 	}
 	if (rc == PMP_EINVAL)
 		rc = PMP_ENOROUTE;
@@ -256,7 +256,7 @@ prefix_len(uint32_t mask_net)
  * in host order, and RefCnt, Use and Metric in decimal.
  */
 int
-pmp_gw_parse_proc_route(const char *text, size_t n, const uint8_t dst[4],
+pmp_route_parse_proc_route(const char *text, size_t n, const uint8_t dst[4],
     pmp_gateway_info_t *info)
 {
 	const char *p = text, *end = text + n;
@@ -325,7 +325,7 @@ pmp_gw_parse_proc_route(const char *text, size_t n, const uint8_t dst[4],
 static int
 discover_proc(pmp_gateway_info_t *info)
 {
-	static const uint8_t dst[4] = PMP_GW_PROBE_DST;
+	static const uint8_t dst[4] = PMP_ROUTE_PROBE_DST;
 	char buf[65536];
 	size_t n = 0;
 	ssize_t r;
@@ -338,7 +338,7 @@ discover_proc(pmp_gateway_info_t *info)
 	    (r = read(fd, buf + n, sizeof(buf) - n)) > 0)
 		n += (size_t)r;
 	close(fd);
-	return pmp_gw_parse_proc_route(buf, n, dst, info);
+	return pmp_route_parse_proc_route(buf, n, dst, info);
 }
 
 int

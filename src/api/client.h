@@ -1,0 +1,67 @@
+/*
+ * client.h - the client object, shared by the files of the API layer
+ * (client.c, drive.c, request.c, loop.c, keep.c).  sync.c, the blocking
+ * layer, does not include it: it uses pmp.h and pmp_client_waker() only.
+ * SPDX-License-Identifier: BSD-2-Clause
+ */
+#ifndef PMP_CLIENT_H
+#define PMP_CLIENT_H
+
+#include <pthread.h>
+
+#include "pmp.h"
+#include "core/rng.h"
+#include "core/session.h"
+#include "io/io.h"
+
+#define PMP_LISTENERS 2		/* announcements: 224.0.0.1:5350, :5351 */
+
+struct pmp_client {
+	pthread_mutex_t lock;	/* recursive: callbacks may submit */
+	unsigned methods;	/* PMP_METHOD_BIT()s allowed */
+	int have_gateway;
+	uint8_t gateway[16];
+	uint16_t port;
+	int fd;			/* -1 until the first request */
+	int listen_fd[PMP_LISTENERS];
+	unsigned fd_generation;	/* changes with the descriptor set */
+	pmp_fd_cb fd_cb;
+	void *fd_arg;
+	unsigned next_id;
+	uint32_t timeout_ms;
+	int last_errno;
+	pmp_attempt_cb attempt_cb;
+	void *attempt_arg;
+	pmp_event_cb event_cb;
+	void *event_arg;
+	unsigned next_keep_id;
+	uint64_t asleep_ms;	/* pmp_clock_asleep_ms() when last looked */
+	pmp_rng_t rng;		/* the system's: io/random.c */
+	const pmp_proto_t *proto;	/* chosen with the socket */
+	pmp_session_t session;	/* valid once fd >= 0 */
+	pmp_waker_t waker;	/* for the blocking layer's poller */
+};
+
+/* ---- drive.c: the session with real sockets and the clock; lock held */
+
+/* Choose the gateway and method if needed and open the socket. */
+int pmp_drive_open(pmp_client_t *c);
+/* Open the announcement listeners (after pmp_drive_open). */
+int pmp_drive_listen(pmp_client_t *c);
+/* Send whatever is due now. */
+void pmp_drive_flush(pmp_client_t *c, uint64_t now_ms);
+/* Read at most reads datagrams from each socket whose events in ready[]
+ * (n entries; ready NULL: every socket) say so, then run the timers,
+ * send, and deliver.  PMP_OK or PMP_ESYS. */
+int pmp_drive_process(pmp_client_t *c, const pmp_fd_t *ready, int n,
+    int reads);
+/* Call the callbacks of finished requests and free stopped mappings. */
+void pmp_drive_deliver(pmp_client_t *c);
+/* The descriptor set: every fd with its events; returns the count. */
+int pmp_drive_fds(pmp_client_t *c, pmp_fd_t *fds, int max);
+/* Close every socket (the client is being freed). */
+void pmp_drive_close(pmp_client_t *c);
+/* errno into last_errno; returns PMP_ESYS. */
+int pmp_drive_sys_error(pmp_client_t *c);
+
+#endif

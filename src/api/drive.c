@@ -1,0 +1,288 @@
+/*
+ * drive.c - drives the pure session (core/session.h) with the real
+ * sockets, clock and random source: opens what is needed, sends what is
+ * due, reads what arrived, delivers what finished, and keeps the
+ * descriptor set and its observers up to date.  Every function runs with
+ * the client's lock held.
+ * SPDX-License-Identifier: BSD-2-Clause
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "client.h"
+#include "natpmp/natpmp.h"
+
+int
+pmp_drive_sys_error(pmp_client_t *c)
+{
+	c->last_errno = errno;
+	return PMP_ESYS;
+}
+
+static void
+emit_event(void *ctx, const pmp_event_t *ev)
+{
+	pmp_client_t *c = ctx;
+
+	if (c->event_cb != NULL)
+		c->event_cb(c->event_arg, ev);
+}
+
+/* The descriptor set changed: a new generation, and the observer told. */
+static void
+fd_changed(pmp_client_t *c, int fd, unsigned events)
+{
+	c->fd_generation++;
+	if (c->fd_cb != NULL)
+		c->fd_cb(c->fd_arg, fd, events);
+}
+
+/* The protocol for the allowed methods; NULL if this build speaks none of
+ * them.  With PCP and UPnP-IGD, AUTO will try them in turn here. */
+static const pmp_proto_t *
+choose_protocol(unsigned methods)
+{
+	if (methods == PMP_METHODS_AUTO ||
+	    (methods & PMP_METHOD_BIT(PMP_METHOD_NATPMP)))
+		return pmp_natpmp_proto();
+	return NULL;
+}
+
+int
+pmp_drive_open(pmp_client_t *c)
+{
+	const pmp_proto_t *proto;
+	int fd;
+
+	if (c->fd >= 0)
+		return PMP_OK;
+	proto = choose_protocol(c->methods);
+	if (proto == NULL)
+		return PMP_EUNSUPPORTED;
+	if (!c->have_gateway) {
+		pmp_gateway_info_t gi;
+		int rc = pmp_discover_gateway(&gi);
+
+		if (rc == PMP_ESYS)
+			return pmp_drive_sys_error(c);
+		if (rc != PMP_OK)
+			return rc;
+		memcpy(c->gateway, gi.gateway, 16);
+		c->have_gateway = 1;
+	}
+	fd = pmp_udp_open(c->gateway, c->port);
+	if (fd < 0)
+		return pmp_drive_sys_error(c);
+	c->fd = fd;
+	c->proto = proto;
+	c->rng.fill = pmp_random_fill;
+	c->rng.ctx = NULL;
+	pmp_session_init(&c->session, proto, &c->rng, c->gateway, c->port,
+	    emit_event, c);
+	c->asleep_ms = pmp_clock_asleep_ms();
+	fd_changed(c, c->fd, PMP_FD_READ);
+	return PMP_OK;
+}
+
+int
+pmp_drive_listen(pmp_client_t *c)
+{
+	uint8_t local[16];
+	int fd;
+
+	if (c->listen_fd[0] >= 0)
+		return PMP_OK;
+	/* The connected socket's own address names the interface that
+	 * reaches the gateway. */
+	if (pmp_udp_local(c->fd, local) != PMP_OK)
+		return pmp_drive_sys_error(c);
+	fd = pmp_listener_open(c->proto->announce_port, local);
+	if (fd < 0)
+		return pmp_drive_sys_error(c);
+	c->listen_fd[0] = fd;
+	fd_changed(c, fd, PMP_FD_READ);
+	/* The second port's copies are a bonus: without them the first
+	 * port's still arrive. */
+	if (c->proto->announce_port2 != 0 && (fd = pmp_listener_open(
+	    c->proto->announce_port2, local)) >= 0) {
+		c->listen_fd[1] = fd;
+		fd_changed(c, fd, PMP_FD_READ);
+	}
+	return PMP_OK;
+}
+
+/*
+ * An error the socket reported for the requests on the wire (ICMP arrives
+ * as errno on the connected socket, at the next send or receive).  Returns
+ * 1 if it ended them.
+ */
+static int
+socket_error(pmp_client_t *c, int err, uint64_t now)
+{
+	switch (err) {
+	case ECONNREFUSED:
+		/* RFC 6886 §3.1: ICMP port unreachable lets the client
+		 * "conclude immediately that the gateway does not support
+		 * NAT-PMP" (C-08). */
+		pmp_session_fail_inflight(&c->session, PMP_EREFUSED, now);
+		return 1;
+	case EHOSTUNREACH:
+	case ENETUNREACH:
+	case EHOSTDOWN:
+	case ENETDOWN:
+		/* No way to the gateway at all: say so now rather than
+		 * after the whole schedule of sends that cannot leave. */
+		c->last_errno = err;
+		pmp_session_fail_inflight(&c->session, PMP_ESYS, now);
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+void
+pmp_drive_flush(pmp_client_t *c, uint64_t now)
+{
+	uint8_t b[PMP_MAX_DATAGRAM];
+	pmp_req_t *r;
+	size_t n;
+
+	while ((n = pmp_session_output(&c->session, now, b, sizeof(b),
+	    &r)) > 0) {
+		unsigned id = r->id, attempt = r->attempts;
+
+		/* Any other failure loses the datagram like the network
+		 * may; retransmission covers it. */
+		if (pmp_udp_send(c->fd, b, n) != PMP_OK &&
+		    !socket_error(c, errno, now) && errno != EAGAIN &&
+		    errno != EWOULDBLOCK && errno != ENOBUFS)
+			c->last_errno = errno;
+		if (c->attempt_cb != NULL)
+			c->attempt_cb(c->attempt_arg, id, attempt,
+			    c->proto->schedule.mrc);
+	}
+}
+
+void
+pmp_drive_deliver(pmp_client_t *c)
+{
+	pmp_req_t *r;
+	pmp_kept_t *k;
+
+	while ((r = pmp_session_take_done(&c->session)) != NULL) {
+		if (r->cb != NULL)
+			r->cb(r->arg, &r->result);
+		free(r);
+	}
+	while ((k = pmp_session_take_gone(&c->session)) != NULL)
+		free(k);
+}
+
+/* Is fd among the ready ones (every one if ready is NULL)? */
+static int
+is_ready(int fd, const pmp_fd_t *ready, int n)
+{
+	int i;
+
+	if (ready == NULL)
+		return 1;
+	for (i = 0; i < n; i++)
+		if (ready[i].fd == fd && ready[i].events != 0)
+			return 1;
+	return 0;
+}
+
+int
+pmp_drive_process(pmp_client_t *c, const pmp_fd_t *ready, int nready,
+    int reads)
+{
+	uint8_t b[PMP_MAX_DATAGRAM + 1];
+	uint8_t src[16];
+	uint16_t sport;
+	uint64_t now;
+	int rc = PMP_OK, i, j;
+
+	if (c->fd < 0)
+		return PMP_OK;
+	now = pmp_clock_ms();
+	/* Back from a suspend: what the gateway holds may have changed while
+	 * nothing could be heard; re-verify the kept mappings now. */
+	if (pmp_clock_slept(&c->asleep_ms, pmp_clock_asleep_ms()))
+		pmp_session_resumed(&c->session, now);
+	for (i = 0; i < reads && is_ready(c->fd, ready, nready); i++) {
+		long n = pmp_udp_recv(c->fd, b, sizeof(b), src, &sport);
+
+		if (n < 0) {
+			if (errno == EINTR || socket_error(c, errno, now))
+				continue;
+			if (errno != EAGAIN && errno != EWOULDBLOCK)
+				rc = pmp_drive_sys_error(c);
+			break;
+		}
+		/* n > sizeof(b) - 1 means longer than any datagram of the
+		 * protocol: the parser rejects it by its real length. */
+		pmp_session_input(&c->session, b, (size_t)n < sizeof(b) ?
+		    (size_t)n : sizeof(b), src, sport, now);
+	}
+	for (i = 0; i < PMP_LISTENERS; i++) {
+		long n;
+
+		if (c->listen_fd[i] < 0 ||
+		    !is_ready(c->listen_fd[i], ready, nready))
+			continue;
+		for (j = 0; j < reads && (n = pmp_udp_recv(c->listen_fd[i], b,
+		    sizeof(b), src, &sport)) >= 0; j++)
+			pmp_session_announcement(&c->session, b,
+			    (size_t)n < sizeof(b) ? (size_t)n : sizeof(b), src,
+			    sport, now);
+	}
+	pmp_drive_flush(c, now);
+	pmp_drive_deliver(c);
+	return rc;
+}
+
+int
+pmp_drive_fds(pmp_client_t *c, pmp_fd_t *fds, int max)
+{
+	int n = 0, i;
+
+	if (c->fd >= 0) {
+		if (n < max) {
+			fds[n].fd = c->fd;
+			fds[n].events = PMP_FD_READ;
+		}
+		n++;
+	}
+	for (i = 0; i < PMP_LISTENERS; i++) {
+		if (c->listen_fd[i] < 0)
+			continue;
+		if (n < max) {
+			fds[n].fd = c->listen_fd[i];
+			fds[n].events = PMP_FD_READ;
+		}
+		n++;
+	}
+	return n;
+}
+
+void
+pmp_drive_close(pmp_client_t *c)
+{
+	int i;
+
+	for (i = 0; i < PMP_LISTENERS; i++) {
+		if (c->listen_fd[i] >= 0) {
+			fd_changed(c, c->listen_fd[i], 0);
+			close(c->listen_fd[i]);
+			c->listen_fd[i] = -1;
+		}
+	}
+	if (c->fd >= 0) {
+		fd_changed(c, c->fd, 0);
+		close(c->fd);
+		c->fd = -1;
+	}
+}

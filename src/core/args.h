@@ -1,0 +1,33 @@
+/*
+ * args.h - the one place requests' arguments are checked and their
+ * defaults decided, for the public calls and the keeper alike.  Pure.
+ * SPDX-License-Identifier: BSD-2-Clause
+ */
+#ifndef PMP_ARGS_H
+#define PMP_ARGS_H
+
+#include <stdint.h>
+
+#include "pmp.h"
+
+/*
+ * A one-shot request: PMP_OK or PMP_EINVAL.  Maps and unmaps need
+ * PMP_PROTO_UDP/TCP and a private port; a map needs a lifetime (0 is a
+ * delete, RFC 6886 §3.4), and private port 0 names all mappings, so it is
+ * only for unmap-all.
+ */
+int pmp_args_check(pmp_op_t op, int protocol, uint16_t private_port,
+    uint32_t lifetime);
+
+/* A kept mapping: private port 0 is allowed ("the gateway picks"). */
+int pmp_args_check_keep(int protocol, uint32_t lifetime);
+
+/*
+ * The public port to suggest: wish if given, else the private port (some
+ * routers, MikroTik, refuse a suggestion of 0: USERS.md 8), else (private
+ * port 0) the protocol's port0_suggestion.
+ */
+uint16_t pmp_args_suggestion(uint16_t private_port, uint16_t wish,
+    uint16_t port0_suggestion);
+
+#endif

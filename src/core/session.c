@@ -1,0 +1,228 @@
+/*
+ * session.c - one protocol's engine and keeper toward one gateway (see
+ * session.h).  The keeper sits above the engine; the session is the only
+ * place a finished request is routed: to its kept mapping, or to the
+ * caller.
+ * SPDX-License-Identifier: BSD-2-Clause
+ */
+#include <string.h>
+
+#include "session.h"
+
+void
+pmp_session_init(pmp_session_t *s, const pmp_proto_t *proto,
+    const pmp_rng_t *rng, const uint8_t gateway[16], uint16_t port,
+    pmp_keeper_emit_fn emit, void *ctx)
+{
+	memset(s, 0, sizeof(*s));
+	pmp_engine_init(&s->engine, proto, rng, gateway, port);
+	pmp_keeper_init(&s->keeper, &s->engine, emit, ctx);
+	s->done_tail = &s->done;
+}
+
+int
+pmp_session_submit(pmp_session_t *s, pmp_req_t *r, uint64_t now_ms)
+{
+	return pmp_engine_submit(&s->engine, r, now_ms);
+}
+
+void
+pmp_session_input(pmp_session_t *s, const uint8_t *b, size_t n,
+    const uint8_t src[16], uint16_t sport, uint64_t now_ms)
+{
+	(void)pmp_engine_input(&s->engine, b, n, src, sport, now_ms);
+}
+
+void
+pmp_session_announcement(pmp_session_t *s, const uint8_t *b, size_t n,
+    const uint8_t src[16], uint16_t sport, uint64_t now_ms)
+{
+	pmp_keeper_announcement(&s->keeper, b, n, src, sport, now_ms);
+}
+
+/* Finished requests: kept mappings' own to the keeper, the caller's to
+ * the done list. */
+static void
+route(pmp_session_t *s, uint64_t now_ms)
+{
+	pmp_req_t *r;
+	pmp_kept_t *k;
+
+	while ((r = pmp_engine_take_done(&s->engine)) != NULL) {
+		if (!r->embedded) {
+			*s->done_tail = r;
+			s->done_tail = &r->next;
+			continue;
+		}
+		k = pmp_keeper_done(&s->keeper, r, now_ms);
+		if (k != NULL) {
+			k->next = s->gone;
+			s->gone = k;
+		}
+	}
+}
+
+size_t
+pmp_session_output(pmp_session_t *s, uint64_t now_ms, uint8_t *b,
+    size_t cap, pmp_req_t **sent)
+{
+	size_t n;
+
+	/* Each round either sends, or finishes requests (which the next
+	 * round routes, and the keeper may follow with new ones), or ends:
+	 * the keeper's run leaves nothing of its own due at now_ms. */
+	for (;;) {
+		route(s, now_ms);
+		pmp_keeper_run(&s->keeper, now_ms);
+		n = pmp_engine_output(&s->engine, now_ms, b, cap, sent);
+		if (n > 0 || s->engine.done == NULL)
+			return n;
+	}
+}
+
+uint64_t
+pmp_session_deadline(const pmp_session_t *s)
+{
+	uint64_t d = pmp_engine_deadline(&s->engine);
+	uint64_t k = pmp_keeper_deadline(&s->keeper);
+
+	if (s->done != NULL)
+		return 0;
+	return k < d ? k : d;
+}
+
+void
+pmp_session_fail_inflight(pmp_session_t *s, int status, uint64_t now_ms)
+{
+	pmp_engine_fail_inflight(&s->engine, status, now_ms);
+}
+
+pmp_req_t *
+pmp_session_take_done(pmp_session_t *s)
+{
+	pmp_req_t *r = s->done;
+
+	if (r == NULL)
+		return NULL;
+	s->done = r->next;
+	if (s->done == NULL)
+		s->done_tail = &s->done;
+	r->next = NULL;
+	return r;
+}
+
+pmp_kept_t *
+pmp_session_take_gone(pmp_session_t *s)
+{
+	pmp_kept_t *k = s->gone;
+
+	if (k != NULL) {
+		s->gone = k->next;
+		k->next = NULL;
+	}
+	return k;
+}
+
+pmp_req_t *
+pmp_session_cancel(pmp_session_t *s, unsigned id)
+{
+	pmp_req_t *r, **pp;
+
+	r = pmp_engine_cancel(&s->engine, id);
+	if (r != NULL) {
+		if (r->embedded) {
+			/* Not the caller's: a kept mapping's ids are apart,
+			 * so this cannot happen; put nothing back wrong. */
+			return NULL;
+		}
+		return r;
+	}
+	for (pp = &s->done; *pp != NULL; pp = &(*pp)->next) {
+		r = *pp;
+		if (r->id == id) {
+			*pp = r->next;
+			if (s->done_tail == &r->next)
+				s->done_tail = pp;
+			r->next = NULL;
+			return r;
+		}
+	}
+	return NULL;
+}
+
+pmp_req_t *
+pmp_session_take_queued(pmp_session_t *s)
+{
+	pmp_req_t *r;
+
+	/* Finished but not routed yet: the caller's join the done list
+	 * (their results stand), kept mappings' own are dropped. */
+	while ((r = pmp_engine_take_done(&s->engine)) != NULL) {
+		if (!r->embedded) {
+			*s->done_tail = r;
+			s->done_tail = &r->next;
+		}
+	}
+	while ((r = pmp_engine_take_queued(&s->engine)) != NULL)
+		if (!r->embedded)
+			return r;
+	return NULL;
+}
+
+void
+pmp_session_keep(pmp_session_t *s, pmp_kept_t *k, uint64_t now_ms)
+{
+	pmp_keeper_add(&s->keeper, k, now_ms);
+}
+
+int
+pmp_session_keep_stop(pmp_session_t *s, unsigned keep_id, uint64_t now_ms)
+{
+	pmp_kept_t *freed;
+	int rc = pmp_keeper_stop(&s->keeper, keep_id, now_ms, &freed);
+
+	if (freed != NULL) {
+		freed->next = s->gone;
+		s->gone = freed;
+	}
+	return rc;
+}
+
+void
+pmp_session_resumed(pmp_session_t *s, uint64_t now_ms)
+{
+	pmp_keeper_resumed(&s->keeper, now_ms);
+}
+
+unsigned
+pmp_session_keep_count(const pmp_session_t *s)
+{
+	return pmp_keeper_count(&s->keeper);
+}
+
+pmp_kept_t *
+pmp_session_take_kept(pmp_session_t *s)
+{
+	pmp_kept_t *k = s->keeper.list;
+
+	if (k != NULL) {
+		s->keeper.list = k->next;
+		k->next = NULL;
+	}
+	return k;
+}
+
+unsigned
+pmp_session_pending(const pmp_session_t *s)
+{
+	return pmp_engine_pending(&s->engine);
+}
+
+int
+pmp_session_public_address(const pmp_session_t *s, uint8_t addr[16])
+{
+	if (!s->engine.have_public)
+		return 0;
+	memcpy(addr, s->engine.public_addr, 16);
+	return 1;
+}

@@ -1,0 +1,109 @@
+/*
+ * io.h - the thin system layer around the pure core: clocks, descriptors,
+ * UDP sockets, the announcement listeners, the random source, and the
+ * wake-up of a blocked poller.  POSIX; a Windows build replaces this
+ * folder only.
+ * SPDX-License-Identifier: BSD-2-Clause
+ *
+ * One error convention, the library's: a function returns PMP_OK (or a
+ * descriptor or length, >= 0) or a negative PMP_E* code; PMP_ESYS leaves
+ * errno as the failing call set it.
+ */
+#ifndef PMP_IO_H
+#define PMP_IO_H
+
+#include <pthread.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/*
+ * The time every deadline is on, in milliseconds: CLOCK_BOOTTIME where it
+ * exists (Linux), which keeps counting while the host is suspended, so a
+ * renewal due during a laptop's sleep is due at once on resume and the
+ * epoch rule (RFC 6886 §3.6) sees the time that really passed; otherwise
+ * CLOCK_MONOTONIC.  Never jumps with the wall clock (A-45).
+ */
+uint64_t pmp_clock_ms(void);
+
+/*
+ * How long the host has been suspended since it booted, in milliseconds
+ * (the boot clock's lead over the monotonic one); 0 without a boot clock.
+ * When it grows, the host slept.
+ */
+uint64_t pmp_clock_asleep_ms(void);
+
+/* A jump of pmp_clock_asleep_ms() beyond this is a sleep worth reacting
+ * to (scheduling noise between the two readings is well below). */
+#define PMP_CLOCK_SLEPT_MS 2000u
+
+/*
+ * Whether the host slept since *last_asleep_ms was read (by more than
+ * PMP_CLOCK_SLEPT_MS); *last_asleep_ms takes asleep_ms.  Pure.
+ */
+int pmp_clock_slept(uint64_t *last_asleep_ms, uint64_t asleep_ms);
+
+/* socket() and pipe() whose descriptors are close-on-exec and
+ * non-blocking from birth: the fd (socket) or PMP_OK (pipe), or
+ * PMP_ESYS. */
+int pmp_socket(int domain, int type, int protocol);
+int pmp_pipe(int fds[2]);
+
+/*
+ * Open a non-blocking, close-on-exec UDP socket connected to addr:port
+ * (IPv4-mapped).  Connecting makes the kernel drop datagrams from other
+ * sources and report ICMP port unreachable as ECONNREFUSED (PROTOCOL.md
+ * §6.3).  Returns the fd or PMP_ESYS.
+ */
+int pmp_udp_open(const uint8_t addr[16], uint16_t port);
+
+/* The local address a connected UDP socket uses (IPv4-mapped). */
+int pmp_udp_local(int fd, uint8_t addr[16]);
+
+/*
+ * Receive one datagram.  Returns its full length (which may exceed cap:
+ * MSG_TRUNC, so oversize packets are seen as such, A-08) or PMP_ESYS.
+ * src/sport receive the sender.
+ */
+long pmp_udp_recv(int fd, uint8_t *b, size_t cap, uint8_t src[16],
+    uint16_t *sport);
+
+/* Send on the connected socket; PMP_OK or PMP_ESYS. */
+int pmp_udp_send(int fd, const uint8_t *b, size_t n);
+
+/*
+ * One announcement listener (RFC 6886 §3.2.1): bound to the group
+ * 224.0.0.1 itself on port, sharing the port with other processes, joined
+ * on the interface whose address is local (IPv4-mapped).  The fd or
+ * PMP_ESYS.
+ */
+int pmp_listener_open(uint16_t port, const uint8_t local[16]);
+
+/*
+ * The system's random source for pmp_rng_t (core/rng.h): getrandom() or
+ * getentropy(); never a time-seeded generator.  ctx is unused.  PMP_OK or
+ * PMP_ESYS.
+ */
+int pmp_random_fill(void *ctx, void *buf, size_t n);
+
+/*
+ * Waking a thread blocked in poll(): a pipe that is written when another
+ * thread changed what it waits for, and a condition variable for the
+ * threads waiting their turn to poll.  Its own mutex, never held while
+ * calling into the client.
+ */
+typedef struct pmp_waker {
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	int fds[2];		/* -1 until pmp_waker_open() */
+	int poller;		/* a thread is inside poll() */
+} pmp_waker_t;
+
+int pmp_waker_init(pmp_waker_t *w);	/* PMP_OK or PMP_ENOMEM */
+void pmp_waker_free(pmp_waker_t *w);
+int pmp_waker_open(pmp_waker_t *w);	/* the pipe: PMP_OK or PMP_ESYS */
+/* Wake the poller, if there is one.  Any thread, any lock held. */
+void pmp_waker_wake(pmp_waker_t *w);
+/* Empty the pipe (the poller, after poll()). */
+void pmp_waker_drain(pmp_waker_t *w);
+
+#endif

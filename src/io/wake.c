@@ -1,0 +1,66 @@
+/*
+ * wake.c - waking a thread blocked in poll() (see io.h).
+ * SPDX-License-Identifier: BSD-2-Clause
+ */
+#include <unistd.h>
+
+#include "pmp.h"
+#include "io.h"
+
+int
+pmp_waker_init(pmp_waker_t *w)
+{
+	w->fds[0] = w->fds[1] = -1;
+	w->poller = 0;
+	if (pthread_mutex_init(&w->lock, NULL) != 0)
+		return PMP_ENOMEM;
+	if (pthread_cond_init(&w->cond, NULL) != 0) {
+		pthread_mutex_destroy(&w->lock);
+		return PMP_ENOMEM;
+	}
+	return PMP_OK;
+}
+
+void
+pmp_waker_free(pmp_waker_t *w)
+{
+	if (w->fds[0] >= 0) {
+		close(w->fds[0]);
+		close(w->fds[1]);
+	}
+	pthread_cond_destroy(&w->cond);
+	pthread_mutex_destroy(&w->lock);
+}
+
+int
+pmp_waker_open(pmp_waker_t *w)
+{
+	int rc = PMP_OK;
+
+	pthread_mutex_lock(&w->lock);
+	if (w->fds[0] < 0)
+		rc = pmp_pipe(w->fds);
+	pthread_mutex_unlock(&w->lock);
+	return rc;
+}
+
+void
+pmp_waker_wake(pmp_waker_t *w)
+{
+	pthread_mutex_lock(&w->lock);
+	if (w->poller && w->fds[1] >= 0) {
+		ssize_t n = write(w->fds[1], "", 1);
+
+		(void)n;	/* a full pipe already wakes the poller */
+	}
+	pthread_mutex_unlock(&w->lock);
+}
+
+void
+pmp_waker_drain(pmp_waker_t *w)
+{
+	char buf[64];
+
+	while (read(w->fds[0], buf, sizeof(buf)) > 0)
+		;
+}

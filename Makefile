@@ -62,7 +62,7 @@ $(B)/lib/%.o: src/%.c $(LIB_HDR)
 	$(CC) $(PMP_CPPFLAGS) $(CPPFLAGS) $(PMP_CFLAGS) $(CFLAGS) -c $< -o $@
 $(B)/gw/%.o: gw/%.c $(LIB_HDR) $(wildcard gw/*.h) | $(B)/gw
 	$(CC) $(PMP_CPPFLAGS) -Igw $(CPPFLAGS) $(PMP_CFLAGS) $(CFLAGS) -c $< -o $@
-$(B)/tools/%.o: tools/%.c tools/cli.h tools/hook.h include/pmp.h | $(B)/tools
+$(B)/tools/%.o: tools/%.c $(wildcard tools/*.h) include/pmp.h | $(B)/tools
 	$(CC) $(PMP_CPPFLAGS) $(CPPFLAGS) $(PMP_CFLAGS) $(CFLAGS) -c $< -o $@
 
 $(B)/gw $(B)/tools $(B)/test:
@@ -79,8 +79,10 @@ $(SHLIB): $(LIB_OBJ) src/libpmp.map
 	ln -sf libpmp.so.$(VERSION) $(B)/$(SONAME)
 	ln -sf $(SONAME) $(B)/libpmp.so
 
-TOOL_OBJ = $(B)/tools/pmp.o $(B)/tools/keep.o $(B)/tools/hook.o \
-           $(B)/tools/portfile.o
+TOOL_SRC = tools/main.c tools/util.c tools/cmd_addr.c tools/cmd_map.c \
+           tools/cmd_unmap.c tools/cmd_gateway.c tools/cmd_keep.c \
+           tools/cmd_watch.c tools/run.c tools/hook.c tools/portfile.c
+TOOL_OBJ = $(TOOL_SRC:tools/%.c=$(B)/tools/%.o)
 $(B)/pmp: $(TOOL_OBJ) $(B)/libpmp.a
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(TOOL_OBJ) $(B)/libpmp.a \
 	    $(PMP_LIBS) $(LDLIBS)
@@ -181,8 +183,7 @@ check-flags:
 	else echo "check-flags: -Wall -Wextra ... $(WERROR) are applied"; fi
 
 # ---- static analysis ----
-LINT_SRC = $(LIB_SRC) $(GWD_SRC) tools/pmp.c tools/keep.c tools/hook.c \
-           tools/portfile.c
+LINT_SRC = $(LIB_SRC) $(GWD_SRC) $(TOOL_SRC)
 lint:
 	cppcheck --quiet --error-exitcode=1 --std=c99 --inline-suppr \
 	    --enable=warning,portability,performance \

@@ -1,5 +1,6 @@
 /*
- * cli.h - what the pmp command's files share.
+ * cli.h - what the pmp command's files share: main.c dispatches to the
+ * cmd_*.c files, which use util.c (and run.c for keep and watch).
  * SPDX-License-Identifier: BSD-2-Clause
  */
 #ifndef PMP_CLI_H
@@ -35,7 +36,8 @@ struct opts {
 	uint32_t hook_timeout_ms; /* keep: per --on-change run, 0: none */
 };
 
-extern const char *progname;
+/* Every message starts with it. */
+#define PROGNAME "pmp"
 
 void usage_error(const char *fmt, ...)
     __attribute__((format(printf, 1, 2), noreturn));
@@ -56,7 +58,19 @@ void warn_double_nat(const uint8_t a[16]);
 int port_file_write(const char *path, const uint16_t *ports, int n,
     mode_t mode);
 
-/* keep.c */
+/* -t: decimal seconds into milliseconds; exits on bad input. */
+uint32_t parse_seconds(const char *s);
+/* Print a failed request's error (JSON with --json); returns the exit
+ * status for it. */
+int report_error(const struct opts *o, const char *what, const pmp_result_t *r,
+    pmp_client_t *c);
+
+/* One file per subcommand; each returns the exit status. */
+int cmd_addr(const struct opts *o);
+int cmd_map(const struct opts *o, uint16_t private_port, uint16_t public_port,
+    uint32_t lifetime);
+int cmd_unmap(const struct opts *o, uint16_t private_port);
+int cmd_gateway(const struct opts *o);
 int cmd_keep(const struct opts *o, char **specs, int nspecs);
 int cmd_watch(const struct opts *o);
 

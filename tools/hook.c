@@ -35,7 +35,7 @@ hook_push(struct hook *h, const pmp_event_t *ev, const char *gateway)
 		h->n--;
 		if (h->dropped++ == 0)
 			fprintf(stderr, "%s: --on-change: more than %d runs "
-			    "waiting; the oldest are dropped\n", progname,
+			    "waiting; the oldest are dropped\n", PROGNAME,
 			    HOOK_QUEUE_MAX);
 	}
 	j = &h->q[(h->head + h->n) % HOOK_QUEUE_MAX];
@@ -86,7 +86,7 @@ start_next(struct hook *h, uint64_t now_ms)
 	h->n--;
 	pid = fork();
 	if (pid < 0) {
-		fprintf(stderr, "%s: --on-change: fork: %s\n", progname,
+		fprintf(stderr, "%s: --on-change: fork: %s\n", PROGNAME,
 		    strerror(errno));
 		return;
 	}
@@ -110,11 +110,11 @@ reap(struct hook *h)
 		h->pid = 0;
 		if (WIFEXITED(status) && WEXITSTATUS(status) != 0)
 			fprintf(stderr, "%s: --on-change: exit status %d\n",
-			    progname, WEXITSTATUS(status));
+			    PROGNAME, WEXITSTATUS(status));
 		else if (WIFSIGNALED(status) && h->kill_ms == 0 &&
 		    h->term_ms != 0 && WTERMSIG(status) != SIGTERM)
 			fprintf(stderr, "%s: --on-change: killed by signal "
-			    "%d\n", progname, WTERMSIG(status));
+			    "%d\n", PROGNAME, WTERMSIG(status));
 	}
 }
 
@@ -124,7 +124,7 @@ hook_run(struct hook *h, uint64_t now_ms)
 	reap(h);
 	if (h->pid != 0 && h->term_ms != 0 && now_ms >= h->term_ms) {
 		fprintf(stderr, "%s: --on-change: still running after %.1f s: "
-		    "stopped\n", progname, h->timeout_ms / 1000.0);
+		    "stopped\n", PROGNAME, h->timeout_ms / 1000.0);
 		(void)kill(-h->pid, SIGTERM);
 		h->term_ms = 0;
 		h->kill_ms = now_ms + HOOK_KILL_GRACE_MS;

@@ -1,11 +1,10 @@
 /*
- * keep.c - `pmp keep` (keep mappings alive in the foreground) and
- * `pmp watch` (print the gateway's announcements).
+ * run.c - the event loop of `pmp keep` and `pmp watch`, on the library's
+ * event-loop interface: poll the client's descriptors (pmp_client_poll_fds)
+ * and a signal pipe until the library's next deadline, hand what is ready
+ * to pmp_client_process_fds(); nothing wakes the process while nothing is
+ * due.  Events are printed, given to --on-change and the port file.
  * SPDX-License-Identifier: BSD-2-Clause
- *
- * Both are an event loop over the library's non-blocking API: poll the
- * client's sockets and a signal pipe until the library's next deadline;
- * nothing wakes the process while nothing is due.
  */
 #define _GNU_SOURCE		/* pipe2() in glibc before 2.36 */
 #include <sys/types.h>
@@ -27,27 +26,10 @@
 #include "cli.h"
 #include "hook.h"
 
-#define MAX_KEPT 64
+#include "run.h"
+
 #define STOP_WAIT_MS 3500	/* the library tries deletes for 3 s */
-
-struct kept {
-	unsigned id;
-	int protocol;
-	uint16_t private_port;
-	uint16_t public_port;	/* now; 0 when not mapped */
-};
-
-struct keeper {
-	const struct opts *o;
-	pmp_client_t *c;
-	struct kept k[MAX_KEPT];
-	int n;
-	int stopping;
-	int failed_write;
-	mode_t file_mode;	/* 0644 less the umask */
-	struct hook hook;	/* --on-change runs */
-	int timer_fd;		/* Linux: wakes on the boot clock, -1 if none */
-};
+#define MAX_CLIENT_FDS 8	/* the client's descriptors watched at once */
 
 /* The self-pipe the signal handler writes to: the one thing a handler
  * may share with the loop. */
@@ -64,14 +46,14 @@ on_signal(int sig)
 	errno = saved;
 }
 
-static void
-setup_signals(void)
+void
+run_signals(void)
 {
 	struct sigaction sa;
 
 	/* Close-on-exec from birth: a hook must not inherit it. */
 	if (pipe2(sigpipe_fd, O_CLOEXEC | O_NONBLOCK) != 0) {
-		fprintf(stderr, "%s: pipe: %s\n", progname, strerror(errno));
+		fprintf(stderr, "%s: pipe: %s\n", PROGNAME, strerror(errno));
 		exit(EXIT_LOCAL);
 	}
 	memset(&sa, 0, sizeof(sa));
@@ -124,8 +106,8 @@ arm_timer(struct keeper *kp, int timeout_ms)
 #endif
 }
 
-static void
-open_timer(struct keeper *kp)
+void
+run_timer(struct keeper *kp)
 {
 	kp->timer_fd = -1;
 #if defined(__linux__) && defined(CLOCK_BOOTTIME)
@@ -147,8 +129,8 @@ find(struct keeper *kp, unsigned id)
 
 /* One line per kept mapping, in command-line order: its public port now,
  * 0 while it has none (portfile.c replaces the file safely). */
-static void
-write_port_file(struct keeper *kp)
+void
+run_write_port_file(struct keeper *kp)
 {
 	uint16_t ports[MAX_KEPT];
 	int i;
@@ -160,7 +142,7 @@ write_port_file(struct keeper *kp)
 	if (port_file_write(kp->o->port_file, ports, kp->n,
 	    kp->file_mode) != 0) {
 		if (!kp->failed_write)
-			fprintf(stderr, "%s: %s: %s\n", progname,
+			fprintf(stderr, "%s: %s: %s\n", PROGNAME,
 			    kp->o->port_file, strerror(errno));
 		kp->failed_write = 1;
 		return;
@@ -283,8 +265,8 @@ print_event(const struct keeper *kp, const pmp_event_t *ev)
 	fflush(stdout);
 }
 
-static void
-on_event(void *arg, const pmp_event_t *ev)
+void
+run_on_event(void *arg, const pmp_event_t *ev)
 {
 	struct keeper *kp = arg;
 	struct kept *k = find(kp, ev->keep_id);
@@ -306,7 +288,7 @@ on_event(void *arg, const pmp_event_t *ev)
 		k->public_port = port;
 	}
 	if (changed || ev->type == PMP_EV_ADDRESS_CHANGED)
-		write_port_file(kp);
+		run_write_port_file(kp);
 	switch (ev->type) {
 	case PMP_EV_MAPPED:
 	case PMP_EV_PORT_CHANGED:
@@ -353,29 +335,38 @@ on_signal_byte(struct keeper *kp, unsigned char sig, uint64_t *stop_deadline)
 }
 
 /* The loop: returns when stop is asked and done, or on a fatal error. */
-static int
-loop(struct keeper *kp)
+int
+run_loop(struct keeper *kp)
 {
 	uint64_t stop_deadline = 0;
 
 	for (;;) {
-		struct pollfd pfd[10];
-		int fds[8], n, i, t, np = 0, first_client, readable = 0;
+		struct pollfd pfd[2 + MAX_CLIENT_FDS];
+		pmp_fd_t fds[MAX_CLIENT_FDS], ready[MAX_CLIENT_FDS];
+		int n, i, t, np = 0, first_client, nready = 0;
 
 		if (kp->stopping && (pmp_keep_count(kp->c) == 0 ||
 		    now_ms() >= stop_deadline))
 			return EXIT_OK;
-		pfd[np++].fd = sigpipe_fd[0];
-		if (kp->timer_fd >= 0)
-			pfd[np++].fd = kp->timer_fd;
-		first_client = np;
-		n = pmp_client_fds(kp->c, fds, 8);
-		for (i = 0; i < n && i < 8; i++)
-			pfd[np++].fd = fds[i];
-		for (i = 0; i < np; i++) {
-			pfd[i].events = POLLIN;
-			pfd[i].revents = 0;
+		pfd[np].fd = sigpipe_fd[0];
+		pfd[np++].events = POLLIN;
+		if (kp->timer_fd >= 0) {
+			pfd[np].fd = kp->timer_fd;
+			pfd[np++].events = POLLIN;
 		}
+		/* The set is asked for again each turn, so a descriptor the
+		 * library adds (an announcement listener) is watched at once;
+		 * a longer-lived loop would compare the generation. */
+		first_client = np;
+		n = pmp_client_poll_fds(kp->c, fds, MAX_CLIENT_FDS, NULL);
+		for (i = 0; i < n && i < MAX_CLIENT_FDS; i++) {
+			pfd[np].fd = fds[i].fd;
+			pfd[np++].events = (short)(
+			    ((fds[i].events & PMP_FD_READ) ? POLLIN : 0) |
+			    ((fds[i].events & PMP_FD_WRITE) ? POLLOUT : 0));
+		}
+		for (i = 0; i < np; i++)
+			pfd[i].revents = 0;
 		t = pmp_client_timeout_ms(kp->c);
 		if (arm_timer(kp, t) == 0)
 			t = -1;		/* the timer wakes us */
@@ -387,7 +378,7 @@ loop(struct keeper *kp)
 			    (int)(stop_deadline - now) : 0);
 		}
 		if (poll(pfd, (nfds_t)np, t) < 0 && errno != EINTR) {
-			fprintf(stderr, "%s: poll: %s\n", progname,
+			fprintf(stderr, "%s: poll: %s\n", PROGNAME,
 			    strerror(errno));
 			return EXIT_LOCAL;
 		}
@@ -404,134 +395,37 @@ loop(struct keeper *kp)
 			(void)!read(kp->timer_fd, &expirations,
 			    sizeof(expirations));
 		}
-		for (i = first_client; i < np; i++)
-			if (pfd[i].revents & (POLLIN | POLLERR))
-				readable = 1;
-		if (pmp_client_process(kp->c, readable) == PMP_ESYS)
-			fprintf(stderr, "%s: %s\n", progname,
+		for (i = first_client; i < np; i++) {
+			short r = pfd[i].revents;
+
+			if (r == 0)
+				continue;
+			/* POLLERR carries an ICMP error: the library reads
+			 * it as it reads a datagram. */
+			ready[nready].fd = pfd[i].fd;
+			ready[nready].events =
+			    ((r & (POLLIN | POLLERR | POLLHUP)) ? PMP_FD_READ :
+			    0u) | ((r & POLLOUT) ? PMP_FD_WRITE : 0u) |
+			    ((r & (POLLERR | POLLHUP)) ? PMP_FD_ERROR : 0u);
+			nready++;
+		}
+		if (pmp_client_process_fds(kp->c, ready, nready) == PMP_ESYS)
+			fprintf(stderr, "%s: %s\n", PROGNAME,
 			    strerror(pmp_client_errno(kp->c)));
 		hook_run(&kp->hook, now_ms());
 	}
 }
 
 /* The end of keep or watch: what is left undone is said. */
-static int
-finish(struct keeper *kp, int rc)
+int
+run_finish(struct keeper *kp, int rc)
 {
 	if (hook_waiting(&kp->hook) > 0)
 		fprintf(stderr, "%s: --on-change: %u run%s not started at "
-		    "exit\n", progname, hook_waiting(&kp->hook),
+		    "exit\n", PROGNAME, hook_waiting(&kp->hook),
 		    hook_waiting(&kp->hook) == 1 ? "" : "s");
 	pmp_client_free(kp->c);
 	if (kp->timer_fd >= 0)
 		close(kp->timer_fd);
 	return rc;
-}
-
-static void
-parse_spec(const char *spec, uint16_t *priv, uint16_t *pub)
-{
-	char buf[32];
-	char *colon;
-
-	size_t len = strlen(spec);
-
-	if (len >= sizeof(buf))
-		usage_error("'%s' is not PRIVATE[:PUBLIC]", spec);
-	memcpy(buf, spec, len + 1);
-	colon = strchr(buf, ':');
-	*pub = 0;
-	if (colon != NULL) {
-		*colon = '\0';
-		*pub = parse_port(colon + 1, "public port", 0);
-	}
-	/* 0: the gateway chooses (VPN providers) */
-	*priv = parse_port(buf, "private port", 0);
-}
-
-/* The port file's mode: readable by all, as far as the umask allows. */
-static mode_t
-file_mode(void)
-{
-	mode_t mask = umask(0);
-
-	(void)umask(mask);
-	return 0644 & ~mask;
-}
-
-int
-cmd_keep(const struct opts *o, char **specs, int nspecs)
-{
-	static struct keeper kp;
-	int protos[2], nprotos = 0, i, j, rc;
-	uint32_t lifetime = o->have_lifetime ? o->lifetime :
-	    PMP_DEFAULT_LIFETIME;
-
-	if (o->udp)
-		protos[nprotos++] = PMP_PROTO_UDP;
-	if (o->tcp || !o->udp)
-		protos[nprotos++] = PMP_PROTO_TCP;
-	if (nspecs * nprotos > MAX_KEPT)
-		usage_error("at most %d mappings", MAX_KEPT);
-	for (i = 0; i < nspecs; i++) {
-		uint16_t priv, pub;
-
-		parse_spec(specs[i], &priv, &pub);
-	}
-	memset(&kp, 0, sizeof(kp));
-	kp.o = o;
-	kp.file_mode = file_mode();
-	hook_init(&kp.hook, o->on_change, o->hook_timeout_ms);
-	setup_signals();
-	open_timer(&kp);
-	open_client(o, &kp.c);
-	pmp_client_set_attempt_callback(kp.c, NULL, NULL);
-	pmp_client_set_event_callback(kp.c, on_event, &kp);
-	for (i = 0; i < nspecs; i++) {
-		uint16_t priv, pub;
-
-		parse_spec(specs[i], &priv, &pub);
-		for (j = 0; j < nprotos; j++) {
-			rc = pmp_keep(kp.c, protos[j], priv, pub, lifetime);
-			if (rc < 0) {
-				fprintf(stderr, "%s: keep: %s%s\n", progname,
-				    pmp_strerror(rc), rc == PMP_ENOROUTE ||
-				    rc == PMP_ENOGWADDR ? "; try -g GATEWAY" :
-				    "");
-				return finish(&kp, exit_for(rc) == EXIT_OK ?
-				    EXIT_LOCAL : exit_for(rc));
-			}
-			kp.k[kp.n].id = (unsigned)rc;
-			kp.k[kp.n].protocol = protos[j];
-			kp.k[kp.n].private_port = priv;
-			kp.n++;
-		}
-	}
-	write_port_file(&kp);
-	return finish(&kp, loop(&kp));
-}
-
-int
-cmd_watch(const struct opts *o)
-{
-	static struct keeper kp;
-	int rc;
-
-	memset(&kp, 0, sizeof(kp));
-	kp.o = o;
-	hook_init(&kp.hook, NULL, 0);
-	setup_signals();
-	open_timer(&kp);
-	open_client(o, &kp.c);
-	pmp_client_set_event_callback(kp.c, on_event, &kp);
-	rc = pmp_client_listen(kp.c);
-	if (rc != PMP_OK) {
-		fprintf(stderr, "%s: watch: %s%s%s\n", progname,
-		    pmp_strerror(rc), rc == PMP_ESYS ? ": " : "",
-		    rc == PMP_ESYS ? strerror(pmp_client_errno(kp.c)) : "");
-		return finish(&kp, EXIT_LOCAL);
-	}
-	/* Stopping a watch owes the gateway nothing: the first signal ends
-	 * the loop at once (no kept mapping to wait for). */
-	return finish(&kp, loop(&kp));
 }

@@ -1,0 +1,48 @@
+/*
+ * run.h - the event loop `pmp keep` and `pmp watch` run (run.c).
+ * SPDX-License-Identifier: BSD-2-Clause
+ */
+#ifndef PMP_RUN_H
+#define PMP_RUN_H
+
+#include <sys/types.h>
+
+#include "cli.h"
+#include "hook.h"
+
+#define MAX_KEPT 64
+
+struct kept {
+	unsigned id;
+	int protocol;
+	uint16_t private_port;
+	uint16_t public_port;	/* now; 0 when not mapped */
+};
+
+struct keeper {
+	const struct opts *o;
+	pmp_client_t *c;
+	struct kept k[MAX_KEPT];
+	int n;
+	int stopping;
+	int failed_write;
+	mode_t file_mode;	/* 0644 less the umask */
+	struct hook hook;	/* --on-change runs */
+	int timer_fd;		/* Linux: wakes on the boot clock, -1 if none */
+};
+
+/* Signals to the loop through a self-pipe; exits on failure. */
+void run_signals(void);
+/* The boot-clock timer (Linux), or timer_fd -1. */
+void run_timer(struct keeper *kp);
+/* The client's event callback: prints, runs hooks, rewrites the port
+ * file. */
+void run_on_event(void *arg, const pmp_event_t *ev);
+/* Write --port-file (if asked) from the kept mappings. */
+void run_write_port_file(struct keeper *kp);
+/* The loop: returns the exit status when stopped, or on a fatal error. */
+int run_loop(struct keeper *kp);
+/* Free the client and say what is left undone; returns rc. */
+int run_finish(struct keeper *kp, int rc);
+
+#endif

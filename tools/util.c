@@ -1,0 +1,342 @@
+/*
+ * util.c - what the subcommands share: argument parsing, output, exit
+ * status, and opening a client.  Calls nothing of the subcommands'.
+ * SPDX-License-Identifier: BSD-2-Clause
+ */
+#include <sys/socket.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "pmp.h"
+#include "cli.h"
+
+void
+usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "%s: ", PROGNAME);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, " (try '%s -h')\n", PROGNAME);
+	exit(EXIT_USAGE);
+}
+
+unsigned long
+parse_number(const char *s, const char *what, unsigned long min,
+    unsigned long max)
+{
+	unsigned long v;
+	char *end;
+
+	if (s[0] < '0' || s[0] > '9')
+		usage_error("%s '%s' is not a number from %lu to %lu", what, s,
+		    min, max);
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (*end != '\0' || errno != 0 || v < min || v > max)
+		usage_error("%s '%s' is not a number from %lu to %lu", what, s,
+		    min, max);
+	return v;
+}
+
+/* -t: decimal seconds, digits with an optional fraction, from 0.001 to
+ * 86400; nothing strtod() would also take (" 5", "0x10", "1e2", "inf"). */
+uint32_t
+parse_seconds(const char *s)
+{
+	unsigned long whole = 0, frac_ms = 0, scale = 100;
+	const char *p = s;
+
+	if (*p < '0' || *p > '9')
+		goto bad;
+	for (; *p >= '0' && *p <= '9'; p++) {
+		whole = whole * 10 + (unsigned long)(*p - '0');
+		if (whole > 86400)
+			goto bad;
+	}
+	if (*p == '.') {
+		if (p[1] < '0' || p[1] > '9')
+			goto bad;
+		for (p++; *p >= '0' && *p <= '9'; p++) {
+			frac_ms += (unsigned long)(*p - '0') * scale;
+			scale /= 10;
+		}
+	}
+	if (*p != '\0' || whole * 1000 + frac_ms < 1 ||
+	    whole * 1000 + frac_ms > 86400000ul)
+		goto bad;
+	return (uint32_t)(whole * 1000 + frac_ms);
+bad:
+	usage_error("timeout '%s' is not a number of seconds from 0.001 to "
+	    "86400", s);
+}
+
+uint16_t
+parse_port(const char *s, const char *what, unsigned long min)
+{
+	return (uint16_t)parse_number(s, what, min, 65535);
+}
+
+void
+v4_text(const uint8_t a[16], char *buf, size_t cap)
+{
+	if (inet_ntop(AF_INET, a + 12, buf, (socklen_t)cap) == NULL)
+		snprintf(buf, cap, "?");
+}
+
+const char *
+event_name(pmp_event_type_t t)
+{
+	switch (t) {
+	case PMP_EV_MAPPED:
+		return "mapped";
+	case PMP_EV_RENEWED:
+		return "renewed";
+	case PMP_EV_PORT_CHANGED:
+		return "port-changed";
+	case PMP_EV_ADDRESS_CHANGED:
+		return "address-changed";
+	case PMP_EV_GATEWAY_RESTARTED:
+		return "gateway-restarted";
+	case PMP_EV_LOST:
+		return "lost";
+	case PMP_EV_RESTORED:
+		return "restored";
+	case PMP_EV_RETRYING:
+		return "retrying";
+	case PMP_EV_DELETED:
+		return "deleted";
+	case PMP_EV_ANNOUNCEMENT:
+		return "announcement";
+	}
+	return "?";
+}
+
+const char *
+proto_name(int p)
+{
+	return p == PMP_PROTO_UDP ? "udp" : "tcp";
+}
+
+/* RFC 1918 private space or RFC 6598 shared (CGN) space. */
+static const char *
+address_kind(const uint8_t a[16])
+{
+	const uint8_t *v = a + 12;
+
+	if (v[0] == 10 || (v[0] == 172 && (v[1] & 0xf0) == 16) ||
+	    (v[0] == 192 && v[1] == 168))
+		return "a private (RFC 1918)";
+	if (v[0] == 100 && (v[1] & 0xc0) == 64)
+		return "a shared carrier-grade NAT (RFC 6598)";
+	return NULL;
+}
+
+int
+exit_for(int status)
+{
+	switch (status) {
+	case PMP_OK:
+		return EXIT_OK;
+	case PMP_ETIMEDOUT:
+	case PMP_ENOSUPPORT:
+	case PMP_EREFUSED:
+		return EXIT_NOANSWER;
+	case PMP_EGATEWAY:
+	case PMP_ENOADDR:
+	case PMP_ENOTGRANTED:
+		return EXIT_REFUSED;
+	default:
+		return EXIT_LOCAL;
+	}
+}
+
+void
+json_string(const char *key, const char *val, int *first)
+{
+	const char *p;
+
+	printf("%s\"%s\":\"", *first ? "" : ",", key);
+	for (p = val; *p != '\0'; p++) {
+		if (*p == '"' || *p == '\\')
+			printf("\\%c", *p);
+		else if ((unsigned char)*p < 0x20)
+			printf("\\u%04x", *p);
+		else
+			putchar(*p);
+	}
+	putchar('"');
+	*first = 0;
+}
+
+void
+json_number(const char *key, unsigned long val, int *first)
+{
+	printf("%s\"%s\":%lu", *first ? "" : ",", key, val);
+	*first = 0;
+}
+
+/* Describe a failed request on stderr (and in JSON on stdout). */
+int
+report_error(const struct opts *o, const char *what, const pmp_result_t *r,
+    pmp_client_t *c)
+{
+	char gw[INET_ADDRSTRLEN] = "?";
+	uint8_t addr[16];
+	uint16_t port;
+
+	if (pmp_client_gateway(c, addr, &port) == PMP_OK)
+		v4_text(addr, gw, sizeof(gw));
+	if (r->status == PMP_EGATEWAY)
+		fprintf(stderr, "%s: %s: gateway %s refused: result code %u, "
+		    "%s\n", PROGNAME, what, gw, r->result_code,
+		    pmp_result_code_str(r->result_code));
+	else if (r->status == PMP_ESYS)
+		fprintf(stderr, "%s: %s: %s (gateway %s)\n", PROGNAME, what,
+		    strerror(pmp_client_errno(c)), gw);
+	else if (r->status == PMP_ENOROUTE || r->status == PMP_ENOGWADDR)
+		fprintf(stderr, "%s: %s: %s; try -g GATEWAY\n", PROGNAME, what,
+		    pmp_strerror(r->status));
+	else
+		fprintf(stderr, "%s: %s: %s (gateway %s)\n", PROGNAME, what,
+		    pmp_strerror(r->status), gw);
+	if (o->json) {
+		int first = 1;
+
+		putchar('{');
+		json_string("op", what, &first);
+		printf(",\"ok\":false");
+		json_string("error", pmp_strerror(r->status), &first);
+		json_number("status", (unsigned long)-r->status, &first);
+		if (r->status == PMP_EGATEWAY) {
+			json_number("result_code", r->result_code, &first);
+			json_string("result", pmp_result_code_str(
+			    r->result_code), &first);
+		}
+		json_string("gateway", gw, &first);
+		printf("}\n");
+	}
+	return exit_for(r->status);
+}
+
+static void
+on_attempt(void *arg, unsigned id, unsigned attempt, unsigned max)
+{
+	const struct opts *o = arg;
+	static char gw[INET_ADDRSTRLEN];
+
+	(void)id;
+	if (attempt < 2 && !o->verbose)
+		return;
+	if (!o->verbose && !isatty(STDERR_FILENO))
+		return;
+	if (o->gateway != NULL)
+		snprintf(gw, sizeof(gw), "%s", o->gateway);
+	else
+		snprintf(gw, sizeof(gw), "the gateway");
+	if (attempt == 1)
+		fprintf(stderr, "%s: sent request to %s\n", PROGNAME, gw);
+	else
+		fprintf(stderr, "%s: no answer from %s yet, attempt %u of %u...\n",
+		    PROGNAME, gw, attempt, max);
+}
+
+/*
+ * RFC 6886 §3: NAT-PMP is for hosts behind a NAT, with a private address
+ * toward the gateway.  If this host's address toward it is public, say so
+ * once; never refuse (a VPN or a carrier-grade NAT can be set up so).
+ * Loopback and link-local count as private: tests, odd LANs.  Finding the
+ * address sends nothing: a UDP connect() only picks the route.
+ */
+static void
+warn_public_source(const uint8_t gw[16], int have_gw)
+{
+	uint8_t src[16] = { 0 };
+	char text[INET_ADDRSTRLEN];
+	const uint8_t *v = src + 12;
+
+	if (have_gw) {
+		struct sockaddr_in sin, me;
+		socklen_t len = sizeof(me);
+		int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+
+		memset(&sin, 0, sizeof(sin));
+		sin.sin_family = AF_INET;
+		sin.sin_port = htons(PMP_SERVER_PORT);
+		memcpy(&sin.sin_addr, gw + 12, 4);
+		if (fd < 0 || connect(fd, (struct sockaddr *)&sin,
+		    sizeof(sin)) != 0 || getsockname(fd, (struct sockaddr *)&me,
+		    &len) != 0) {
+			if (fd >= 0)
+				close(fd);
+			return;		/* the request will say what is wrong */
+		}
+		close(fd);
+		src[10] = src[11] = 0xff;
+		memcpy(src + 12, &me.sin_addr, 4);
+	} else {
+		pmp_gateway_info_t gi;
+
+		if (pmp_discover_gateway(&gi) != PMP_OK ||
+		    gi.source[10] != 0xff)
+			return;
+		memcpy(src, gi.source, 16);
+	}
+	if (address_kind(src) != NULL || v[0] == 127 ||
+	    (v[0] == 169 && v[1] == 254) || v[0] == 0)
+		return;
+	v4_text(src, text, sizeof(text));
+	fprintf(stderr, "%s: warning: this host's address toward the gateway, "
+	    "%s, is not a private address: NAT-PMP is meant for hosts behind "
+	    "a NAT (RFC 6886 section 3); asking anyway\n", PROGNAME, text);
+}
+
+int
+open_client(const struct opts *o, pmp_client_t **cp)
+{
+	pmp_client_t *c;
+	uint8_t addr[16] = { 0 };
+	uint16_t port;
+	int rc;
+
+	if (o->gateway != NULL &&
+	    pmp_parse_gateway(o->gateway, addr, &port) != PMP_OK)
+		usage_error("gateway '%s' is not an IPv4 address "
+		    "(a.b.c.d or a.b.c.d:port)", o->gateway);
+	rc = pmp_client_new(&c);
+	if (rc != PMP_OK) {
+		fprintf(stderr, "%s: %s\n", PROGNAME, pmp_strerror(rc));
+		exit(EXIT_LOCAL);
+	}
+	if (o->gateway != NULL)
+		(void)pmp_client_set_gateway(c, addr, port);
+	warn_public_source(addr, o->gateway != NULL);
+	if (o->timeout_ms != 0)
+		(void)pmp_client_set_timeout_ms(c, o->timeout_ms);
+	pmp_client_set_attempt_callback(c, on_attempt, (void *)(uintptr_t)o);
+	*cp = c;
+	return 0;
+}
+
+void
+warn_double_nat(const uint8_t a[16])
+{
+	const char *kind = address_kind(a);
+	char text[INET_ADDRSTRLEN];
+
+	if (kind == NULL)
+		return;
+	v4_text(a, text, sizeof(text));
+	fprintf(stderr, "%s: warning: the public address %s is %s address: "
+	    "there is another NAT in front of this gateway, so the mapping is "
+	    "reachable only from that network\n", PROGNAME, text, kind);
+}

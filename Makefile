@@ -49,7 +49,8 @@ API_SRC    = src/api/client.c src/api/drive.c src/api/request.c \
 LIB_SRC = $(CORE_SRC) $(NATPMP_SRC) $(IO_SRC) $(ROUTE_SRC) $(API_SRC)
 LIB_OBJ = $(LIB_SRC:src/%.c=$(B)/lib/%.o)
 LIB_HDR = include/pmp.h $(wildcard src/*/*.h)
-GWD_SRC = gw/table.c gw/respond.c gw/fault.c gw/pmp-gateway.c
+GWD_SRC = gw/table.c gw/respond.c gw/fault.c gw/log.c gw/options.c gw/answer.c \
+          gw/events.c gw/main.c
 GWD_OBJ = $(GWD_SRC:gw/%.c=$(B)/gw/%.o)
 
 SONAME  = libpmp.so.$(SOVERSION)

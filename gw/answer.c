@@ -1,0 +1,159 @@
+/*
+ * answer.c - NAT-PMP answers as they leave: respond.c decides each one,
+ * fault.c the drops and forgeries; here they are delayed, duplicated,
+ * truncated and sent from the right (or a wrong) socket.
+ * SPDX-License-Identifier: BSD-2-Clause
+ */
+#include <sys/socket.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gateway.h"
+#include "io/io.h"
+
+uint32_t
+sssoe(const struct gateway *g)
+{
+	/* §3.6: seconds since the table was (re)initialised, from the
+	 * monotonic clock so wall-clock steps do not move it. */
+	return (uint32_t)((pmp_clock_ms() - g->epoch_start_ms) / 1000);
+}
+
+void
+send_to(const struct gateway *g, int fd, const struct sockaddr_in *to,
+    const uint8_t *b, size_t n)
+{
+	if (sendto(fd, b, n, 0, (const struct sockaddr *)to, sizeof(*to)) < 0)
+		logmsg(g, "sendto: %s", strerror(errno));
+}
+
+/* The socket answers leave from: the right one unless --wrong-source. */
+static int
+answer_fd(const struct gateway *g)
+{
+	if (g->f.wrong_source == 1 && g->alt_fd[0] >= 0)
+		return g->alt_fd[0];
+	if (g->f.wrong_source == 2)
+		return g->alt_fd[1];
+	return g->fd;
+}
+
+static void
+queue_or_send(struct gateway *g, const struct sockaddr_in *to,
+    const uint8_t *b, size_t n)
+{
+	struct delayed *d;
+
+	if (g->f.delay_ms == 0) {
+		send_to(g, answer_fd(g), to, b, n);
+		return;
+	}
+	if (g->ndelayed == MAX_DELAYED) {
+		logmsg(g, "delay queue full, answer dropped");
+		return;
+	}
+	d = &g->delayed[g->ndelayed++];
+	d->due_ms = pmp_clock_ms() + g->f.delay_ms;
+	d->to = *to;
+	d->len = n < sizeof(d->b) ? n : sizeof(d->b);
+	memcpy(d->b, b, d->len);
+}
+
+/* fault.c's malformed answers (from the right address and port) and
+ * forged ones (from elsewhere), each built into a buffer of its own size
+ * whatever the answer's length. */
+static void
+send_forged(const struct gateway *g, const struct sockaddr_in *to,
+    const uint8_t *answer, size_t n)
+{
+	uint8_t b[GW_FORGE_MAX];
+	gw_forge_source_t from;
+	gw_forge_step_t step;
+	size_t len;
+	unsigned i;
+
+	for (i = 0; g->f.spoof && (step = gw_forge_spoof(i, answer, n, b,
+	    sizeof(b), &len, &from)) != GW_FORGE_END; i++) {
+		int fd = g->alt_fd[from == GW_FROM_OTHER_ADDRESS ? 0 : 1];
+
+		if (step == GW_FORGE_SEND && fd >= 0)
+			send_to(g, fd, to, b, len);
+	}
+	for (i = 0; g->f.garbage && (step = gw_forge_garbage(i, answer, n, b,
+	    sizeof(b), &len)) != GW_FORGE_END; i++)
+		if (step == GW_FORGE_SEND)
+			send_to(g, g->fd, to, b, len);
+}
+
+static void
+answer(struct gateway *g, const struct sockaddr_in *to, const uint8_t *b,
+    size_t n)
+{
+	int copies = g->f.duplicate ? 2 : 1;
+
+	send_forged(g, to, b, n);
+	if (g->f.truncate != 0 && g->f.truncate < n)
+		n = g->f.truncate;
+	while (copies-- > 0)
+		queue_or_send(g, to, b, n);
+}
+
+void
+handle(struct gateway *g, const uint8_t *b, size_t n,
+    const struct sockaddr_in *from)
+{
+	uint8_t out[PMP_WIRE_MAX];
+	char who[INET_ADDRSTRLEN + 8];
+	gw_event_t ev;
+	size_t len;
+	const char *fate = "";
+
+	inet_ntop(AF_INET, &from->sin_addr, who, INET_ADDRSTRLEN);
+	snprintf(who + strlen(who), 8, ":%u", ntohs(from->sin_port));
+	if (n < 2 || n > PMP_WIRE_MAX || b[1] >= PMP_WIRE_RESPONSE) {
+		/* not a request: never counted, never answered (§3.5) */
+		gw_respond(&g->table, &g->cfg, sssoe(g),
+		    (const uint8_t *)&from->sin_addr, b, n, pmp_clock_ms(),
+		    out, sizeof(out), &ev);
+		log_event(g, who, n, &ev, "");
+		return;
+	}
+	g->requests++;
+	if (gw_fault_drops(&g->f.drop, g->requests)) {
+		gw_describe(b, n, &ev);	/* the table is not touched */
+		log_event(g, who, n, &ev, g->log == 2 ? "dropped" :
+		    " (dropped: fault)");
+		return;
+	}
+	len = gw_respond(&g->table, &g->cfg, sssoe(g),
+	    (const uint8_t *)&from->sin_addr, b, n, pmp_clock_ms(), out,
+	    sizeof(out), &ev);
+	if (g->log == 2)
+		fate = len ? "sent" : "none";
+	log_event(g, who, n, &ev, fate);
+	if (len != 0)
+		answer(g, from, out, len);
+}
+
+void
+send_due(struct gateway *g, uint64_t now)
+{
+	size_t i = 0;
+
+	while (i < g->ndelayed) {
+		if (g->delayed[i].due_ms <= now) {
+			send_to(g, answer_fd(g), &g->delayed[i].to,
+			    g->delayed[i].b, g->delayed[i].len);
+			memmove(&g->delayed[i], &g->delayed[i + 1],
+			    (g->ndelayed - i - 1) * sizeof(g->delayed[0]));
+			g->ndelayed--;
+		} else {
+			i++;
+		}
+	}
+}

@@ -1,0 +1,107 @@
+/*
+ * events.c - what happens to the gateway besides requests: reboots (RFC
+ * 6886 §3.7), address changes, the announcements they cause (§3.2.1),
+ * and the table dump.
+ * SPDX-License-Identifier: BSD-2-Clause
+ */
+#include <sys/socket.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gateway.h"
+#include "io/io.h"
+
+void
+send_announcement(struct gateway *g)
+{
+	struct sockaddr_in to;
+	uint8_t b[PMP_WIRE_ADDR_RESP_LEN];
+	size_t n = gw_announcement(&g->cfg, sssoe(g), b, sizeof(b)), i;
+	char pa[INET_ADDRSTRLEN];
+
+	memset(&to, 0, sizeof(to));
+	to.sin_family = AF_INET;
+	to.sin_addr.s_addr = htonl(0xe0000001u);	/* 224.0.0.1 */
+	if (g->announce_multicast) {
+		to.sin_port = htons(PMP_WIRE_CLIENT_PORT);
+		send_to(g, g->fd, &to, b, n);
+		if (g->announce_legacy) {
+			to.sin_port = htons(PMP_WIRE_SERVER_PORT);
+			send_to(g, g->fd, &to, b, n);
+		}
+	}
+	for (i = 0; i < g->ntargets; i++)
+		send_to(g, g->fd, &g->targets[i], b, n);
+	inet_ntop(AF_INET, g->cfg.public_addr, pa, sizeof(pa));
+	logmsg(g, "announce %s epoch %lu (%u left)", pa,
+	    (unsigned long)sssoe(g), g->ann.remaining);
+}
+
+void
+announce(struct gateway *g)
+{
+	if (!g->announce_multicast && g->ntargets == 0)
+		return;		/* nowhere to send them */
+	if (g->announce_count != 0)
+		gw_announce_start(&g->ann, g->announce_count, pmp_clock_ms());
+}
+
+/* §3.7: a reboot loses every mapping and resets the epoch; the gateway
+ * then announces (§3.2.1). */
+void
+reboot(struct gateway *g)
+{
+	gw_table_clear(&g->table);
+	g->epoch_start_ms = pmp_clock_ms();
+	logmsg(g, "reboot: table cleared, epoch reset");
+	announce(g);
+}
+
+void
+change_address(struct gateway *g)
+{
+	char pa[INET_ADDRSTRLEN];
+	uint8_t old[4];
+
+	memcpy(old, g->cfg.public_addr, 4);
+	if (g->have_next_public) {
+		memcpy(g->cfg.public_addr, g->next_public, 4);
+		memcpy(g->next_public, old, 4);	/* the next change goes back */
+	} else {
+		g->cfg.public_addr[3] = (uint8_t)(g->cfg.public_addr[3] + 1);
+	}
+	inet_ntop(AF_INET, g->cfg.public_addr, pa, sizeof(pa));
+	logmsg(g, "public address changed to %s", pa);
+	announce(g);
+}
+
+void
+dump_table(struct gateway *g)
+{
+	size_t i;
+	uint64_t now = pmp_clock_ms();
+	char pa[INET_ADDRSTRLEN];
+
+	gw_table_expire(&g->table, now);
+	for (i = 0; i < g->table.n; i++) {
+		const gw_mapping_t *m = gw_table_at(&g->table, i);
+		char c[INET_ADDRSTRLEN];
+
+		inet_ntop(AF_INET, m->client, c, sizeof(c));
+		printf("{\"client\":\"%s\",\"protocol\":\"%s\","
+		    "\"private_port\":%u,\"public_port\":%u,"
+		    "\"expires_in\":%llu}\n", c, m->proto == 1 ? "udp" : "tcp",
+		    (unsigned)m->private_port, (unsigned)m->public_port,
+		    (unsigned long long)((m->expires_ms - now + 999) / 1000));
+	}
+	inet_ntop(AF_INET, g->cfg.public_addr, pa, sizeof(pa));
+	printf("{\"mappings\":%zu,\"requests\":%lu,\"epoch\":%lu,"
+	    "\"public_address\":\"%s\"}\n", g->table.n, g->requests,
+	    (unsigned long)sssoe(g), pa);
+	fflush(stdout);
+}

@@ -1,0 +1,314 @@
+/*
+ * options.c - pmp-gateway's command line.
+ * SPDX-License-Identifier: BSD-2-Clause
+ */
+#include <sys/socket.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
+#include <getopt.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gateway.h"
+
+static void
+usage(FILE *f)
+{
+	fprintf(f,
+	    "usage: pmp-gateway [-l ADDR] [-p PORT] [-P PUBLIC] [options]\n"
+	    "  -l, --listen ADDR        address to serve on (127.0.0.1)\n"
+	    "  -p, --port PORT          port (5351)\n"
+	    "  -P, --public ADDR        public address to report (203.0.113.7)\n"
+	    "      --max-lifetime S     cap granted lifetimes (86400)\n"
+	    "      --max-per-client N   mappings one client may hold (1024;\n"
+	    "                           more: result 4); 65536 in all\n"
+	    "      --vpn                VPN-provider mode: lifetimes capped at\n"
+	    "                           60 s, private port 0 gets a port chosen\n"
+	    "                           by the gateway (same for UDP and TCP)\n"
+	    "  -v, --log                log requests and answers to stderr\n"
+	    "      --log-json           the same as JSON lines\n"
+	    "announcements (224.0.0.1:5350, at start, reboot, address change):\n"
+	    "      --announce-count N   copies per event (10; 0: none)\n"
+	    "      --announce-to A[:P]  also send them to this unicast address\n"
+	    "                           (port 5350 by default; repeatable)\n"
+	    "      --no-multicast       only to the --announce-to addresses\n"
+	    "                           (always so on a loopback address)\n"
+	    "      --announce-legacy    also to 224.0.0.1:5351, as miniupnpd\n"
+	    "faults:\n"
+	    "      --drop-first N       ignore the first N requests\n"
+	    "      --drop-rate F        ignore this fraction of requests\n"
+	    "      --seed N             seed for --drop-rate (1)\n"
+	    "      --silent             never answer\n"
+	    "      --silent-after N     answer only the first N requests\n"
+	    "      --answer-every N     answer only every Nth request\n"
+	    "      --delay MS           answer MS milliseconds late\n"
+	    "      --duplicate          answer every request twice\n"
+	    "      --result CODE        answer every request with CODE\n"
+	    "      --grant-lifetime S   put S in every mapping answer\n"
+	    "      --port-offset N      assign suggested port + N\n"
+	    "      --zero-address       report public address 0.0.0.0\n"
+	    "      --truncate N         cut every answer to N bytes\n"
+	    "      --garbage            send malformed answers first\n"
+	    "      --spoof              send forged answers from elsewhere first\n"
+	    "      --wrong-source address|port  answer only from another\n"
+	    "                           address (the next one) or port\n"
+	    "      --reboot-after S     reboot S seconds after start\n"
+	    "      --change-address-after S   change the public address then\n"
+	    "      --next-public ADDR   the address a change switches to\n"
+	    "      --version-reply 128|0|op   opcode of unsupported-version\n"
+	    "      --opcode-reply short|echo  form of unsupported-opcode\n"
+	    "signals: SIGUSR1 dumps the table as JSON lines on stdout; SIGHUP\n"
+	    "         reboots; SIGUSR2 changes the public address; SIGINT and\n"
+	    "         SIGTERM stop it.\n");
+}
+
+static long
+num(const char *s, const char *what, long min, long max)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (*s == '\0' || *end != '\0' || errno != 0 || v < min || v > max)
+		fatal("%s '%s' must be a number from %ld to %ld", what, s, min,
+		    max);
+	return v;
+}
+
+static void
+parse_addr(const char *s, const char *what, void *out)
+{
+	if (inet_pton(AF_INET, s, out) != 1)
+		fatal("%s '%s' is not an IPv4 address", what, s);
+}
+
+static void
+parse_target(struct gateway *g, const char *s)
+{
+	char buf[INET_ADDRSTRLEN + 8];
+	struct sockaddr_in *t;
+	char *colon;
+
+	if (g->ntargets == MAX_TARGETS)
+		fatal("at most %d --announce-to addresses", MAX_TARGETS);
+	size_t len = strlen(s);
+
+	if (len >= sizeof(buf))
+		fatal("--announce-to '%s' is not ADDR[:PORT]", s);
+	memcpy(buf, s, len + 1);
+	t = &g->targets[g->ntargets++];
+	memset(t, 0, sizeof(*t));
+	t->sin_family = AF_INET;
+	t->sin_port = htons(PMP_WIRE_CLIENT_PORT);
+	colon = strchr(buf, ':');
+	if (colon != NULL) {
+		*colon = '\0';
+		t->sin_port = htons((uint16_t)num(colon + 1, "--announce-to port",
+		    1, 65535));
+	}
+	parse_addr(buf, "--announce-to", &t->sin_addr);
+}
+
+void
+parse_args(struct gateway *g, int argc, char **argv)
+{
+	enum { O_MAXLIFE = 256, O_PERCLIENT, O_DROP, O_RATE, O_SEED, O_SILENT,
+	    O_SAFTER, O_DELAY, O_DUP, O_RESULT, O_GRANT, O_OFFSET, O_ZERO, O_TRUNC,
+	    O_GARBAGE, O_SPOOF, O_WRONG, O_REBOOT, O_CHANGE, O_NEXT, O_VFORM,
+	    O_OFORM, O_VPN, O_JSON, O_ACOUNT, O_ATO, O_NOMC, O_LEGACY, O_EVERY };
+	static const struct option longopts[] = {
+		{ "listen", required_argument, NULL, 'l' },
+		{ "port", required_argument, NULL, 'p' },
+		{ "public", required_argument, NULL, 'P' },
+		{ "max-lifetime", required_argument, NULL, O_MAXLIFE },
+		{ "max-per-client", required_argument, NULL, O_PERCLIENT },
+		{ "vpn", no_argument, NULL, O_VPN },
+		{ "log", no_argument, NULL, 'v' },
+		{ "log-json", no_argument, NULL, O_JSON },
+		{ "announce-count", required_argument, NULL, O_ACOUNT },
+		{ "announce-to", required_argument, NULL, O_ATO },
+		{ "no-multicast", no_argument, NULL, O_NOMC },
+		{ "announce-legacy", no_argument, NULL, O_LEGACY },
+		{ "drop-first", required_argument, NULL, O_DROP },
+		{ "drop-rate", required_argument, NULL, O_RATE },
+		{ "seed", required_argument, NULL, O_SEED },
+		{ "silent", no_argument, NULL, O_SILENT },
+		{ "silent-after", required_argument, NULL, O_SAFTER },
+		{ "answer-every", required_argument, NULL, O_EVERY },
+		{ "delay", required_argument, NULL, O_DELAY },
+		{ "duplicate", no_argument, NULL, O_DUP },
+		{ "result", required_argument, NULL, O_RESULT },
+		{ "grant-lifetime", required_argument, NULL, O_GRANT },
+		{ "port-offset", required_argument, NULL, O_OFFSET },
+		{ "zero-address", no_argument, NULL, O_ZERO },
+		{ "truncate", required_argument, NULL, O_TRUNC },
+		{ "garbage", no_argument, NULL, O_GARBAGE },
+		{ "spoof", no_argument, NULL, O_SPOOF },
+		{ "wrong-source", required_argument, NULL, O_WRONG },
+		{ "reboot-after", required_argument, NULL, O_REBOOT },
+		{ "change-address-after", required_argument, NULL, O_CHANGE },
+		{ "next-public", required_argument, NULL, O_NEXT },
+		{ "version-reply", required_argument, NULL, O_VFORM },
+		{ "opcode-reply", required_argument, NULL, O_OFORM },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	int ch;
+
+	while ((ch = getopt_long(argc, argv, "l:p:P:vh", longopts, NULL)) !=
+	    -1) {
+		switch (ch) {
+		case 'l':
+			parse_addr(optarg, "--listen", &g->listen.sin_addr);
+			break;
+		case 'p':
+			g->listen.sin_port = htons((uint16_t)num(optarg,
+			    "--port", 1, 65535));
+			break;
+		case 'P':
+			parse_addr(optarg, "--public", g->cfg.public_addr);
+			break;
+		case O_MAXLIFE:
+			g->table.max_lifetime = (uint32_t)num(optarg,
+			    "--max-lifetime", 1, 0x7fffffffL);
+			break;
+		case O_PERCLIENT:
+			g->table.max_per_client = (uint32_t)num(optarg,
+			    "--max-per-client", 1, TABLE_CAP);
+			break;
+		case O_VPN:
+			g->cfg.vpn = 1;
+			break;
+		case 'v':
+			g->log = 1;
+			break;
+		case O_JSON:
+			g->log = 2;
+			break;
+		case O_ACOUNT:
+			g->announce_count = (unsigned)num(optarg,
+			    "--announce-count", 0, 100);
+			break;
+		case O_ATO:
+			parse_target(g, optarg);
+			break;
+		case O_NOMC:
+			g->announce_multicast = 0;
+			break;
+		case O_LEGACY:
+			g->announce_legacy = 1;
+			break;
+		case O_DROP:
+			g->f.drop.drop_first = (unsigned long)num(optarg,
+			    "--drop-first", 0, 0x7fffffffL);
+			break;
+		case O_RATE: {
+			char *end;
+
+			g->f.drop.drop_rate = strtod(optarg, &end);
+			if (*end != '\0' || !(g->f.drop.drop_rate >= 0.0) ||
+			    g->f.drop.drop_rate > 1.0)
+				fatal("--drop-rate '%s' must be from 0 to 1",
+				    optarg);
+			break;
+		}
+		case O_SEED:
+			g->f.drop.rng = (uint64_t)num(optarg, "--seed", 1,
+			    0x7fffffffL);
+			break;
+		case O_SILENT:
+			g->f.drop.silent = 1;
+			break;
+		case O_SAFTER:
+			g->f.drop.silent_after = (unsigned long)num(optarg,
+			    "--silent-after", 1, 0x7fffffffL);
+			break;
+		case O_EVERY:
+			g->f.drop.answer_every = (unsigned long)num(optarg,
+			    "--answer-every", 1, 1000);
+			break;
+		case O_DELAY:
+			g->f.delay_ms = (unsigned)num(optarg, "--delay", 0,
+			    600000);
+			break;
+		case O_DUP:
+			g->f.duplicate = 1;
+			break;
+		case O_RESULT:
+			g->cfg.force_result = (int)num(optarg, "--result", 0,
+			    65535);
+			break;
+		case O_GRANT:
+			g->cfg.grant_lifetime = num(optarg, "--grant-lifetime",
+			    0, 0xffffffffL);
+			break;
+		case O_OFFSET:
+			g->table.port_shift = (int)num(optarg, "--port-offset",
+			    -65535, 65535);
+			break;
+		case O_ZERO:
+			g->cfg.zero_address = 1;
+			break;
+		case O_TRUNC:
+			g->f.truncate = (size_t)num(optarg, "--truncate", 1,
+			    PMP_WIRE_MAX);
+			break;
+		case O_GARBAGE:
+			g->f.garbage = 1;
+			break;
+		case O_SPOOF:
+			g->f.spoof = 1;
+			break;
+		case O_WRONG:
+			if (strcmp(optarg, "address") == 0)
+				g->f.wrong_source = 1;
+			else if (strcmp(optarg, "port") == 0)
+				g->f.wrong_source = 2;
+			else
+				fatal("--wrong-source takes address or port");
+			break;
+		case O_REBOOT:
+			g->f.reboot_after_ms = num(optarg, "--reboot-after", 0,
+			    86400) * 1000;
+			break;
+		case O_CHANGE:
+			g->f.change_after_ms = num(optarg,
+			    "--change-address-after", 0, 86400) * 1000;
+			break;
+		case O_NEXT:
+			parse_addr(optarg, "--next-public", g->next_public);
+			g->have_next_public = 1;
+			break;
+		case O_VFORM:
+			if (strcmp(optarg, "op") == 0)
+				g->cfg.version_form = -1;
+			else if (strcmp(optarg, "0") == 0 ||
+			    strcmp(optarg, "128") == 0)
+				g->cfg.version_form = atoi(optarg);
+			else
+				fatal("--version-reply takes 128, 0 or op");
+			break;
+		case O_OFORM:
+			if (strcmp(optarg, "echo") == 0)
+				g->cfg.echo_opcode_reply = 1;
+			else if (strcmp(optarg, "short") != 0)
+				fatal("--opcode-reply takes short or echo");
+			break;
+		case 'h':
+			usage(stdout);
+			exit(0);
+		default:
+			usage(stderr);
+			exit(2);
+		}
+	}
+	if (optind != argc)
+		fatal("unexpected argument '%s'", argv[optind]);
+	/* ProtonVPN grants 60 s whatever is asked (USERS.md 6). */
+	if (g->cfg.vpn && g->table.max_lifetime > 60)
+		g->table.max_lifetime = 60;
+}

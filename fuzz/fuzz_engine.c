@@ -64,10 +64,10 @@ check_inflight(const pmp_engine_t *e)
 	if (tail != e->queue_tail || deadlines != e->with_deadline)
 		abort();
 	for (r = e->queue; r != NULL; r = r->next) {
-		if (r->attempts > PMP_MAX_ATTEMPTS)
+		if (r->attempts > e->proto->schedule.mrc)
 			abort();
 		if (r->attempts > 0 && r != e->queue)
-			abort();	/* only the head may be in flight */
+			abort();	/* NAT-PMP: only the head may be on the wire */
 		n += r->attempts > 0;
 	}
 	if (n > 1)
@@ -90,7 +90,7 @@ pump(pmp_engine_t *e, pmp_keeper_t *kp, uint64_t now)
 			/* the k-th send is never before 250 * (2^(k-1) - 1) ms
 			 * after the first (no early retransmission) */
 			if (r->attempts > 1 && now < r->next_ms -
-			    ((uint64_t)PMP_FIRST_RTO_MS << (r->attempts - 1)))
+			    ((uint64_t)e->proto->schedule.irt_ms << (r->attempts - 1)))
 				abort();
 			check_inflight(e);
 		}

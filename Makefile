@@ -92,6 +92,14 @@ $(B)/pmp-gateway: $(GWD_OBJ) $(B)/libpmp.a
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(GWD_OBJ) $(B)/libpmp.a \
 	    $(PMP_LIBS) $(LDLIBS)
 
+# Examples: the public header only, no internal include path.
+EXAMPLES = $(B)/examples/event_loop
+$(B)/examples/%: examples/%.c include/pmp.h $(B)/libpmp.a
+	@mkdir -p $(dir $@)
+	$(CC) -Iinclude $(CPPFLAGS) -D_POSIX_C_SOURCE=200809L $(PMP_CFLAGS) \
+	    $(CFLAGS) $(LDFLAGS) -o $@ $< $(B)/libpmp.a $(PMP_LIBS) $(LDLIBS)
+examples: $(EXAMPLES)
+
 PC_SED = sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
 	    -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' -e 's|@VERSION@|$(VERSION)|'
 $(B)/libpmp.pc: pmp.pc.in Makefile
@@ -118,7 +126,7 @@ unit: $(UNIT_BINS)
 	@fail=0; for t in $(UNIT_BINS); do echo "== $$t"; $$t || fail=1; done; \
 	    exit $$fail
 
-e2e: all
+e2e: all examples
 	PMP_BUILD=$(B) sh test/e2e/run.sh
 
 # PMP_E2E_QUICK: the multicast schedule check takes 3 copies (1 s)
@@ -127,7 +135,7 @@ e2e: all
 interop: all
 	PMP_BUILD=$(B) sh test/interop/run.sh
 
-e2e-valgrind: all
+e2e-valgrind: all examples
 	PMP_BUILD=$(B) PMP_E2E_QUICK=1 VALGRIND=1 sh test/e2e/run.sh
 
 # The whole suite again with AddressSanitizer and UBSan, in build-san/.
@@ -289,5 +297,5 @@ bench: all $(BENCH_BINS)
 clean:
 	rm -rf build build-san build-tsan build-fuzz
 
-.PHONY: all unit e2e interop fuzz lint check-fuzz-replay check-flags e2e-valgrind sanitize tsan check check-all check-symbols check-clean \
+.PHONY: all examples unit e2e interop fuzz lint check-fuzz-replay check-flags e2e-valgrind sanitize tsan check check-all check-symbols check-clean \
     check-man check-install install demo bench clean

@@ -214,6 +214,12 @@ check-symbols: $(SHLIB)
 	@echo "check-symbols: $$(wc -l < $(B)/exported.txt) functions exported, exactly those of pmp.h"
 	@objdump -p $(SHLIB) | grep -q 'SONAME *$(SONAME)' && echo "check-symbols: SONAME $(SONAME)"
 
+# The layers and rules of docs/ARCHITECTURE.md: includes between folders,
+# no two files calling each other (round about or not), file sizes.
+check-arch: $(LIB_OBJ) $(GWD_OBJ) $(TOOL_OBJ)
+	@LIB_OBJ='$(LIB_OBJ)' GWD_OBJ='$(GWD_OBJ)' TOOL_OBJ='$(TOOL_OBJ)' \
+	    /usr/bin/python3 test/arch/check.py $(B)
+
 check-man:
 	mandoc -Tlint -W warning man/pmp.1 man/libpmp.3 man/pmp-gateway.8
 	@echo "check-man: clean"
@@ -232,7 +238,7 @@ check-install: all
 	@test -L $(B)/stage/usr/lib/libpmp.so.$(SOVERSION)
 	@echo "check-install: header, libraries, libpmp.pc and man pages install"
 
-check: check-flags unit check-fuzz-replay check-symbols check-man check-install e2e
+check: check-flags check-arch unit check-fuzz-replay check-symbols check-man check-install e2e
 
 # The threaded client tests under ThreadSanitizer, in build-tsan/.
 TSAN_FLAGS = -O1 -g -fsanitize=thread
@@ -297,5 +303,5 @@ bench: all $(BENCH_BINS)
 clean:
 	rm -rf build build-san build-tsan build-fuzz
 
-.PHONY: all examples unit e2e interop fuzz lint check-fuzz-replay check-flags e2e-valgrind sanitize tsan check check-all check-symbols check-clean \
+.PHONY: all examples check-arch unit e2e interop fuzz lint check-fuzz-replay check-flags e2e-valgrind sanitize tsan check check-all check-symbols check-clean \
     check-man check-install install demo bench clean

@@ -108,7 +108,7 @@ $(B)/libpmp.pc: pmp.pc.in Makefile
 # ---- tests ----
 CMOCKA_CFLAGS := $(shell pkg-config --cflags cmocka 2>/dev/null)
 CMOCKA_LIBS   := $(shell pkg-config --libs cmocka 2>/dev/null || echo -lcmocka)
-UNIT_TESTS = t_wire t_epoch t_engine t_keep t_gwparse t_table t_respond t_client \
+UNIT_TESTS = t_wire t_epoch t_engine t_core t_keep t_gwparse t_table t_respond t_client \
              t_clock
 UNIT_BINS  = $(UNIT_TESTS:%=$(B)/test/%)
 

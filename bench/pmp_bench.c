@@ -50,21 +50,29 @@ client(const char *gw)
 	return c;
 }
 
+/* One turn of an event loop on the event-loop interface. */
 static void
 pump(pmp_client_t *c)
 {
-	struct pollfd p[3];
-	int fds[3], n, i, r = 0;
+	struct pollfd p[4];
+	pmp_fd_t fds[4], ready[4];
+	int n, i, nready = 0;
 
-	n = pmp_client_fds(c, fds, 3);
-	for (i = 0; i < n; i++) {
-		p[i].fd = fds[i];
+	n = pmp_client_poll_fds(c, fds, 4, NULL);
+	for (i = 0; i < n && i < 4; i++) {
+		p[i].fd = fds[i].fd;
 		p[i].events = POLLIN;
 		p[i].revents = 0;
 	}
-	if (poll(p, (nfds_t)n, pmp_client_timeout_ms(c)) > 0)
-		r = 1;
-	pmp_client_process(c, r);
+	if (poll(p, (nfds_t)i, pmp_client_timeout_ms(c)) > 0) {
+		for (n = i, i = 0; i < n; i++) {
+			if (p[i].revents == 0)
+				continue;
+			ready[nready].fd = p[i].fd;
+			ready[nready++].events = PMP_FD_READ;
+		}
+	}
+	pmp_client_process_fds(c, ready, nready);
 }
 
 static int

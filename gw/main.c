@@ -148,10 +148,10 @@ main(int argc, char **argv)
 	g.announce_count = 10;		/* §3.2.1: "SHOULD ... ten times" */
 	g.announce_multicast = -1;	/* auto: see below */
 	g.alt_fd[0] = g.alt_fd[1] = -1;
-	/* The hash key: random, so that no client can pick colliding keys
-	 * (a fixed one if the system has no entropy to give). */
-	if (getentropy(&seed, sizeof(seed)) != 0)
-		seed = 0x9e3779b97f4a7c15ull ^ (uint64_t)getpid();
+	/* The hash key: random (the library's one source, getrandom()),
+	 * so that no client can pick colliding keys. */
+	if (pmp_random_fill(NULL, &seed, sizeof(seed)) != PMP_OK)
+		fatal("no random source: %s", strerror(errno));
 	if (gw_table_init(&g.table, TABLE_CAP, 86400, seed) != 0)
 		fatal("out of memory");
 	g.table.max_per_client = DEFAULT_PER_CLIENT;

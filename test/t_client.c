@@ -288,6 +288,109 @@ test_nonblocking_loop_and_cancel(void **state)
 	assert_int_equal(r.answered, 4);
 }
 
+struct fdlog {
+	int n;
+	int fd[8];
+	unsigned events[8];
+};
+
+static void
+fd_cb(void *arg, int fd, unsigned events)
+{
+	struct fdlog *l = arg;
+
+	if (l->n < 8) {
+		l->fd[l->n] = fd;
+		l->events[l->n] = events;
+		l->n++;
+	}
+}
+
+struct last {
+	pmp_result_t res;
+	int n;
+};
+
+static void
+last_cb(void *arg, const pmp_result_t *res)
+{
+	struct last *l = arg;
+
+	l->res = *res;
+	l->n++;
+}
+
+/* The 1.0 event-loop interface and method selection: the set with its
+ * events, its generation and its observer; process_fds with only what is
+ * ready; the method in the result; the public address learned. */
+static void
+test_event_loop_interface(void **state)
+{
+	static const uint8_t zero[sizeof(((pmp_result_t *)0)->reserved)];
+	struct responder r;
+	struct fdlog log;
+	struct last last;
+	pmp_client_t *c;
+	pmp_fd_t fds[4], ready[4];
+	unsigned gen0, gen1;
+	uint8_t addr[16];
+	int fdv[4], n, guard = 0, id;
+
+	(void)state;
+	memset(&log, 0, sizeof(log));
+	memset(&last, 0, sizeof(last));
+	responder_start(&r, "127.77.1.8", 0);
+	c = client_for("127.77.1.8");
+	assert_int_equal(pmp_client_set_methods(c, 1u << 7), PMP_EINVAL);
+	assert_int_equal(pmp_client_set_methods(c,
+	    PMP_METHOD_BIT(PMP_METHOD_PCP)), PMP_EUNSUPPORTED);
+	assert_int_equal(pmp_client_set_methods(c,
+	    PMP_METHOD_BIT(PMP_METHOD_NATPMP) |
+	    PMP_METHOD_BIT(PMP_METHOD_PCP)), PMP_OK);
+	pmp_client_set_fd_callback(c, fd_cb, &log);
+	assert_int_equal(log.n, 0);		/* nothing open yet */
+	assert_int_equal(pmp_client_poll_fds(c, NULL, 0, &gen0), 0);
+	assert_int_equal(pmp_client_public_address(c, addr), PMP_EAGAIN);
+	id = pmp_request_public_address(c, last_cb, &last);
+	assert_true(id > 0);
+	/* the socket joined the set: counted even with no room (0.1.0's
+	 * pmp_client_fds returned min(count, max)) */
+	assert_int_equal(pmp_client_poll_fds(c, NULL, 0, &gen1), 1);
+	assert_int_not_equal(gen0, gen1);
+	assert_int_equal(pmp_client_fds(c, fdv, 0), 1);
+	assert_int_equal(pmp_client_poll_fds(c, fds, 4, NULL), 1);
+	assert_int_equal(fds[0].events, PMP_FD_READ);
+	assert_int_equal(log.n, 1);
+	assert_int_equal(log.fd[0], fds[0].fd);
+	assert_int_equal(log.events[0], PMP_FD_READ);
+	assert_int_equal(pmp_client_set_methods(c, PMP_METHODS_AUTO),
+	    PMP_EINVAL);			/* too late */
+	while (last.n == 0 && guard++ < 100) {
+		struct pollfd p = { fds[0].fd, POLLIN, 0 };
+
+		n = poll(&p, 1, pmp_client_timeout_ms(c)) > 0 ? 1 : 0;
+		ready[0].fd = fds[0].fd;
+		ready[0].events = PMP_FD_READ;
+		assert_int_equal(pmp_client_process_fds(c, ready, n), PMP_OK);
+	}
+	assert_int_equal(last.n, 1);
+	assert_int_equal(last.res.status, PMP_OK);
+	assert_int_equal(last.res.method, PMP_METHOD_NATPMP);
+	assert_memory_equal(last.res.reserved, zero, sizeof(zero));
+	assert_int_equal(pmp_client_public_address(c, addr), PMP_OK);
+	assert_memory_equal(addr + 12, "\xcb\x00\x71\x07", 4);
+	/* a descriptor that is not the client's is ignored */
+	ready[0].fd = 0;
+	assert_int_equal(pmp_client_process_fds(c, ready, 1), PMP_OK);
+	assert_int_equal(pmp_client_process_fds(c, NULL, 1), PMP_EINVAL);
+	pmp_client_free(c);
+	/* freeing reports the socket removed */
+	assert_int_equal(log.n, 2);
+	assert_int_equal(log.fd[1], log.fd[0]);
+	assert_int_equal(log.events[1], 0);
+	responder_stop(&r);
+}
+
 static uint64_t
 now_ms(void)
 {
@@ -499,6 +602,7 @@ main(void)
 		cmocka_unit_test(test_strerror),
 		cmocka_unit_test(test_free_reports_canceled),
 		cmocka_unit_test(test_map_gives_up_at_address),
+		cmocka_unit_test(test_event_loop_interface),
 	};
 
 	return cmocka_run_group_tests_name("client", tests, NULL, NULL);

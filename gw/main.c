@@ -16,12 +16,12 @@
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "pmp.h"
 #include "gateway.h"
 #include "io/io.h"
 

@@ -34,8 +34,9 @@
  *   Requests from all threads share the one queue, so fifty threads asking
  *   for fifty mappings still send one request at a time.  Callbacks (and
  *   events, see pmp_client_set_event_callback) run in the thread that
- *   called pmp_client_process(), a blocking call or pmp_keep_stop(), with
- *   the client's lock held: a callback may call the pmp_request_*()
+ *   called pmp_client_process_fds(), a blocking call or pmp_keep_stop(),
+ *   with the client's lock held (fd callbacks: in the call that changed
+ *   the set): a callback may call the pmp_request_*()
  *   functions, pmp_keep(), pmp_keep_stop() and pmp_cancel(), but must not
  *   call a blocking function or pmp_client_free().  pmp_client_free() may
  *   be called only once no other thread uses the client.  The library has

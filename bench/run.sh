@@ -194,7 +194,7 @@ fi
 echo "| 6 | pmp keep idle for ${IDLE_SECONDS:-60} s | $(sed -n 's/.*wake-ups (context switches): //p' "$T/idle") wake-ups, $(sed -n 's/.*CPU time: //p' "$T/idle") CPU | natpmpc: no keep mode | |"
 
 # 7. footprint
-cp "$B/libpmp.so.0.1.0" "$T/so" && strip "$T/so"
+cp "$(readlink -f "$B/libpmp.so.0")" "$T/so" && strip "$T/so"
 so=$(stat -c %s "$T/so")
 cp "$(ls /usr/lib/*/libnatpmp.so.1 | head -1)" "$T/nso" && strip "$T/nso"
 nso=$(stat -c %s "$T/nso")

@@ -418,24 +418,38 @@ test_port_unreachable_is_fast(void **state)
 	pmp_client_free(c);
 }
 
-/* The caller's deadline ends a request on a silent gateway early. */
+static uint64_t
+cpu_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+/* The caller's deadline ends a request on a silent gateway early, and the
+ * wait costs no CPU. */
 static void
 test_caller_timeout(void **state)
 {
 	struct responder r;
 	pmp_client_t *c;
 	pmp_result_t res;
-	uint64_t t0, dt;
+	uint64_t t0, dt, cpu0;
 
 	(void)state;
 	responder_start(&r, "127.77.1.3", 1);
 	c = client_for("127.77.1.3");
 	assert_int_equal(pmp_client_set_timeout_ms(c, 600), PMP_OK);
 	t0 = now_ms();
+	cpu0 = cpu_ms();
 	assert_int_equal(pmp_get_public_address(c, &res), PMP_ETIMEDOUT);
 	dt = now_ms() - t0;
 	assert_true(dt >= 600 && dt < 900);
 	assert_int_equal(res.attempts, 2);	/* at 0 and 250 ms */
+	/* It slept: a poller that woke itself would spin for the 600 ms
+	 * (the bug the 0.2.0 waker had before it knew its own thread). */
+	assert_true(cpu_ms() - cpu0 < 150);
 	pmp_client_free(c);
 	responder_stop(&r);
 }

@@ -117,7 +117,7 @@ wait_done(pmp_client_t *c, struct waiter *w, uint64_t deadline_ms)
 			pthread_cond_wait(&wk->cond, &wk->lock);
 			continue;
 		}
-		wk->poller = 1;
+		pmp_waker_become_poller(wk);
 		pthread_mutex_unlock(&wk->lock);
 		poll_once(c, wk, left);
 		pthread_mutex_lock(&wk->lock);

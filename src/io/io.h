@@ -96,12 +96,17 @@ typedef struct pmp_waker {
 	pthread_cond_t cond;
 	int fds[2];		/* -1 until pmp_waker_open() */
 	int poller;		/* a thread is inside poll() */
+	pthread_t poller_thread;	/* which, while poller is set */
 } pmp_waker_t;
 
 int pmp_waker_init(pmp_waker_t *w);	/* PMP_OK or PMP_ENOMEM */
 void pmp_waker_free(pmp_waker_t *w);
 int pmp_waker_open(pmp_waker_t *w);	/* the pipe: PMP_OK or PMP_ESYS */
-/* Wake the poller, if there is one.  Any thread, any lock held. */
+/* Become the poller (waker's lock held): pmp_waker_wake() from this
+ * thread then writes nothing, since it is not asleep. */
+void pmp_waker_become_poller(pmp_waker_t *w);
+/* Wake the poller, if there is one and it is another thread (a poller
+ * that wrote to its own pipe would spin).  Any thread, any lock held. */
 void pmp_waker_wake(pmp_waker_t *w);
 /* Empty the pipe (the poller, after poll()). */
 void pmp_waker_drain(pmp_waker_t *w);

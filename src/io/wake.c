@@ -45,10 +45,18 @@ pmp_waker_open(pmp_waker_t *w)
 }
 
 void
+pmp_waker_become_poller(pmp_waker_t *w)
+{
+	w->poller = 1;
+	w->poller_thread = pthread_self();
+}
+
+void
 pmp_waker_wake(pmp_waker_t *w)
 {
 	pthread_mutex_lock(&w->lock);
-	if (w->poller && w->fds[1] >= 0) {
+	if (w->poller && w->fds[1] >= 0 &&
+	    !pthread_equal(w->poller_thread, pthread_self())) {
 		ssize_t n = write(w->fds[1], "", 1);
 
 		(void)n;	/* a full pipe already wakes the poller */

@@ -16,16 +16,20 @@
 #include <cmocka.h>
 
 #include "core/engine.h"
+#include "core/keeper.h"
 #include "test_rng.h"
 
 static const uint8_t GW[16] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff,
     192, 168, 77, 1 };
 
-/* The toy wire: a request is its 12-byte nonce; an answer is the nonce
- * and a result byte.  Parsed answers keep the 13 bytes. */
+/* The toy wire: a request is its 12-byte nonce; an answer is the nonce,
+ * a result byte, a zero byte and a 16-bit lifetime.  Parsed answers keep
+ * the 16 bytes. */
 static size_t
-toy_encode(const pmp_req_t *r, uint8_t *b, size_t cap)
+toy_encode(const pmp_req_t *r, const uint8_t local[16], uint8_t *b,
+    size_t cap)
 {
+	(void)local;
 	if (cap < 12)
 		return 0;
 	memcpy(b, r->nonce, 12);
@@ -35,9 +39,9 @@ toy_encode(const pmp_req_t *r, uint8_t *b, size_t cap)
 static int
 toy_parse(const uint8_t *b, size_t n, pmp_reply_t *m)
 {
-	if (n != 13)
+	if (n != 16)
 		return -1;
-	memcpy(m->body.bytes, b, 13);
+	memcpy(m->body.bytes, b, 16);
 	m->has_epoch = 0;
 	return 0;
 }
@@ -55,7 +59,12 @@ toy_complete(pmp_req_t *r, const pmp_reply_t *m, int *named,
 	(void)named;
 	(void)address;
 	r->result.result_code = m->body.bytes[12];
-	return m->body.bytes[12] == 0 ? PMP_OK : PMP_EGATEWAY;
+	r->result.lifetime = (uint32_t)(m->body.bytes[14] << 8 |
+	    m->body.bytes[15]);
+	if (m->body.bytes[12] != 0)
+		return PMP_EGATEWAY;
+	r->result.public_port = r->private_port;
+	return PMP_OK;
 }
 
 static int
@@ -84,6 +93,10 @@ static const pmp_proto_t toy = {
 	.nonce_len = 12,
 	.schedule = { .irt_ms = 3000, .mrt_ms = 10000, .mrc = 0,
 	    .jitter_pct = 10, .give_up_all = 0 },
+	/* RFC 6887 §11.2.1: renew at a random point of [1/2, 5/8] */
+	.keep = { .renew_num = 4, .renew_den = 8, .renew_spread = 1,
+	    .renew_max_ms = 12ull * 3600u * 1000u, .restart_jitter_ms = 5000,
+	    .error_holddown_ms = 4000 },
 	.encode = toy_encode,
 	.parse = toy_parse,
 	.answers = toy_answers,
@@ -149,12 +162,27 @@ sends(struct fx *f, uint64_t now, pmp_req_t **who)
 }
 
 static int
-answer(struct fx *f, const pmp_req_t *r, uint8_t result, uint64_t now)
+answer_life(struct fx *f, const pmp_req_t *r, uint8_t result,
+    uint16_t life, uint64_t now)
 {
-	uint8_t b[13];
+	uint8_t b[16];
 
 	memcpy(b, r->nonce, 12);
 	b[12] = result;
+	b[13] = 0;
+	b[14] = (uint8_t)(life >> 8);
+	b[15] = (uint8_t)life;
+	return pmp_engine_input(&f->e, b, sizeof(b), GW, 5351, now);
+}
+
+static int
+answer(struct fx *f, const pmp_req_t *r, uint8_t result, uint64_t now)
+{
+	uint8_t b[16];
+
+	memcpy(b, r->nonce, 12);
+	b[12] = result;
+	b[13] = b[14] = b[15] = 0;
 	return pmp_engine_input(&f->e, b, sizeof(b), GW, 5351, now);
 }
 
@@ -283,6 +311,85 @@ test_fail_inflight_window(void **state)
 	assert_int_equal(sends(f, 5, NULL), 2);
 }
 
+static void
+no_events(void *ctx, const pmp_event_t *ev)
+{
+	(void)ctx;
+	(void)ev;
+}
+
+/* The keeper over the toy protocol: one nonce for the mapping's create,
+ * renewals and delete; renewals at a random point of [1/2, 5/8] of the
+ * lifetime; an error's lifetime (or the hold-down) honoured. */
+static void
+test_keeper_policy(void **state)
+{
+	struct fx *f = *state;
+	pmp_keeper_t kp;
+	pmp_kept_t k;
+	uint8_t first[12];
+	uint64_t now = 1000, lo = 0, hi = 0;
+	pmp_req_t *r;
+	int i;
+
+	pmp_keeper_init(&kp, &f->e, no_events, NULL);
+	memset(&k, 0, sizeof(k));
+	k.id = 1;
+	k.protocol = PMP_PROTO_UDP;
+	k.private_port = 6000;
+	k.lifetime = 800;
+	pmp_keeper_add(&kp, &k, now);
+	for (i = 0; i < 20; i++) {
+		pmp_keeper_run(&kp, now);
+		assert_int_equal(sends(f, now, NULL) >= 1, 1);
+		if (i == 0)
+			memcpy(first, k.req.nonce, 12);
+		assert_memory_equal(k.req.nonce, first, 12);
+		/* the keeper's own public address checks: answered too */
+		if (kp.verify_in_flight && kp.verify_req.attempts > 0)
+			assert_int_equal(answer_life(f, &kp.verify_req, 0, 0,
+			    now), 1);
+		assert_int_equal(answer_life(f, &k.req, 0, 800, now), 1);
+		while ((r = pmp_engine_take_done(&f->e)) != NULL)
+			assert_null(pmp_keeper_done(&kp, r, now));
+		/* the next renewal: in [400, 500] s */
+		assert_true(k.next_ms >= now + 400000 &&
+		    k.next_ms <= now + 500000);
+		if (lo == 0 || k.next_ms - now < lo)
+			lo = k.next_ms - now;
+		if (k.next_ms - now > hi)
+			hi = k.next_ms - now;
+		now = k.next_ms;
+	}
+	assert_true(hi - lo > 20000);	/* drawn, not fixed */
+	/* an error that says it lasts 20 s: not asked again before */
+	pmp_keeper_run(&kp, now);
+	assert_true(sends(f, now, NULL) >= 1);
+	assert_int_equal(answer_life(f, &k.req, 8, 20, now), 1);
+	r = pmp_engine_take_done(&f->e);
+	assert_null(pmp_keeper_done(&kp, r, now));
+	assert_int_equal(k.next_ms, now + 20000);
+	/* an error with lifetime 0: the 4 s hold-down, not 1 s */
+	now = k.next_ms;
+	pmp_keeper_run(&kp, now);
+	assert_true(sends(f, now, NULL) >= 1);
+	assert_int_equal(answer_life(f, &k.req, 8, 0, now), 1);
+	r = pmp_engine_take_done(&f->e);
+	assert_null(pmp_keeper_done(&kp, r, now));
+	assert_int_equal(k.next_ms, now + 4000);
+	/* the delete carries the mapping's nonce too */
+	{
+		pmp_kept_t *freed;
+
+		assert_int_equal(pmp_keeper_stop(&kp, 1, now, &freed),
+		    PMP_OK);
+		assert_null(freed);	/* a delete is owed */
+	}
+	assert_true(sends(f, now, NULL) >= 1);
+	assert_int_equal(k.req.op, PMP_OP_UNMAP);
+	assert_memory_equal(k.req.nonce, first, 12);
+}
+
 int
 main(void)
 {
@@ -297,6 +404,8 @@ main(void)
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fail_inflight_window,
 		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_keeper_policy, setup,
+		    teardown),
 	};
 
 	return cmocka_run_group_tests_name("core", tests, NULL, NULL);

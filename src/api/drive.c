@@ -82,6 +82,14 @@ pmp_drive_open(pmp_client_t *c)
 	c->rng.ctx = NULL;
 	pmp_session_init(&c->session, proto, &c->rng, c->gateway, c->port,
 	    emit_event, c);
+	{
+		uint8_t local[16];
+
+		/* The connected socket's address: what PCP puts in its
+		 * requests (RFC 6887 §16.4's recipe). */
+		if (pmp_udp_local(fd, local) == PMP_OK)
+			pmp_session_set_local(&c->session, local);
+	}
 	c->asleep_ms = pmp_clock_asleep_ms();
 	fd_changed(c, c->fd, PMP_FD_READ);
 	return PMP_OK;

@@ -20,14 +20,21 @@ pmp_engine_init(pmp_engine_t *e, const pmp_proto_t *proto,
 	e->queue_tail = &e->queue;
 }
 
+void
+pmp_engine_set_local(pmp_engine_t *e, const uint8_t local[16])
+{
+	memcpy(e->local, local, 16);
+}
+
 int
 pmp_engine_submit(pmp_engine_t *e, pmp_req_t *r, uint64_t now_ms)
 {
-	if (e->proto->nonce_len > 0) {
+	if (e->proto->nonce_len > 0 && !r->nonce_set) {
 		int rc = pmp_rng_bytes(e->rng, r->nonce, e->proto->nonce_len);
 
 		if (rc != PMP_OK)
 			return rc;
+		r->nonce_set = 1;
 	}
 	r->next = NULL;
 	r->attempts = 0;
@@ -224,7 +231,7 @@ again:
 			r->rto_ms = next_rto(e, r);
 			r->next_ms += r->rto_ms;
 		}
-		n = e->proto->encode(r, b, cap);
+		n = e->proto->encode(r, e->local, b, cap);
 		if (n == 0) {
 			finish(e, r, PMP_EINVAL, now_ms);
 			goto again;

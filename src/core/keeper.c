@@ -118,7 +118,7 @@ pmp_keeper_add(pmp_keeper_t *kp, pmp_kept_t *k, uint64_t now_ms)
 }
 
 static void retry_later(pmp_keeper_t *kp, pmp_kept_t *k, int status,
-    unsigned rc, uint64_t now_ms);
+    unsigned rc, uint32_t error_lifetime, uint64_t now_ms);
 
 static void
 submit(pmp_keeper_t *kp, pmp_kept_t *k, uint64_t now_ms)
@@ -154,9 +154,17 @@ submit(pmp_keeper_t *kp, pmp_kept_t *k, uint64_t now_ms)
 		    PMP_KEEP_BACKOFF_MIN_MS)
 			r->deadline_ms = k->expires_ms;
 	}
+	if (k->nonce_set) {
+		memcpy(r->nonce, k->nonce, sizeof(r->nonce));
+		r->nonce_set = 1;
+	}
 	k->in_flight = 1;
 	k->next_ms = PMP_NO_DEADLINE;
 	rc = pmp_engine_submit(kp->engine, r, now_ms);
+	if (rc == PMP_OK && r->nonce_set) {
+		memcpy(k->nonce, r->nonce, sizeof(k->nonce));
+		k->nonce_set = 1;
+	}
 	if (rc != PMP_OK) {
 		/* No random source for the nonce: like any failure, retried
 		 * (a stop is then given up, as if unanswered). */
@@ -164,7 +172,7 @@ submit(pmp_keeper_t *kp, pmp_kept_t *k, uint64_t now_ms)
 		if (k->state == PMP_KEPT_STOPPING)
 			k->next_ms = PMP_NO_DEADLINE;
 		else
-			retry_later(kp, k, rc, 0, now_ms);
+			retry_later(kp, k, rc, 0, 0, now_ms);
 	}
 }
 
@@ -395,6 +403,13 @@ pmp_keeper_done(pmp_keeper_t *kp, pmp_req_t *r, uint64_t now_ms)
 		 * the protocol's policy. */
 		renew = (uint64_t)res->lifetime * 1000u *
 		    kp->policy->renew_num / kp->policy->renew_den;
+		if (kp->policy->renew_spread != 0) {
+			uint64_t spread = (uint64_t)res->lifetime * 1000u *
+			    kp->policy->renew_spread / kp->policy->renew_den;
+
+			renew += pmp_rng_upto(kp->engine->rng, spread >
+			    UINT32_MAX ? UINT32_MAX : (uint32_t)spread);
+		}
 		if (renew > kp->policy->renew_max_ms)
 			renew = kp->policy->renew_max_ms;
 		k->next_ms = now_ms + renew;
@@ -408,7 +423,8 @@ pmp_keeper_done(pmp_keeper_t *kp, pmp_req_t *r, uint64_t now_ms)
 			emit(kp, PMP_EV_RENEWED, k, PMP_OK, 0, 0, 0);
 		return NULL;
 	}
-	retry_later(kp, k, res->status, res->result_code, now_ms);
+	retry_later(kp, k, res->status, res->result_code, res->lifetime,
+	    now_ms);
 	return NULL;
 }
 
@@ -420,10 +436,25 @@ pmp_keeper_done(pmp_keeper_t *kp, pmp_req_t *r, uint64_t now_ms)
  */
 static void
 retry_later(pmp_keeper_t *kp, pmp_kept_t *k, int status, unsigned rc,
-    uint64_t now_ms)
+    uint32_t error_lifetime, uint64_t now_ms)
 {
-	k->next_ms = now_ms + k->backoff_ms;
-	emit(kp, PMP_EV_RETRYING, k, status, rc, 0, k->backoff_ms);
+	uint64_t wait = k->backoff_ms;
+
+	/* RFC 6887 §8.3: an error answer says how long it will persist;
+	 * do not ask again before (capped at 30 min, §7.4's long errors),
+	 * and not before the protocol's hold-down. */
+	if (status == PMP_EGATEWAY) {
+		uint64_t hold = (uint64_t)error_lifetime * 1000u;
+
+		if (hold > 30u * 60u * 1000u)
+			hold = 30u * 60u * 1000u;
+		if (hold < kp->policy->error_holddown_ms)
+			hold = kp->policy->error_holddown_ms;
+		if (hold > wait)
+			wait = hold;
+	}
+	k->next_ms = now_ms + wait;
+	emit(kp, PMP_EV_RETRYING, k, status, rc, 0, (uint32_t)wait);
 	k->backoff_ms = k->backoff_ms >= PMP_KEEP_BACKOFF_MAX_MS / 2 ?
 	    PMP_KEEP_BACKOFF_MAX_MS : k->backoff_ms * 2;
 }

@@ -60,6 +60,9 @@ typedef struct pmp_kept {
 	uint64_t next_ms;	/* next request; PMP_NO_DEADLINE if none due */
 	uint32_t backoff_ms;
 	int in_flight;		/* req is in the engine */
+	int nonce_set;		/* nonce is this mapping's (RFC 6887 §11.2:
+				 * renewals and deletes reuse it) */
+	uint8_t nonce[12];
 	pmp_req_t req;		/* embedded: at most one request at a time */
 } pmp_kept_t;
 

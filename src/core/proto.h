@@ -35,8 +35,11 @@ typedef struct pmp_req {
 	uint16_t public_port;	/* suggested, as sent */
 	uint32_t lifetime;	/* as sent */
 	uint8_t nonce[12];	/* the mapping nonce for protocols that match
-				 * by one (PCP, RFC 6887 §11.1); drawn at
-				 * submission from the injected random source */
+				 * by one (PCP, RFC 6887 §11.1): drawn from
+				 * the injected random source at submission
+				 * unless nonce_set (a kept mapping's renewal
+				 * and delete reuse it, §11.2) */
+	int nonce_set;
 	uint64_t deadline_ms;	/* caller's absolute deadline; 0 = none */
 	uint64_t submitted_ms;
 	uint64_t next_ms;	/* on the wire: next send, or give-up time */
@@ -67,9 +70,11 @@ typedef struct pmp_schedule {
 
 /* A kept mapping's timing and the protocol's rules for deleting. */
 typedef struct pmp_keep_policy {
-	/* Renew at lifetime * renew_num / renew_den, at most every
-	 * renew_max_ms (RFC 6886 §3.3: half; C-27: 12 h). */
-	unsigned renew_num, renew_den;
+	/* Renew at lifetime * renew_num / renew_den, plus a random part of
+	 * up to lifetime * renew_spread / renew_den, at most every
+	 * renew_max_ms (RFC 6886 §3.3: half; RFC 6887 §11.2.1: a random
+	 * point in [1/2, 5/8]; C-27: 12 h). */
+	unsigned renew_num, renew_den, renew_spread;
 	uint64_t renew_max_ms;
 	/* Wait a random 0..restart_jitter_ms before re-creating after a
 	 * gateway restart (RFC 6886 §3.7). */
@@ -79,6 +84,9 @@ typedef struct pmp_keep_policy {
 	int port0_deletes_all;
 	/* The suggestion for a mapping of private port 0 with no wish. */
 	uint16_t port0_suggestion;
+	/* After an error answer, wait at least this long, or the lifetime
+	 * the answer gave the error (RFC 6887 §8.3), before asking again. */
+	uint32_t error_holddown_ms;
 } pmp_keep_policy_t;
 
 /* The gateway's epoch as last seen (RFC 6886 §3.6, RFC 6887 §8.5). */
@@ -132,9 +140,11 @@ typedef struct pmp_proto {
 	uint16_t announce_port;
 	uint16_t announce_port2;
 
-	/* The request's datagram into b; its length, 0 if it cannot be
-	 * encoded (then it fails with PMP_EINVAL). */
-	size_t (*encode)(const pmp_req_t *r, uint8_t *b, size_t cap);
+	/* The request's datagram into b, from the client's address local
+	 * (IPv4-mapped; PCP puts it in every request, RFC 6887 §8.1); its
+	 * length, 0 if it cannot be encoded (it fails with PMP_EINVAL). */
+	size_t (*encode)(const pmp_req_t *r, const uint8_t local[16],
+	    uint8_t *b, size_t cap);
 	/* Parse a datagram from the gateway's address and port: 0 and *m,
 	 * or -1 to drop it as malformed. */
 	int (*parse)(const uint8_t *b, size_t n, pmp_reply_t *m);

@@ -20,6 +20,12 @@ pmp_session_init(pmp_session_t *s, const pmp_proto_t *proto,
 	s->done_tail = &s->done;
 }
 
+void
+pmp_session_set_local(pmp_session_t *s, const uint8_t local[16])
+{
+	pmp_engine_set_local(&s->engine, local);
+}
+
 int
 pmp_session_submit(pmp_session_t *s, pmp_req_t *r, uint64_t now_ms)
 {

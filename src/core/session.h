@@ -30,6 +30,9 @@ void pmp_session_init(pmp_session_t *s, const pmp_proto_t *proto,
     const pmp_rng_t *rng, const uint8_t gateway[16], uint16_t port,
     pmp_keeper_emit_fn emit, void *ctx);
 
+/* Our own address toward the gateway (PCP names it in requests). */
+void pmp_session_set_local(pmp_session_t *s, const uint8_t local[16]);
+
 /* A caller's request (not embedded): PMP_OK or the random source's
  * error. */
 int pmp_session_submit(pmp_session_t *s, pmp_req_t *r, uint64_t now_ms);

@@ -31,10 +31,11 @@ wire_opcode(const pmp_req_t *r)
 }
 
 static size_t
-encode(const pmp_req_t *r, uint8_t *b, size_t cap)
+encode(const pmp_req_t *r, const uint8_t local[16], uint8_t *b, size_t cap)
 {
 	pmp_wire_req_t w;
 
+	(void)local;	/* NAT-PMP requests do not name their source */
 	memset(&w, 0, sizeof(w));
 	w.opcode = wire_opcode(r);
 	if (r->op == PMP_OP_MAP || r->op == PMP_OP_UNMAP)
@@ -170,7 +171,7 @@ static const pmp_proto_t natpmp = {
 	.keep = {
 		/* §3.3: "begin trying to renew the mapping halfway to
 		 * expiry time"; at least every 12 h (C-27). */
-		.renew_num = 1, .renew_den = 2,
+		.renew_num = 1, .renew_den = 2, .renew_spread = 0,
 		.renew_max_ms = 12ull * 3600u * 1000u,
 		/* §3.7: a random 0-5 s before re-creating. */
 		.restart_jitter_ms = 5000,
@@ -178,6 +179,8 @@ static const pmp_proto_t natpmp = {
 		.port0_deletes_all = 1,
 		/* The VPN providers' recipe for "gateway picks". */
 		.port0_suggestion = 1,
+		/* NAT-PMP errors carry no lifetime: the back-off rules. */
+		.error_holddown_ms = 0,
 	},
 	.announce_port = PMP_WIRE_CLIENT_PORT,
 	/* The copy miniupnpd also sends to 5351 (the 2006 draft's port). */

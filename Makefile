@@ -42,7 +42,7 @@ endif
 CORE_SRC   = src/core/engine.c src/core/keeper.c src/core/session.c \
              src/core/rng.c src/core/args.c src/core/addr.c
 NATPMP_SRC = src/natpmp/natpmp.c src/natpmp/wire.c src/natpmp/epoch.c
-PCP_SRC    = src/pcp/wire.c src/pcp/epoch.c
+PCP_SRC    = src/pcp/pcp.c src/pcp/wire.c src/pcp/epoch.c
 IO_SRC     = src/io/clock.c src/io/fd.c src/io/udp.c src/io/listen.c \
              src/io/random.c src/io/wake.c
 API_SRC    = src/api/client.c src/api/drive.c src/api/request.c \
@@ -109,7 +109,7 @@ $(B)/libpmp.pc: pmp.pc.in Makefile
 # ---- tests ----
 CMOCKA_CFLAGS := $(shell pkg-config --cflags cmocka 2>/dev/null)
 CMOCKA_LIBS   := $(shell pkg-config --libs cmocka 2>/dev/null || echo -lcmocka)
-UNIT_TESTS = t_wire t_pcp_wire t_epoch t_pcp_epoch t_engine t_core t_keep t_gwparse t_table t_respond t_client \
+UNIT_TESTS = t_wire t_pcp_wire t_epoch t_pcp_epoch t_engine t_core t_pcp t_keep t_gwparse t_table t_respond t_client \
              t_clock
 UNIT_BINS  = $(UNIT_TESTS:%=$(B)/test/%)
 

@@ -350,6 +350,19 @@ set_address(pmp_keeper_t *kp, const uint8_t addr[16], uint64_t now_ms)
 	schedule_remap(kp, now_ms, 0);
 }
 
+/* Does the result carry an address (not ::, not ::ffff:0.0.0.0)? */
+static int
+names_address(const pmp_result_t *res)
+{
+	static const uint8_t zero[16];
+	const uint8_t *a = res->public_address;
+
+	if (memcmp(a, zero, 16) == 0)
+		return 0;
+	return !(memcmp(a, zero, 10) == 0 && a[10] == 0xff && a[11] == 0xff &&
+	    memcmp(a + 12, zero, 4) == 0);
+}
+
 pmp_kept_t *
 pmp_keeper_done(pmp_keeper_t *kp, pmp_req_t *r, uint64_t now_ms)
 {
@@ -361,7 +374,9 @@ pmp_keeper_done(pmp_keeper_t *kp, pmp_req_t *r, uint64_t now_ms)
 		kp->verify_in_flight = 0;
 		kp->verify_ms = now_ms + (res->status == PMP_OK ?
 		    PMP_KEEP_VERIFY_MS : PMP_KEEP_BACKOFF_MAX_MS);
-		if (res->status == PMP_OK)
+		/* an answer without an address (PCP's ANNOUNCE) only says
+		 * the server is there */
+		if (res->status == PMP_OK && names_address(res))
 			set_address(kp, res->public_address, now_ms);
 		return NULL;
 	}
@@ -391,6 +406,10 @@ pmp_keeper_done(pmp_keeper_t *kp, pmp_req_t *r, uint64_t now_ms)
 
 		k->granted_ever = 1;
 		k->delete_port = res->private_port;
+		/* PCP's answers name the external address (RFC 6887 §11.4):
+		 * a change shows here first. */
+		if (names_address(res))
+			set_address(kp, res->public_address, now_ms);
 
 		k->restoring = 0;
 		k->state = PMP_KEPT_MAPPED;

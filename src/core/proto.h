@@ -101,7 +101,7 @@ typedef struct pmp_epoch {
  * only the first two fields; body is the protocol's own decoded form
  * (PMP_REPLY_BODY bytes at most, checked where the protocol is built).
  */
-#define PMP_REPLY_BODY 256
+#define PMP_REPLY_BODY 512
 typedef struct pmp_reply {
 	int has_epoch;
 	uint32_t epoch;

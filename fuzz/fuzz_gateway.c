@@ -21,6 +21,8 @@
 #include "fault.h"
 #include "respond.h"
 #include "natpmp/wire.h"
+#include "pcp/wire.h"
+#include "pcp_respond.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -140,12 +142,30 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			off += len;
 			continue;
 		}
-		n = gw_respond(&t, &cfg, (uint32_t)(now / 1000), client,
-		    data + off, len, now, out, sizeof(out), &ev);
-		if (n > 0 && ev.kind != GW_BAD_OPCODE &&
-		    pmp_wire_decode_response(out, n, &m) != 0)
-			abort();
-		if (n > len + 16 || n > sizeof(out))
+		if (len > 0 && data[off] != 0) {
+			/* PCP (RFC 6887 App. A: told apart by byte 0): every
+			 * answer is a valid PCP response, no longer than the
+			 * request with its options, never for a response */
+			pmp_pcp_msg_t pm;
+
+			n = gw_pcp_respond(&t, &cfg, (uint32_t)(now / 1000),
+			    client, data + off, len, now, out, sizeof(out),
+			    &ev);
+			if (n > 0 && (pmp_pcp_decode(out, n, &pm) !=
+			    PMP_PCP_OK || !pm.response || n > 1100 ||
+			    (len >= 2 && (data[off + 1] & 0x80))))
+				abort();
+		} else {
+			n = gw_respond(&t, &cfg, (uint32_t)(now / 1000),
+			    client, data + off, len, now, out, sizeof(out),
+			    &ev);
+			if (n > 0 && ev.kind != GW_BAD_OPCODE &&
+			    pmp_wire_decode_response(out, n, &m) != 0)
+				abort();
+			if (n > len + 16)
+				abort();
+		}
+		if (n > sizeof(out))
 			abort();
 		if ((data[off - 4] & 3) == 3 && n != 0)	/* outside: S-01 */
 			abort();

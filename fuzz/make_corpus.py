@@ -87,3 +87,37 @@ put("fuzz_engine", "queue-and-wrong", bytes([0, 0, 0, 0, 0, 0, 6, 0x1f, 0x90, 30
                                              2, 0, 1, 0, 2, 0, 2, 0, 1, 0, 12, 0, 0x80, 0, 0, 0, 0, 0, 1, 1, 2, 3, 4]))
 put("fuzz_engine", "keep-restart", bytes([6, 1, 0x13, 0x88, 10, 9, 2, 0, 5, 0, 9, 9, 3, 0x10, 0, 8, 4, 0, 9, 9, 9, 9, 8, 12, 9, 9, 7, 0, 9]))
 put("fuzz_engine", "refused", bytes([0, 1, 0, 80, 1, 4, 0, 1, 0, 80, 1, 9, 5, 1]))
+
+# --- PCP (RFC 6887; PROTOCOL.md §1.9, §1.10): messages for fuzz_pcp_wire,
+# and a request script for fuzz_gateway's PCP side
+CLIENT = "00000000000000000000ffffc0a84d02"
+NONCE = "0102030405060708090a0b0c"
+V4ANY = "00000000000000000000ffff00000000"
+EXTA = "00000000000000000000ffffcb007107"
+PEERA = "00000000000000000000ffffc633640a"
+FILTER = "03000014 00780000 00000000000000000000ffffc6336400"
+pcp = {
+    "map-request": "02010000 00001c20" + CLIENT + NONCE + "11000000 13880000" + V4ANY,
+    "map-success": "02810000 00001c20 0000002a" + "00" * 12 + NONCE + "11000000 1388c350" + EXTA,
+    "map-error-no-resources": "02810008 0000001e 0000002b" + "00" * 12 + NONCE + "11000000 13880000" + V4ANY,
+    "peer-request": "02020000 00000258" + CLIENT + NONCE + "06000000 9c400000" + V4ANY + "01bb0000" + PEERA,
+    "announce-request": "02000000 00000000" + CLIENT,
+    "announce-unsolicited": "02800000 00000000 00000007" + "00" * 12,
+    "map-options": "02010000 00001c20" + CLIENT + NONCE + "11000000 13880000" + V4ANY
+    + "01000010" + "00000000000000000000ffffc0a84d09" + "02000000" + FILTER,
+    "map-optional-unknown": "02810000 00001c20 0000002a" + "00" * 12 + NONCE + "11000000 1388c350" + V4ANY
+    + "80000001 aa000000",
+}
+for name, h in pcp.items():
+    put("fuzz_pcp_wire", name, H(h.replace(" ", "")))
+mapq = H(pcp["map-request"].replace(" ", ""))
+other = bytearray(mapq)
+other[24] ^= 0xFF
+delete = bytearray(mapq)
+delete[4:8] = b"\0\0\0\0"
+opts = H(("02010000 00001c20" + CLIENT + NONCE + "11000000 13890000" + V4ANY
+          + "02000000" + FILTER + "44000000").replace(" ", ""))
+script = [(0, mapq), (0, bytes(other)), (0, bytes(delete)),
+          (0, H(pcp["announce-request"].replace(" ", ""))), (1, mapq), (0, opts),
+          (0, b"\x03" + mapq[1:]), (0, mapq[:24])]
+put("fuzz_gateway", "pcp", b"\x00" + b"".join(rec(c, 1, d) for c, d in script))

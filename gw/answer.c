@@ -103,6 +103,28 @@ answer(struct gateway *g, const struct sockaddr_in *to, const uint8_t *b,
 		queue_or_send(g, to, b, n);
 }
 
+/* The answer of the protocol the request is in: RFC 6887 App. A, a
+ * server of both tells them apart by the version byte.  Version 2 is
+ * PCP's; any other gets NAT-PMP's "unsupported version, I speak 0" (D-1),
+ * unless this gateway speaks only PCP. */
+static size_t
+respond(struct gateway *g, const uint8_t *b, size_t n,
+    const struct sockaddr_in *from, uint8_t *out, size_t cap,
+    gw_event_t *ev)
+{
+	const uint8_t *client = (const uint8_t *)&from->sin_addr;
+
+	if (b[0] == 2 && g->speaks != SPEAKS_NATPMP)
+		return gw_pcp_respond(&g->table, &g->cfg, sssoe(g), client, b,
+		    n, pmp_clock_ms(), out, cap, ev);
+	if (g->speaks == SPEAKS_PCP)
+		return gw_pcp_refuse_version(&g->cfg, sssoe(g), client, b, n,
+		    out, cap, ev);
+	/* NAT-PMP; any other version gets its 8-byte result 1 (§3.5) */
+	return gw_respond(&g->table, &g->cfg, sssoe(g), client, b, n,
+	    pmp_clock_ms(), out, cap, ev);
+}
+
 void
 handle(struct gateway *g, const uint8_t *b, size_t n,
     const struct sockaddr_in *from)
@@ -130,9 +152,7 @@ handle(struct gateway *g, const uint8_t *b, size_t n,
 		    " (dropped: fault)");
 		return;
 	}
-	len = gw_respond(&g->table, &g->cfg, sssoe(g),
-	    (const uint8_t *)&from->sin_addr, b, n, pmp_clock_ms(), out,
-	    sizeof(out), &ev);
+	len = respond(g, b, n, from, out, sizeof(out), &ev);
 	if (g->log == 2)
 		fate = len ? "sent" : "none";
 	log_event(g, who, n, &ev, fate);

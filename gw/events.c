@@ -15,6 +15,7 @@
 
 #include "gateway.h"
 #include "io/io.h"
+#include "pcp/wire.h"
 
 void
 send_announcement(struct gateway *g)
@@ -37,6 +38,18 @@ send_announcement(struct gateway *g)
 	}
 	for (i = 0; i < g->ntargets; i++)
 		send_to(g, g->fd, &g->targets[i], b, n);
+	if (g->announce_pcp && g->pcp_announce_due) {
+		/* RFC 6887 §14.1.3: the same epoch, to the same group */
+		uint8_t p[PMP_PCP_HEADER_LEN];
+		size_t pn = gw_pcp_announcement(sssoe(g), p, sizeof(p));
+
+		if (g->announce_multicast) {
+			to.sin_port = htons(PMP_WIRE_CLIENT_PORT);
+			send_to(g, g->fd, &to, p, pn);
+		}
+		for (i = 0; i < g->ntargets; i++)
+			send_to(g, g->fd, &g->targets[i], p, pn);
+	}
 	inet_ntop(AF_INET, g->cfg.public_addr, pa, sizeof(pa));
 	logmsg(g, "announce %s epoch %lu (%u left)", pa,
 	    (unsigned long)sssoe(g), g->ann.remaining);
@@ -59,6 +72,7 @@ reboot(struct gateway *g)
 	gw_table_clear(&g->table);
 	g->epoch_start_ms = pmp_clock_ms();
 	logmsg(g, "reboot: table cleared, epoch reset");
+	g->pcp_announce_due = 1;
 	announce(g);
 }
 
@@ -69,6 +83,8 @@ change_address(struct gateway *g)
 	uint8_t old[4];
 
 	memcpy(old, g->cfg.public_addr, 4);
+	/* NAT-PMP's announcement only: the epoch is not reset here */
+	g->pcp_announce_due = 0;
 	if (g->have_next_public) {
 		memcpy(g->cfg.public_addr, g->next_public, 4);
 		memcpy(g->next_public, old, 4);	/* the next change goes back */

@@ -17,6 +17,7 @@
 
 #include "fault.h"
 #include "respond.h"
+#include "pcp_respond.h"
 #include "table.h"
 #include "natpmp/wire.h"
 
@@ -66,6 +67,9 @@ struct gateway {
 	unsigned announce_count;
 	int announce_multicast;
 	int announce_legacy;		/* also to 224.0.0.1:5351 (miniupnpd) */
+	int announce_pcp;		/* also a PCP ANNOUNCE (RFC 6887 §14.1) */
+	int pcp_announce_due;		/* this cycle is a start or reboot */
+	enum { SPEAKS_BOTH, SPEAKS_NATPMP, SPEAKS_PCP } speaks;
 	struct sockaddr_in targets[MAX_TARGETS];	/* unicast copies */
 	size_t ntargets;
 };

@@ -194,6 +194,7 @@ main(int argc, char **argv)
 	inet_ntop(AF_INET, g.cfg.public_addr, pa, sizeof(pa));
 	fprintf(stderr, "pmp-gateway: listening on %s:%u, public address %s\n",
 	    la, (unsigned)ntohs(g.listen.sin_port), pa);
+	g.pcp_announce_due = 1;
 	announce(&g);	/* §3.2.1: on start */
 
 	while (!got_stop) {

@@ -37,6 +37,12 @@ usage(FILE *f)
 	    "      --no-multicast       only to the --announce-to addresses\n"
 	    "                           (always so on a loopback address)\n"
 	    "      --announce-legacy    also to 224.0.0.1:5351, as miniupnpd\n"
+	    "      --announce-pcp       also a PCP ANNOUNCE at start and reboot\n"
+	    "protocols (both by default; version 2 is PCP, the rest NAT-PMP):\n"
+	    "      --natpmp-only        answer PCP with NAT-PMP's 8-byte\n"
+	    "                           unsupported version (version 0)\n"
+	    "      --pcp-only           answer NAT-PMP with PCP's unsupported\n"
+	    "                           version (version 2)\n"
 	    "faults:\n"
 	    "      --drop-first N       ignore the first N requests\n"
 	    "      --drop-rate F        ignore this fraction of requests\n"
@@ -119,7 +125,8 @@ parse_args(struct gateway *g, int argc, char **argv)
 	enum { O_MAXLIFE = 256, O_PERCLIENT, O_DROP, O_RATE, O_SEED, O_SILENT,
 	    O_SAFTER, O_DELAY, O_DUP, O_RESULT, O_GRANT, O_OFFSET, O_ZERO, O_TRUNC,
 	    O_GARBAGE, O_SPOOF, O_WRONG, O_REBOOT, O_CHANGE, O_NEXT, O_VFORM,
-	    O_OFORM, O_VPN, O_JSON, O_ACOUNT, O_ATO, O_NOMC, O_LEGACY, O_EVERY };
+	    O_OFORM, O_VPN, O_JSON, O_ACOUNT, O_ATO, O_NOMC, O_LEGACY, O_EVERY,
+	    O_NATPMP_ONLY, O_PCP_ONLY, O_APCP };
 	static const struct option longopts[] = {
 		{ "listen", required_argument, NULL, 'l' },
 		{ "port", required_argument, NULL, 'p' },
@@ -133,6 +140,9 @@ parse_args(struct gateway *g, int argc, char **argv)
 		{ "announce-to", required_argument, NULL, O_ATO },
 		{ "no-multicast", no_argument, NULL, O_NOMC },
 		{ "announce-legacy", no_argument, NULL, O_LEGACY },
+		{ "announce-pcp", no_argument, NULL, O_APCP },
+		{ "natpmp-only", no_argument, NULL, O_NATPMP_ONLY },
+		{ "pcp-only", no_argument, NULL, O_PCP_ONLY },
 		{ "drop-first", required_argument, NULL, O_DROP },
 		{ "drop-rate", required_argument, NULL, O_RATE },
 		{ "seed", required_argument, NULL, O_SEED },
@@ -198,6 +208,15 @@ parse_args(struct gateway *g, int argc, char **argv)
 			break;
 		case O_NOMC:
 			g->announce_multicast = 0;
+			break;
+		case O_NATPMP_ONLY:
+			g->speaks = SPEAKS_NATPMP;
+			break;
+		case O_PCP_ONLY:
+			g->speaks = SPEAKS_PCP;
+			break;
+		case O_APCP:
+			g->announce_pcp = 1;
 			break;
 		case O_LEGACY:
 			g->announce_legacy = 1;

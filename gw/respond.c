@@ -7,8 +7,8 @@
 #include "respond.h"
 #include "natpmp/wire.h"
 
-static int
-served(const gw_config_t *cfg, const uint8_t client[4])
+int
+gw_served(const gw_config_t *cfg, const uint8_t client[4])
 {
 	uint32_t a;
 
@@ -74,7 +74,7 @@ gw_respond(gw_table_t *t, const gw_config_t *cfg, uint32_t epoch,
 	 * outside the served subnet gets nothing at all.  Even a refusal
 	 * would be 8-16 bytes for a 2-byte datagram whose source anyone can
 	 * forge: a reflector (PROTOCOL.md S-01; miniupnpd drops them too). */
-	if (st != PMP_REQ_DROP && !served(cfg, client)) {
+	if (st != PMP_REQ_DROP && !gw_served(cfg, client)) {
 		ev->kind = GW_OUTSIDE;
 		return 0;
 	}

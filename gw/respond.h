@@ -46,6 +46,10 @@ typedef struct gw_event {
 	uint32_t granted;
 } gw_event_t;
 
+/* Is client (4 bytes, network order) in the served subnet?  Requests
+ * from elsewhere get no answer (S-01). */
+int gw_served(const gw_config_t *cfg, const uint8_t client[4]);
+
 /* Describe a request without answering it (for the log of a fault that
  * drops it). */
 void gw_describe(const uint8_t *req, size_t n, gw_event_t *ev);

@@ -218,6 +218,15 @@ gw_table_find(const gw_table_t *t, const uint8_t client[4], uint8_t proto,
 	return s == NIL ? NULL : &t->m[s];
 }
 
+gw_mapping_t *
+gw_table_lookup(gw_table_t *t, const uint8_t client[4], uint8_t proto,
+    uint16_t private_port)
+{
+	uint32_t s = find_slot(t, client, proto, private_port);
+
+	return s == NIL ? NULL : &t->m[s];
+}
+
 const gw_mapping_t *
 gw_table_at(const gw_table_t *t, size_t i)
 {
@@ -325,6 +334,7 @@ insert(gw_table_t *t, uint32_t c, const uint8_t client[4], uint8_t proto,
 	m->private_port = private_port;
 	m->public_port = public_port;
 	m->expires_ms = expires_ms;
+	m->has_nonce = 0;
 	b = bucket(t, mapping_key(client, proto, private_port));
 	m->next_key = t->key_head[b];
 	t->key_head[b] = s;

@@ -26,6 +26,10 @@ typedef struct gw_mapping {
 	uint16_t private_port;
 	uint16_t public_port;
 	uint64_t expires_ms;
+	/* PCP: the nonce that created it (RFC 6887 §11.3: another one may
+	 * not renew or delete it); NAT-PMP mappings have none. */
+	uint8_t has_nonce;
+	uint8_t nonce[12];
 	/* Index links, table.c's own. */
 	uint32_t next_key;	/* key hash chain; the free list when unused */
 	uint32_t next_port;	/* others on the same public port */
@@ -106,6 +110,10 @@ unsigned gw_table_unmap(gw_table_t *t, const uint8_t client[4], uint8_t proto,
     uint16_t private_port);
 
 /* Look a mapping up; NULL if none. */
+/* The same, to change fields outside the indexes (the PCP nonce). */
+gw_mapping_t *gw_table_lookup(gw_table_t *t, const uint8_t client[4],
+    uint8_t proto, uint16_t private_port);
+
 const gw_mapping_t *gw_table_find(const gw_table_t *t,
     const uint8_t client[4], uint8_t proto, uint16_t private_port);
 

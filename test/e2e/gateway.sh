@@ -84,6 +84,31 @@ run $PMP -g $G -t 0.6 addr
 [ $rc1 -eq 0 ] && [ $rc -eq 3 ] && ok "--silent-after: stops answering" || ko "silent-after"
 gw_stop
 
+# PCP (RFC 6887) on the same port: a gateway of both tells them apart by
+# the version byte (App. A); MAP answers name the external address
+PCPMAP=020100000000003c00000000000000000000ffff7f000001aaaaaaaaaaaaaaaaaaaaaaaa110000001388138800000000000000000000ffff00000000
+gw_start $G -P 203.0.113.9
+run $UDP $G $PCPMAP 0000 --bind 127.0.0.1
+a=$(awk 'NR == 1 {print $3}' "$T/out")
+b=$(awk 'NR == 2 {print substr($3, 1, 8)}' "$T/out")
+case "$a" in 028100000000003c*aaaaaaaaaaaaaaaaaaaaaaaa1100000013881388*ffffcb007109) pcp_ok=1 ;; *) pcp_ok=0 ;; esac
+[ $pcp_ok = 1 ] && [ "$b" = "00800000" ] \
+	&& ok "PCP MAP answered with port 5000 and 203.0.113.9 beside NAT-PMP on one port" \
+	|| ko "PCP MAP ($(cat "$T/out"))"
+gw_stop
+gw_start $G --pcp-only
+run $UDP $G 0000 --bind 127.0.0.1
+[ "$(awk '{print substr($3, 1, 8)}' "$T/out")" = "02800001" ] \
+	&& ok "--pcp-only: NAT-PMP gets PCP's unsupported version (version 2)" \
+	|| ko "pcp-only ($(cat "$T/out"))"
+gw_stop
+gw_start $G --natpmp-only
+run $UDP $G $PCPMAP --bind 127.0.0.1
+[ "$(awk '{print $3}' "$T/out")" = "0080000100000000" ] \
+	&& ok "--natpmp-only: PCP gets NAT-PMP's 8-byte unsupported version" \
+	|| ko "natpmp-only ($(cat "$T/out"))"
+gw_stop
+
 # byte-exact error answers (RFC 6886 §3, §3.5; D-1, D-2)
 gw_start $G
 run $UDP $G 0100 0003 0081 00
@@ -92,7 +117,8 @@ run $UDP $G 0100 0003 0081 00
 	&& ok "version 1: 8-byte result 1 (op 128); opcode 3: result 5; response and 1-byte packets dropped" \
 	|| ko "error answers"
 gw_stop
-gw_start $G --version-reply op --opcode-reply echo
+# (NAT-PMP's forms: version 2 would be PCP's on a gateway of both)
+gw_start $G --natpmp-only --version-reply op --opcode-reply echo
 run $UDP $G 0201 000700001122334455667788
 [ "$(awk '{print $3}' "$T/out" | tr '\n' ' ')" = "0081000100000000 008700051122334455667788 " ] \
 	&& ok "--version-reply op (128 + opcode) and --opcode-reply echo" || ko "reply forms: $(cat "$T/out")"

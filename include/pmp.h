@@ -134,7 +134,7 @@ PMP_EXPORT const char *pmp_strerror(int status);
 typedef enum pmp_method {
 	PMP_METHOD_NONE = 0,	/* nothing was sent (argument or local error) */
 	PMP_METHOD_NATPMP = 1,	/* NAT-PMP, RFC 6886 */
-	PMP_METHOD_PCP = 2,	/* PCP, RFC 6887 (not yet in this version) */
+	PMP_METHOD_PCP = 2,	/* PCP, RFC 6887 (IPv4 MAP in this version) */
 	PMP_METHOD_UPNP = 3	/* UPnP-IGD (not yet in this version) */
 } pmp_method_t;
 
@@ -267,15 +267,24 @@ PMP_EXPORT void pmp_client_set_attempt_callback(pmp_client_t *c,
 PMP_EXPORT int pmp_client_errno(pmp_client_t *c);
 
 /*
- * Which methods this client may use: PMP_METHODS_AUTO (the default:
- * every method this library speaks, tried in the order the library finds
- * best) or PMP_METHOD_BIT()s or-ed together to force or restrict, e.g.
- * PMP_METHOD_BIT(PMP_METHOD_NATPMP) for NAT-PMP only.  Only before the
- * first request.  Returns PMP_OK; PMP_EINVAL for an unknown bit or after
- * the first request; PMP_EUNSUPPORTED if the set holds no method this
- * version speaks (this version speaks NAT-PMP only).
+ * Which methods this client may use: PMP_METHODS_AUTO (the default; in
+ * this version NAT-PMP, as 0.1.0) or PMP_METHOD_BIT()s or-ed together to
+ * force or restrict: NAT-PMP only; PCP only; or PCP and NAT-PMP, which
+ * sends PCP and switches to NAT-PMP as soon as the gateway answers that
+ * it speaks only that (RFC 6887 §9).  Only before
+ * the first request.  Returns PMP_OK; PMP_EINVAL for an unknown bit or
+ * after the first request; PMP_EUNSUPPORTED if the set holds no method
+ * this version speaks (this version speaks NAT-PMP and PCP).
  */
 PMP_EXPORT int pmp_client_set_methods(pmp_client_t *c, unsigned methods);
+
+/*
+ * The method this client uses with its gateway: before the first request,
+ * the one it will try first; afterwards the one in use, which becomes
+ * NAT-PMP when a NAT-PMP-only gateway answers PCP (RFC 6887 §9).
+ * PMP_METHOD_NONE if the allowed set holds none this version speaks.
+ */
+PMP_EXPORT pmp_method_t pmp_client_method(pmp_client_t *c);
 
 /*
  * The public address the gateway last reported to this client (by an

@@ -31,6 +31,8 @@ struct responder {
 	unsigned answered;
 	unsigned mapped;	/* answers to mapping requests */
 	unsigned violations;	/* a new request before the last answer */
+	unsigned refused_version;	/* PCP requests answered with NAT-PMP's
+					 * unsupported version */
 	pthread_t thr;
 };
 
@@ -43,8 +45,19 @@ answer(struct responder *r, const uint8_t *b, size_t n,
 	uint8_t out[16];
 	size_t len;
 
-	if (pmp_wire_decode_request(b, n, &q) != PMP_REQ_OK)
+	switch (pmp_wire_decode_request(b, n, &q)) {
+	case PMP_REQ_OK:
+		break;
+	case PMP_REQ_BAD_VERSION:
+		/* a NAT-PMP server's answer to PCP (RFC 6886 §3.5, EID
+		 * 3618): result 1 in 8 bytes, with its version, 0 */
+		sendto(r->fd, "\x00\x80\x00\x01\x00\x00\x00\x64", 8, 0,
+		    (const struct sockaddr *)to, sizeof(*to));
+		r->refused_version++;
 		return;
+	default:
+		return;
+	}
 	memset(&m, 0, sizeof(m));
 	m.opcode = (uint8_t)(128 + q.opcode);
 	m.epoch = 100;
@@ -343,10 +356,11 @@ test_event_loop_interface(void **state)
 	c = client_for("127.77.1.8");
 	assert_int_equal(pmp_client_set_methods(c, 1u << 7), PMP_EINVAL);
 	assert_int_equal(pmp_client_set_methods(c,
-	    PMP_METHOD_BIT(PMP_METHOD_PCP)), PMP_EUNSUPPORTED);
+	    PMP_METHOD_BIT(PMP_METHOD_UPNP)), PMP_EUNSUPPORTED);
 	assert_int_equal(pmp_client_set_methods(c,
 	    PMP_METHOD_BIT(PMP_METHOD_NATPMP) |
-	    PMP_METHOD_BIT(PMP_METHOD_PCP)), PMP_OK);
+	    PMP_METHOD_BIT(PMP_METHOD_UPNP)), PMP_OK);
+	assert_int_equal(pmp_client_method(c), PMP_METHOD_NATPMP);
 	pmp_client_set_fd_callback(c, fd_cb, &log);
 	assert_int_equal(log.n, 0);		/* nothing open yet */
 	assert_int_equal(pmp_client_poll_fds(c, NULL, 0, &gen0), 0);
@@ -388,6 +402,39 @@ test_event_loop_interface(void **state)
 	assert_int_equal(log.n, 2);
 	assert_int_equal(log.fd[1], log.fd[0]);
 	assert_int_equal(log.events[1], 0);
+	responder_stop(&r);
+}
+
+/* Asked for PCP and NAT-PMP, a client sends PCP first; a NAT-PMP-only
+ * gateway's 8-byte answer switches it to NAT-PMP at once, for the request
+ * that got it and every later one (RFC 6887 §9, RFC 6886 §1.1). */
+static void
+test_pcp_falls_back_to_natpmp(void **state)
+{
+	struct responder r;
+	pmp_client_t *c;
+	pmp_result_t res;
+
+	(void)state;
+	responder_start(&r, "127.77.1.9", 0);
+	c = client_for("127.77.1.9");
+	assert_int_equal(pmp_client_set_methods(c,
+	    PMP_METHOD_BIT(PMP_METHOD_PCP) |
+	    PMP_METHOD_BIT(PMP_METHOD_NATPMP)), PMP_OK);
+	assert_int_equal(pmp_client_method(c), PMP_METHOD_PCP);
+	assert_int_equal(pmp_client_set_timeout_ms(c, 2000), PMP_OK);
+	assert_int_equal(pmp_map(c, PMP_PROTO_UDP, 7000, 0, 60, &res),
+	    PMP_OK);
+	assert_int_equal(res.method, PMP_METHOD_NATPMP);
+	assert_int_equal(res.public_port, 17000);
+	/* NAT-PMP's answer names no address: asked after the map */
+	assert_memory_equal(res.public_address + 12, "\xcb\x00\x71\x07", 4);
+	assert_true(res.elapsed_ms < 1000);	/* no PCP retransmission */
+	assert_int_equal(pmp_client_method(c), PMP_METHOD_NATPMP);
+	assert_int_equal(r.refused_version, 1);
+	assert_int_equal(pmp_unmap(c, PMP_PROTO_UDP, 7000, &res), PMP_OK);
+	assert_int_equal(r.refused_version, 1);	/* NAT-PMP from now on */
+	pmp_client_free(c);
 	responder_stop(&r);
 }
 
@@ -617,6 +664,7 @@ main(void)
 		cmocka_unit_test(test_free_reports_canceled),
 		cmocka_unit_test(test_map_gives_up_at_address),
 		cmocka_unit_test(test_event_loop_interface),
+		cmocka_unit_test(test_pcp_falls_back_to_natpmp),
 	};
 
 	return cmocka_run_group_tests_name("client", tests, NULL, NULL);

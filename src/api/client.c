@@ -55,8 +55,8 @@ cancel_result(pmp_client_t *c, pmp_req_t *r)
 	r->result.request_id = r->id;
 	r->result.op = r->op;
 	r->result.protocol = r->op == PMP_OP_PUBLIC_ADDRESS ? 0 : r->protocol;
-	r->result.method = r->attempts > 0 ? c->proto->method :
-	    PMP_METHOD_NONE;
+	r->result.method = r->attempts > 0 ?
+	    pmp_session_proto(&c->session)->method : PMP_METHOD_NONE;
 	r->result.private_port = r->private_port;
 	r->result.attempts = r->attempts;
 	memcpy(r->result.gateway, c->gateway, 16);
@@ -138,8 +138,9 @@ pmp_client_set_methods(pmp_client_t *c, unsigned methods)
 {
 	const unsigned known = PMP_METHOD_BIT(PMP_METHOD_NATPMP) |
 	    PMP_METHOD_BIT(PMP_METHOD_PCP) | PMP_METHOD_BIT(PMP_METHOD_UPNP);
-	/* What this version speaks; PCP and UPnP-IGD join it as they land. */
-	const unsigned spoken = PMP_METHOD_BIT(PMP_METHOD_NATPMP);
+	/* What this version speaks; UPnP-IGD joins it when it lands. */
+	const unsigned spoken = PMP_METHOD_BIT(PMP_METHOD_NATPMP) |
+	    PMP_METHOD_BIT(PMP_METHOD_PCP);
 	int rc = PMP_OK;
 
 	if (c == NULL || (methods & ~known) != 0)
@@ -153,6 +154,19 @@ pmp_client_set_methods(pmp_client_t *c, unsigned methods)
 		c->methods = methods;
 	pthread_mutex_unlock(&c->lock);
 	return rc;
+}
+
+pmp_method_t
+pmp_client_method(pmp_client_t *c)
+{
+	pmp_method_t m;
+
+	if (c == NULL)
+		return PMP_METHOD_NONE;
+	pthread_mutex_lock(&c->lock);
+	m = pmp_drive_method(c);
+	pthread_mutex_unlock(&c->lock);
+	return m;
 }
 
 int

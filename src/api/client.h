@@ -37,8 +37,8 @@ struct pmp_client {
 	unsigned next_keep_id;
 	uint64_t asleep_ms;	/* pmp_clock_asleep_ms() when last looked */
 	pmp_rng_t rng;		/* the system's: io/random.c */
-	const pmp_proto_t *proto;	/* chosen with the socket */
-	pmp_session_t session;	/* valid once fd >= 0 */
+	pmp_session_t session;	/* valid once fd >= 0; its protocol is
+				 * the one in use */
 	pmp_waker_t waker;	/* for the blocking layer's poller */
 };
 
@@ -46,6 +46,8 @@ struct pmp_client {
 
 /* Choose the gateway and method if needed and open the socket. */
 int pmp_drive_open(pmp_client_t *c);
+/* The method in use, or the one the first request will use. */
+pmp_method_t pmp_drive_method(pmp_client_t *c);
 /* Open the announcement listeners (after pmp_drive_open). */
 int pmp_drive_listen(pmp_client_t *c);
 /* Send whatever is due now. */

@@ -14,6 +14,7 @@
 
 #include "client.h"
 #include "natpmp/natpmp.h"
+#include "pcp/pcp.h"
 
 int
 pmp_drive_sys_error(pmp_client_t *c)
@@ -40,26 +41,47 @@ fd_changed(pmp_client_t *c, int fd, unsigned events)
 		c->fd_cb(c->fd_arg, fd, events);
 }
 
-/* The protocol for the allowed methods; NULL if this build speaks none of
- * them.  With PCP and UPnP-IGD, AUTO will try them in turn here. */
+/*
+ * The protocol for the allowed methods, and the one to fall back to; NULL
+ * if this build speaks none of them.  RFC 6887 App. A: "A client
+ * supporting both ... SHOULD send its request using the PCP packet
+ * format"; a NAT-PMP server's answer switches to NAT-PMP at once.  AUTO
+ * is NAT-PMP alone until PCP is complete (issue 12: IPv6, PEER, the
+ * silent-to-PCP probe); asking for PCP gets PCP first.
+ */
 static const pmp_proto_t *
-choose_protocol(unsigned methods)
+choose_protocol(unsigned methods, const pmp_proto_t **fallback)
 {
-	if (methods == PMP_METHODS_AUTO ||
-	    (methods & PMP_METHOD_BIT(PMP_METHOD_NATPMP)))
-		return pmp_natpmp_proto();
-	return NULL;
+	int pcp = (methods & PMP_METHOD_BIT(PMP_METHOD_PCP)) != 0;
+	int natpmp = methods == PMP_METHODS_AUTO ||
+	    (methods & PMP_METHOD_BIT(PMP_METHOD_NATPMP));
+
+	*fallback = pcp && natpmp ? pmp_natpmp_proto() : NULL;
+	if (pcp)
+		return pmp_pcp_proto();
+	return natpmp ? pmp_natpmp_proto() : NULL;
+}
+
+pmp_method_t
+pmp_drive_method(pmp_client_t *c)
+{
+	const pmp_proto_t *p, *fb;
+
+	if (c->fd >= 0)
+		return pmp_session_proto(&c->session)->method;
+	p = choose_protocol(c->methods, &fb);
+	return p != NULL ? p->method : PMP_METHOD_NONE;
 }
 
 int
 pmp_drive_open(pmp_client_t *c)
 {
-	const pmp_proto_t *proto;
+	const pmp_proto_t *proto, *fallback;
 	int fd;
 
 	if (c->fd >= 0)
 		return PMP_OK;
-	proto = choose_protocol(c->methods);
+	proto = choose_protocol(c->methods, &fallback);
 	if (proto == NULL)
 		return PMP_EUNSUPPORTED;
 	if (!c->have_gateway) {
@@ -77,11 +99,11 @@ pmp_drive_open(pmp_client_t *c)
 	if (fd < 0)
 		return pmp_drive_sys_error(c);
 	c->fd = fd;
-	c->proto = proto;
 	c->rng.fill = pmp_random_fill;
 	c->rng.ctx = NULL;
 	pmp_session_init(&c->session, proto, &c->rng, c->gateway, c->port,
 	    emit_event, c);
+	pmp_session_set_fallback(&c->session, fallback);
 	{
 		uint8_t local[16];
 
@@ -98,24 +120,27 @@ pmp_drive_open(pmp_client_t *c)
 int
 pmp_drive_listen(pmp_client_t *c)
 {
+	const pmp_proto_t *p = pmp_session_proto(&c->session);
 	uint8_t local[16];
 	int fd;
 
-	if (c->listen_fd[0] >= 0)
-		return PMP_OK;
-	/* The connected socket's own address names the interface that
-	 * reaches the gateway. */
-	if (pmp_udp_local(c->fd, local) != PMP_OK)
-		return pmp_drive_sys_error(c);
-	fd = pmp_listener_open(c->proto->announce_port, local);
-	if (fd < 0)
-		return pmp_drive_sys_error(c);
-	c->listen_fd[0] = fd;
-	fd_changed(c, fd, PMP_FD_READ);
+	if (c->listen_fd[0] < 0) {
+		/* The connected socket's own address names the interface
+		 * that reaches the gateway. */
+		if (pmp_udp_local(c->fd, local) != PMP_OK)
+			return pmp_drive_sys_error(c);
+		fd = pmp_listener_open(p->announce_port, local);
+		if (fd < 0)
+			return pmp_drive_sys_error(c);
+		c->listen_fd[0] = fd;
+		fd_changed(c, fd, PMP_FD_READ);
+	}
 	/* The second port's copies are a bonus: without them the first
-	 * port's still arrive. */
-	if (c->proto->announce_port2 != 0 && (fd = pmp_listener_open(
-	    c->proto->announce_port2, local)) >= 0) {
+	 * port's still arrive.  (Asked again after a fall back to a
+	 * protocol that has one.) */
+	if (c->listen_fd[1] < 0 && p->announce_port2 != 0 &&
+	    pmp_udp_local(c->fd, local) == PMP_OK &&
+	    (fd = pmp_listener_open(p->announce_port2, local)) >= 0) {
 		c->listen_fd[1] = fd;
 		fd_changed(c, fd, PMP_FD_READ);
 	}
@@ -170,7 +195,7 @@ pmp_drive_flush(pmp_client_t *c, uint64_t now)
 			c->last_errno = errno;
 		if (c->attempt_cb != NULL)
 			c->attempt_cb(c->attempt_arg, id, attempt,
-			    c->proto->schedule.mrc);
+			    pmp_session_proto(&c->session)->schedule.mrc);
 	}
 }
 
@@ -248,6 +273,9 @@ pmp_drive_process(pmp_client_t *c, const pmp_fd_t *ready, int nready,
 			    sport, now);
 	}
 	pmp_drive_flush(c, now);
+	/* After a fall back, the new protocol's second announcement port */
+	if (c->listen_fd[0] >= 0 && c->listen_fd[1] < 0)
+		(void)pmp_drive_listen(c);
 	pmp_drive_deliver(c);
 	return rc;
 }

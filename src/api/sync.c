@@ -193,6 +193,15 @@ pmp_unmap_all(pmp_client_t *c, int protocol, pmp_result_t *res)
 	    res);
 }
 
+/* Does the result name a public address? */
+static int
+has_address(const pmp_result_t *res)
+{
+	static const uint8_t zero[16];
+
+	return memcmp(res->public_address, zero, 16) != 0;
+}
+
 /* pmp_map() gave up before the mapping's answer: the result is the
  * mapping's, with the status that stopped it. */
 static int
@@ -231,7 +240,7 @@ pmp_map(pmp_client_t *c, int protocol, uint16_t private_port,
 	uint8_t addr[16];
 	uint64_t start = pmp_clock_ms(), deadline = 0;
 	uint32_t timeout;
-	int rc = prepare(c, &w, res), id;
+	int rc = prepare(c, &w, res), id, asked;
 
 	if (rc != PMP_OK)
 		return rc;
@@ -242,7 +251,11 @@ pmp_map(pmp_client_t *c, int protocol, uint16_t private_port,
 	timeout = pmp_client_timeout_setting(c);
 	if (timeout != 0)
 		deadline = start + timeout;
-	if (pmp_client_public_address(c, addr) != PMP_OK) {
+	/* NAT-PMP: the address first.  PCP's answer names it: one round
+	 * trip (and if the gateway turns out to speak NAT-PMP only, the
+	 * address is asked for after the map, below). */
+	asked = pmp_client_method(c) == PMP_METHOD_NATPMP;
+	if (asked && pmp_client_public_address(c, addr) != PMP_OK) {
 		pmp_result_t a;
 
 		rc = pmp_get_public_address(c, &a);
@@ -269,6 +282,18 @@ pmp_map(pmp_client_t *c, int protocol, uint16_t private_port,
 			return ended_before_map(c, res, PMP_ETIMEDOUT, NULL,
 			    protocol, private_port, start);
 		(void)wait_done(c, &w, 0);
+	}
+	if (!asked && res->status == PMP_OK && !has_address(res) &&
+	    pmp_client_public_address(c, addr) != PMP_OK &&
+	    (deadline == 0 || pmp_clock_ms() < deadline)) {
+		/* fell back to NAT-PMP on the way: its answer named no
+		 * address; the mapping stands whatever this gives */
+		pmp_result_t a, m = *res;
+
+		if (pmp_get_public_address(c, &a) == PMP_OK)
+			memcpy(m.public_address, a.public_address, 16);
+		m.elapsed_ms = pmp_clock_ms() - start;
+		*res = m;
 	}
 	return res->status;
 }

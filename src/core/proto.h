@@ -17,6 +17,12 @@
 
 #include "pmp.h"
 
+/* What complete() returns when the answer says the server speaks only an
+ * older protocol (PCP's request answered by a NAT-PMP server, RFC 6887
+ * §9): the session falls back if it may, else the caller sees
+ * PMP_EGATEWAY.  Never leaves the core. */
+#define PMP_STATUS_FALLBACK (-1000)
+
 /* The largest datagram any protocol sends or reads (RFC 6887 §7: 1100;
  * NAT-PMP's are smaller; A-08). */
 #define PMP_MAX_DATAGRAM 1100

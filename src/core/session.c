@@ -46,6 +46,101 @@ pmp_session_announcement(pmp_session_t *s, const uint8_t *b, size_t n,
 	pmp_keeper_announcement(&s->keeper, b, n, src, sport, now_ms);
 }
 
+void
+pmp_session_set_fallback(pmp_session_t *s, const pmp_proto_t *proto)
+{
+	s->fallback = proto;
+}
+
+const pmp_proto_t *
+pmp_session_proto(const pmp_session_t *s)
+{
+	return s->engine.proto;
+}
+
+static void
+append(pmp_req_t ***tail, pmp_req_t *r)
+{
+	r->next = NULL;
+	**tail = r;
+	*tail = &r->next;
+}
+
+/*
+ * The server speaks only s->fallback's protocol: a fresh engine and keeper
+ * for it, with every caller's request not yet finished (and those the
+ * answer ended) submitted again, and every kept mapping kept again from
+ * the start (nothing was granted through the old protocol).
+ */
+static void
+fall_back(pmp_session_t *s, pmp_req_t *first, uint64_t now_ms)
+{
+	pmp_req_t *redo = NULL, **rt = &redo, *r;
+	pmp_kept_t *kept = NULL, **kt = &kept, *k;
+	const pmp_rng_t *rng = s->engine.rng;
+	pmp_keeper_emit_fn emit = s->keeper.emit;
+	void *ctx = s->keeper.ctx;
+	uint8_t gw[16], local[16];
+	uint16_t port = s->engine.port;
+
+	memcpy(gw, s->engine.gateway, 16);
+	memcpy(local, s->engine.local, 16);
+	if (first != NULL && !first->embedded)
+		append(&rt, first);
+	while ((r = pmp_engine_take_done(&s->engine)) != NULL) {
+		if (r->embedded)
+			continue;
+		if (r->result.status == PMP_STATUS_FALLBACK)
+			append(&rt, r);
+		else {
+			r->next = NULL;
+			*s->done_tail = r;
+			s->done_tail = &r->next;
+		}
+	}
+	while ((r = pmp_engine_take_queued(&s->engine)) != NULL)
+		if (!r->embedded)
+			append(&rt, r);
+	while ((k = pmp_session_take_kept(s)) != NULL) {
+		*kt = k;
+		kt = &k->next;
+	}
+	pmp_engine_init(&s->engine, s->fallback, rng, gw, port);
+	pmp_engine_set_local(&s->engine, local);
+	pmp_keeper_init(&s->keeper, &s->engine, emit, ctx);
+	s->fallback = NULL;
+	while ((r = redo) != NULL) {
+		redo = r->next;
+		r->nonce_set = 0;
+		if (pmp_engine_submit(&s->engine, r, r->submitted_ms) !=
+		    PMP_OK) {
+			r->result.status = PMP_ESYS;
+			append(&s->done_tail, r);
+		}
+	}
+	while ((k = kept) != NULL) {
+		kept = k->next;
+		if (k->state == PMP_KEPT_STOPPING) {
+			/* its delete owes nothing: nothing was granted */
+			k->next = s->gone;
+			s->gone = k;
+			continue;
+		}
+		{
+			pmp_kept_t fresh;
+
+			memset(&fresh, 0, sizeof(fresh));
+			fresh.id = k->id;
+			fresh.protocol = k->protocol;
+			fresh.private_port = k->private_port;
+			fresh.wish_port = k->wish_port;
+			fresh.lifetime = k->lifetime;
+			*k = fresh;
+		}
+		pmp_keeper_add(&s->keeper, k, now_ms);
+	}
+}
+
 /* Finished requests: kept mappings' own to the keeper, the caller's to
  * the done list. */
 static void
@@ -55,6 +150,13 @@ route(pmp_session_t *s, uint64_t now_ms)
 	pmp_kept_t *k;
 
 	while ((r = pmp_engine_take_done(&s->engine)) != NULL) {
+		if (r->result.status == PMP_STATUS_FALLBACK) {
+			if (s->fallback != NULL) {
+				fall_back(s, r, now_ms);
+				continue;
+			}
+			r->result.status = PMP_EGATEWAY;
+		}
 		if (!r->embedded) {
 			*s->done_tail = r;
 			s->done_tail = &r->next;

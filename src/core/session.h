@@ -24,11 +24,25 @@ typedef struct pmp_session {
 	pmp_req_t *done;	/* the caller's finished requests */
 	pmp_req_t **done_tail;
 	pmp_kept_t *gone;	/* kept mappings stopped, to be freed */
+	/* The protocol to fall back to when the server speaks only an
+	 * older one (NULL: none; set by the caller, used once). */
+	const pmp_proto_t *fallback;
 } pmp_session_t;
 
 void pmp_session_init(pmp_session_t *s, const pmp_proto_t *proto,
     const pmp_rng_t *rng, const uint8_t gateway[16], uint16_t port,
     pmp_keeper_emit_fn emit, void *ctx);
+
+/*
+ * If the server answers that it speaks only an older protocol
+ * (PMP_STATUS_FALLBACK), move every pending request and kept mapping to
+ * proto and go on with it (RFC 6887 §9, App. A: PCP to NAT-PMP at once).
+ * NULL: no fallback; such answers end requests with PMP_EGATEWAY.
+ */
+void pmp_session_set_fallback(pmp_session_t *s, const pmp_proto_t *proto);
+
+/* The protocol in use now (it changes after a fallback). */
+const pmp_proto_t *pmp_session_proto(const pmp_session_t *s);
 
 /* Our own address toward the gateway (PCP names it in requests). */
 void pmp_session_set_local(pmp_session_t *s, const uint8_t local[16]);

@@ -139,8 +139,10 @@ complete(pmp_req_t *r, const pmp_reply_t *reply, int *named,
 	pmp_result_t *res = &r->result;
 
 	if (p->natpmp_only) {
+		/* RFC 6887 §9 step 4, RFC 6886 §1.1: a NAT-PMP server;
+		 * "immediately retry the same request using NAT-PMP" */
 		res->result_code = PMP_PCP_UNSUPP_VERSION;
-		return PMP_EGATEWAY;
+		return PMP_STATUS_FALLBACK;
 	}
 	res->result_code = m->result;
 	/* on an error: how long it will last (§7.4, §8.3) */

@@ -30,6 +30,7 @@ struct opts {
 	int have_lifetime;
 	uint32_t lifetime;
 	const char *gateway;
+	unsigned methods;	/* --protocol: PMP_METHOD_BIT()s, 0 default */
 	uint32_t timeout_ms;
 	const char *port_file;	/* keep */
 	const char *on_change;	/* keep */
@@ -49,6 +50,7 @@ const char *proto_name(int p);
 int exit_for(int status);
 void json_string(const char *key, const char *val, int *first);
 void json_number(const char *key, unsigned long val, int *first);
+void json_method(pmp_method_t m, int *first);
 int open_client(const struct opts *o, pmp_client_t **cp);
 const char *event_name(pmp_event_type_t t);
 void warn_double_nat(const uint8_t a[16]);

@@ -33,6 +33,7 @@ cmd_addr(const struct opts *o)
 		putchar('{');
 		json_string("op", "addr", &first);
 		printf(",\"ok\":true");
+		json_method(r.method, &first);
 		json_string("public_address", text, &first);
 		json_string("gateway", gw, &first);
 		json_number("epoch", r.epoch, &first);

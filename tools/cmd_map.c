@@ -46,6 +46,7 @@ cmd_map(const struct opts *o, uint16_t private_port, uint16_t public_port,
 		putchar('{');
 		json_string("op", "map", &first);
 		printf(",\"ok\":true");
+		json_method(r.method, &first);
 		json_string("protocol", proto_name(proto), &first);
 		if (have_addr)
 			json_string("public_address", text, &first);

@@ -37,6 +37,7 @@ cmd_unmap(const struct opts *o, uint16_t private_port)
 		putchar('{');
 		json_string("op", "unmap", &first);
 		printf(",\"ok\":true");
+		json_method(r.method, &first);
 		json_string("protocol", proto_name(proto), &first);
 		if (o->all)
 			printf(",\"all\":true");

@@ -31,6 +31,10 @@ usage(FILE *f)
 	    "       %s [-u] [-l LIFETIME] [-g GATEWAY] PUBLIC_PORT PRIVATE_PORT\n"
 	    "options:\n"
 	    "  -g, --gateway ADDR[:PORT]  gateway to ask (default: discovered)\n"
+	    "      --protocol natpmp|pcp|auto\n"
+	    "                             NAT-PMP (the default in this version),\n"
+	    "                             PCP only, or PCP falling back to\n"
+	    "                             NAT-PMP when the gateway speaks only it\n"
 	    "  -u, --udp                  UDP mapping (default TCP)\n"
 	    "      --tcp                  TCP mapping\n"
 	    "  -l, --lifetime SECONDS     lifetime asked for (map: 7200)\n"
@@ -91,6 +95,7 @@ main(int argc, char **argv)
 		{ "port-file", required_argument, NULL, 'F' },
 		{ "on-change", required_argument, NULL, 'C' },
 		{ "hook-timeout", required_argument, NULL, 'H' },
+		{ "protocol", required_argument, NULL, 'P' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct opts o;
@@ -141,6 +146,18 @@ main(int argc, char **argv)
 			break;
 		case 'C':
 			o.on_change = optarg;
+			break;
+		case 'P':
+			if (strcmp(optarg, "natpmp") == 0)
+				o.methods = PMP_METHOD_BIT(PMP_METHOD_NATPMP);
+			else if (strcmp(optarg, "pcp") == 0)
+				o.methods = PMP_METHOD_BIT(PMP_METHOD_PCP);
+			else if (strcmp(optarg, "auto") == 0)
+				o.methods = PMP_METHOD_BIT(PMP_METHOD_PCP) |
+				    PMP_METHOD_BIT(PMP_METHOD_NATPMP);
+			else
+				usage_error("--protocol is natpmp, pcp or auto, "
+				    "not '%s'", optarg);
 			break;
 		case 'H':
 			o.hook_timeout_ms = (uint32_t)parse_number(optarg,

@@ -186,6 +186,14 @@ json_number(const char *key, unsigned long val, int *first)
 }
 
 /* Describe a failed request on stderr (and in JSON on stdout). */
+/* "method": "natpmp" or "pcp": which protocol answered. */
+void
+json_method(pmp_method_t m, int *first)
+{
+	json_string("method", m == PMP_METHOD_PCP ? "pcp" :
+	    m == PMP_METHOD_UPNP ? "upnp" : "natpmp", first);
+}
+
 int
 report_error(const struct opts *o, const char *what, const pmp_result_t *r,
     pmp_client_t *c)
@@ -197,9 +205,12 @@ report_error(const struct opts *o, const char *what, const pmp_result_t *r,
 	if (pmp_client_gateway(c, addr, &port) == PMP_OK)
 		v4_text(addr, gw, sizeof(gw));
 	if (r->status == PMP_EGATEWAY)
-		fprintf(stderr, "%s: %s: gateway %s refused: result code %u, "
-		    "%s\n", PROGNAME, what, gw, r->result_code,
-		    pmp_result_code_str(r->result_code));
+		fprintf(stderr, "%s: %s: gateway %s refused%s%s%s: result code "
+		    "%u, %s\n", PROGNAME, what, gw,
+		    r->method == PMP_METHOD_PCP ? " (" : "",
+		    r->method == PMP_METHOD_PCP ? pmp_method_name(r->method) : "",
+		    r->method == PMP_METHOD_PCP ? ")" : "", r->result_code,
+		    pmp_result_code_text(r->method, r->result_code));
 	else if (r->status == PMP_ESYS)
 		fprintf(stderr, "%s: %s: %s (gateway %s)\n", PROGNAME, what,
 		    strerror(pmp_client_errno(c)), gw);
@@ -217,9 +228,11 @@ report_error(const struct opts *o, const char *what, const pmp_result_t *r,
 		printf(",\"ok\":false");
 		json_string("error", pmp_strerror(r->status), &first);
 		json_number("status", (unsigned long)-r->status, &first);
+		if (r->method != PMP_METHOD_NONE)
+			json_method(r->method, &first);
 		if (r->status == PMP_EGATEWAY) {
 			json_number("result_code", r->result_code, &first);
-			json_string("result", pmp_result_code_str(
+			json_string("result", pmp_result_code_text(r->method,
 			    r->result_code), &first);
 		}
 		json_string("gateway", gw, &first);
@@ -319,6 +332,12 @@ open_client(const struct opts *o, pmp_client_t **cp)
 	}
 	if (o->gateway != NULL)
 		(void)pmp_client_set_gateway(c, addr, port);
+	if (o->methods != 0 && pmp_client_set_methods(c, o->methods) !=
+	    PMP_OK) {
+		fprintf(stderr, "%s: --protocol: %s\n", PROGNAME,
+		    pmp_strerror(PMP_EUNSUPPORTED));
+		exit(EXIT_LOCAL);
+	}
 	warn_public_source(addr, o->gateway != NULL);
 	if (o->timeout_ms != 0)
 		(void)pmp_client_set_timeout_ms(c, o->timeout_ms);

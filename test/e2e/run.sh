@@ -98,8 +98,8 @@ run() {
 here=$(dirname "$0")
 G=127.77.0.1
 # E2E_ONLY="gateway netns" runs only those parts (client gateway hostile
-# netns keep loop).
-for part in ${E2E_ONLY:-client gateway hostile netns keep loop}; do
+# netns keep loop pcp).
+for part in ${E2E_ONLY:-client gateway hostile netns keep loop pcp}; do
 	. "$here/$part.sh"
 done
 

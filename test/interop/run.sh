@@ -114,6 +114,25 @@ row "TCP packet from outside arrives" "$r1b" "$n1b"
 row "map UDP, rule in the router" "$r3" "$n3"
 row "UDP packet from outside arrives" "$r3b" "$n3b"
 
+# PCP (RFC 6887) to the same miniupnpd: one round trip, the address in
+# the MAP answer, the same DNAT rules and real packets through them
+run in_ns "$NS_LAN" $P --protocol pcp --json map 40010
+[ $rc -eq 0 ] && has '"method":"pcp"' "$T/out" && has "\"public_address\":\"$WAN\"" "$T/out" \
+    && has '"public_port":40010' "$T/out" && has_rule 40010 10.77.0.2 \
+	&& { ok "pmp --protocol pcp map TCP 40010: granted with the address, DNAT rule in the router"; p1=pass; } \
+	|| { ko "pcp map tcp ($(cat "$T/out" "$T/err"))"; p1=FAIL; }
+through tcp 40010 40010 "$NS_LAN" hello-pcp-tcp && { ok "a TCP connection from wan reaches lan through the PCP mapping"; p1b=pass; } \
+	|| { ko "pcp tcp through"; p1b=FAIL; }
+run in_ns "$NS_LAN" $P --protocol pcp map -u 40011
+[ $rc -eq 0 ] && has "^mapped udp $WAN:40011 -> private port 40011" "$T/out" && has_rule 40011 10.77.0.2 \
+	&& { ok "pmp --protocol pcp map UDP 40011: granted, DNAT rule in the router"; p3=pass; } || { ko "pcp map udp ($(cat "$T/err"))"; p3=FAIL; }
+through udp 40011 40011 "$NS_LAN" hello-pcp-udp && { ok "a UDP datagram from wan reaches lan through the PCP mapping"; p3b=pass; } \
+	|| { ko "pcp udp through"; p3b=FAIL; }
+row "PCP map TCP, rule in the router" "$p1" "n/a (no PCP)"
+row "PCP TCP packet from outside arrives" "$p1b" "n/a (no PCP)"
+row "PCP map UDP, rule in the router" "$p3" "n/a (no PCP)"
+row "PCP UDP packet from outside arrives" "$p3b" "n/a (no PCP)"
+
 # a second LAN host asking for a public port the first one holds
 run in_ns "$NS_LAN2" $P map 40000
 p2=$(sed -n "s/^mapped tcp $WAN:\([0-9]*\) -> private port 40000.*/\1/p" "$T/out")
@@ -155,6 +174,12 @@ ip netns exec "$NS_LAN" $P keep -u --tcp -l 600 41000 >"$T/keep" 2>&1 &
 kpid=$!
 wait_count "^mapped" "$T/keep" 2 10 && has_rule 41000 10.77.0.2 \
 	&& ok "pmp keep: UDP and TCP 41000 mapped" || ko "pmp keep start"
+# ... and one over PCP beside it, through the same restart
+: > "$T/keep-pcp"
+ip netns exec "$NS_LAN" $P --protocol pcp keep -u -l 600 41100 >"$T/keep-pcp" 2>&1 &
+kppid=$!
+wait_count "^mapped udp $WAN:41100" "$T/keep-pcp" 1 10 && has_rule 41100 10.77.0.2 \
+	&& ok "pmp --protocol pcp keep: UDP 41100 mapped" || ko "pcp keep start ($(cat "$T/keep-pcp"))"
 sleep 3	# past the 2 s slack of the epoch rule
 # restart miniupnpd as after a crash: leases and rules gone
 kill $mpid 2>/dev/null
@@ -173,6 +198,17 @@ else
 fi
 row "mapping kept across a router restart" "$r1" "n/a (no keep)"
 through udp 41000 41000 "$NS_LAN" after-restart && ok "... and traffic flows again" || ko "through after restart"
+# PCP: the restart shows in the epoch of miniupnpd's ANNOUNCE (RFC 6887
+# §8.5, §14.1.3): re-created after the random 0-5 s
+if wait_count "^restored udp $WAN:41100" "$T/keep-pcp" 1 15 && has_rule 41100 10.77.0.2; then
+	ok "pmp keep over PCP: restored after the miniupnpd restart"; r1=pass
+else
+	ko "pcp keep across restart ($(cat "$T/keep-pcp"))"; r1=FAIL
+fi
+row "PCP mapping kept across a router restart" "$r1" "n/a (no PCP)"
+kill -TERM $kppid; wait $kppid; rc=$?
+[ $rc -eq 0 ] && has "^deleted" "$T/keep-pcp" && ! has_rule 41100 10.77.0.2 \
+	&& ok "pmp keep over PCP, SIGTERM: deleted in the router with its nonce" || ko "pcp keep stop (rc=$rc $(tail -2 "$T/keep-pcp"))"
 
 # the router's WAN address changes (STUN then reports the new one)
 in_ns "$NS_GW" ip addr del $WAN/24 dev gw-wan

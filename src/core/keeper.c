@@ -465,8 +465,8 @@ retry_later(pmp_keeper_t *kp, pmp_kept_t *k, int status, unsigned rc,
 	if (status == PMP_EGATEWAY) {
 		uint64_t hold = (uint64_t)error_lifetime * 1000u;
 
-		if (hold > 30u * 60u * 1000u)
-			hold = 30u * 60u * 1000u;
+		if (hold > PMP_KEEP_ERROR_MAX_MS)
+			hold = PMP_KEEP_ERROR_MAX_MS;
 		if (hold < kp->policy->error_holddown_ms)
 			hold = kp->policy->error_holddown_ms;
 		if (hold > wait)

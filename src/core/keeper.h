@@ -25,6 +25,9 @@
 #define PMP_KEEP_BACKOFF_MAX_MS 60000u
 /* How long pmp_keep_stop() tries to delete. */
 #define PMP_KEEP_DELETE_MS 3000u
+/* The longest an error answer's lifetime holds a retry back (RFC 6887
+ * §7.4's long errors; a longer one is not believed). */
+#define PMP_KEEP_ERROR_MAX_MS (30ull * 60u * 1000u)
 /* Re-verify the public address this often: some gateways change it
  * without resetting their epoch (miniupnp issue 254). */
 #define PMP_KEEP_VERIFY_MS (10ull * 60u * 1000u)

@@ -148,7 +148,8 @@ sanitize:
 	    WERROR='$(WERROR)' PMP_E2E_QUICK=1 unit e2e
 
 # ---- fuzzing ----
-FUZZERS = fuzz_wire fuzz_pcp_wire fuzz_gateway fuzz_gwparse fuzz_engine
+FUZZERS = fuzz_wire fuzz_pcp_wire fuzz_gateway fuzz_gwparse fuzz_engine \
+          fuzz_pcp_engine
 FUZZ_SECONDS ?= 60
 REPLAYS = $(FUZZERS:%=$(B)/fuzz/replay_%)
 

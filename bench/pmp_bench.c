@@ -1,6 +1,9 @@
 /*
  * pmp_bench.c - libpmp's side of the benchmarks (bench/run.sh drives it).
  *   pmp_bench seq GW N        N sequential UDP maps, blocking API
+ *   pmp_bench pcpseq GW N BASE   the same over PCP, ports from BASE
+ *   pmp_bench pcpbatch GW N BASE N PCP maps submitted at once (several
+ *                             on the wire: PCP matches by nonce)
  *   pmp_bench floor GW N [tcp BASE]  N raw request/answer round trips (no
  *                             library), UDP ports from 10000 or TCP from BASE
  *   pmp_bench batch GW N      N maps submitted at once, non-blocking API
@@ -34,8 +37,9 @@ now_s(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/* A client of gw, for methods (0: the default, NAT-PMP). */
 static pmp_client_t *
-client(const char *gw)
+client(const char *gw, unsigned methods)
 {
 	pmp_client_t *c;
 	uint8_t a[16];
@@ -43,7 +47,8 @@ client(const char *gw)
 
 	if (pmp_client_new(&c) != PMP_OK ||
 	    pmp_parse_gateway(gw, a, &port) != PMP_OK ||
-	    pmp_client_set_gateway(c, a, port) != PMP_OK) {
+	    pmp_client_set_gateway(c, a, port) != PMP_OK ||
+	    (methods != 0 && pmp_client_set_methods(c, methods) != PMP_OK)) {
 		fprintf(stderr, "bad gateway %s\n", gw);
 		exit(2);
 	}
@@ -76,9 +81,9 @@ pump(pmp_client_t *c)
 }
 
 static int
-seq(const char *gw, int n)
+seq(const char *gw, int n, unsigned methods, int base)
 {
-	pmp_client_t *c = client(gw);
+	pmp_client_t *c = client(gw, methods);
 	pmp_result_t r;
 	double t0;
 	int i;
@@ -87,7 +92,7 @@ seq(const char *gw, int n)
 	pmp_get_public_address(c, &r);
 	t0 = now_s();
 	for (i = 0; i < n; i++)
-		if (pmp_map(c, PMP_PROTO_UDP, (uint16_t)(10000 + i % 50000), 0,
+		if (pmp_map(c, PMP_PROTO_UDP, (uint16_t)(base + i % 50000), 0,
 		    600, &r) != PMP_OK) {
 			fprintf(stderr, "map: %s\n", pmp_strerror(r.status));
 			return 1;
@@ -143,9 +148,9 @@ on_done(void *arg, const pmp_result_t *res)
 }
 
 static int
-batch(const char *gw, int n)
+batch(const char *gw, int n, unsigned methods, int base)
 {
-	pmp_client_t *c = client(gw);
+	pmp_client_t *c = client(gw, methods);
 	pmp_result_t r;
 	double t0;
 	int i;
@@ -153,7 +158,7 @@ batch(const char *gw, int n)
 	pmp_get_public_address(c, &r);
 	t0 = now_s();
 	for (i = 0; i < n; i++)
-		if (pmp_request_map(c, PMP_PROTO_TCP, (uint16_t)(20000 + i), 0,
+		if (pmp_request_map(c, PMP_PROTO_TCP, (uint16_t)(base + i), 0,
 		    600, on_done, NULL) < 0)
 			return 1;
 	while (done_count < n)
@@ -167,7 +172,7 @@ batch(const char *gw, int n)
 static int
 fail(const char *gw)
 {
-	pmp_client_t *c = client(gw);
+	pmp_client_t *c = client(gw, 0);
 	pmp_result_t r;
 	double t0 = now_s();
 
@@ -241,7 +246,7 @@ on_event(void *arg, const pmp_event_t *ev)
 static int
 keep(const char *gw, int n)
 {
-	pmp_client_t *c = client(gw);
+	pmp_client_t *c = client(gw, 0);
 	double t_end;
 	int i;
 
@@ -271,15 +276,21 @@ main(int argc, char **argv)
 {
 	const char *mode = argc > 1 ? argv[1] : "";
 
+	const unsigned pcp = PMP_METHOD_BIT(PMP_METHOD_PCP);
+
 	if (strcmp(mode, "seq") == 0 && argc == 4)
-		return seq(argv[2], atoi(argv[3]));
+		return seq(argv[2], atoi(argv[3]), 0, 10000);
+	if (strcmp(mode, "pcpseq") == 0 && argc == 5)
+		return seq(argv[2], atoi(argv[3]), pcp, atoi(argv[4]));
+	if (strcmp(mode, "pcpbatch") == 0 && argc == 5)
+		return batch(argv[2], atoi(argv[3]), pcp, atoi(argv[4]));
 	if (strcmp(mode, "floor") == 0 && argc == 4)
 		return floor_rtt(argv[2], atoi(argv[3]), 0, 10000);
 	if (strcmp(mode, "floor") == 0 && argc == 6 &&
 	    strcmp(argv[4], "tcp") == 0)
 		return floor_rtt(argv[2], atoi(argv[3]), 1, atoi(argv[5]));
 	if (strcmp(mode, "batch") == 0 && argc == 4)
-		return batch(argv[2], atoi(argv[3]));
+		return batch(argv[2], atoi(argv[3]), 0, 20000);
 	if (strcmp(mode, "fail") == 0 && argc == 3)
 		return fail(argv[2]);
 	if (strcmp(mode, "gw") == 0 && argc == 3)

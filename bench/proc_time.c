@@ -1,9 +1,12 @@
 /*
  * proc_time.c - run a command N times and print the median wall time and
  * the largest peak RSS of the runs:
- *   proc_time N [-k SECONDS] -- COMMAND ARGS...
+ *   proc_time N [-k SECONDS] [-p BASE] -- COMMAND ARGS...
  * With -k the command is sent SIGTERM after SECONDS (for daemons such as
- * `pmp keep`), and its time is not reported, only its peak RSS.
+ * `pmp keep`), and its time is not reported, only its peak RSS.  With -p
+ * an argument "PORT" becomes BASE + the run's number (a PCP mapping
+ * belongs to the nonce of the process that made it: each run maps its
+ * own port).
  * SPDX-License-Identifier: BSD-2-Clause
  */
 #include <sys/resource.h>
@@ -38,8 +41,9 @@ int
 main(int argc, char **argv)
 {
 	double t[1000], kill_after = 0;
-	long maxrss = 0;
+	long maxrss = 0, port_base = -1;
 	int n, i, arg = 2, failures = 0;
+	char port_text[16];
 
 	if (argc < 4)
 		return 2;
@@ -48,7 +52,11 @@ main(int argc, char **argv)
 		kill_after = atof(argv[arg + 1]);
 		arg += 2;
 	}
-	if (strcmp(argv[arg], "--") == 0)
+	if (arg + 1 < argc && strcmp(argv[arg], "-p") == 0) {
+		port_base = atol(argv[arg + 1]);
+		arg += 2;
+	}
+	if (arg < argc && strcmp(argv[arg], "--") == 0)
 		arg++;
 	if (n < 1 || n > 1000 || arg >= argc)
 		return 2;
@@ -59,8 +67,13 @@ main(int argc, char **argv)
 		pid_t pid = fork();
 
 		if (pid == 0) {
-			int null = open("/dev/null", O_WRONLY);
+			int null = open("/dev/null", O_WRONLY), k;
 
+			snprintf(port_text, sizeof(port_text), "%ld",
+			    port_base + i);
+			for (k = arg; port_base >= 0 && k < argc; k++)
+				if (strcmp(argv[k], "PORT") == 0)
+					argv[k] = port_text;
 			dup2(null, 1);
 			dup2(null, 2);
 			execvp(argv[arg], argv + arg);

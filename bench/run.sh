@@ -15,6 +15,7 @@ X="$B/bench"
 RUNS=${BENCH_RUNS:-5}
 SEQ=${BENCH_SEQ:-10000}
 GW=127.77.88.1
+GW2=127.77.88.2	# --natpmp-only, for row 1a
 OUT="$top/bench/RESULTS.md"
 T=$(mktemp -d)
 pids=
@@ -74,6 +75,35 @@ done
 a=$(median < "$T/a"); b=$(median < "$T/b")
 echo "| 1 | time to first mapping, whole process | $a ms | natpmpc -a: $b ms | $(ratio "$a" "$b") |"
 
+# 1p. the same over PCP: one round trip (the answer names the address);
+# each run maps its own port (a PCP mapping is its nonce's)
+i=0; : > "$T/a"; : > "$T/b"
+while [ $i -lt $RUNS ]; do
+	"$X/proc_time" 10 -p $((46000 + i * 10)) -- "$B/pmp" -g $GW --protocol pcp map -u PORT \
+	    | sed 's/median \([0-9.]*\).*/\1/' >> "$T/a"
+	"$X/proc_time" 10 -- natpmpc -g $GW -a 40000 40000 udp 7200 | sed 's/median \([0-9.]*\).*/\1/' >> "$T/b"
+	i=$((i + 1))
+done
+a=$(median < "$T/a"); b=$(median < "$T/b")
+need "row 1p" "$a"
+echo "| 1p | time to first mapping over PCP, whole process | $a ms | natpmpc -a (NAT-PMP): $b ms | $(ratio "$a" "$b") |"
+
+# 1a. --protocol auto on a NAT-PMP-only gateway: what negotiation costs
+# (goal: at most one round trip more than NAT-PMP asked for directly)
+start_gw $GW2 --natpmp-only --max-per-client 65536
+i=0; : > "$T/a"; : > "$T/b"; : > "$T/f"
+while [ $i -lt $RUNS ]; do
+	"$X/proc_time" 20 -- "$B/pmp" -g $GW2 --protocol auto map -u 40000 | sed 's/median \([0-9.]*\).*/\1/' >> "$T/a"
+	"$X/proc_time" 20 -- "$B/pmp" -g $GW2 --protocol natpmp map -u 40000 | sed 's/median \([0-9.]*\).*/\1/' >> "$T/b"
+	"$X/pmp_bench" floor $GW2 1000 | num floor >> "$T/f"
+	i=$((i + 1))
+done
+kill $gwp
+a=$(median < "$T/a"); b=$(median < "$T/b"); f=$(median < "$T/f")
+need "row 1a" "$a"
+extra=$(awk -v a="$a" -v b="$b" 'BEGIN {printf "%.3f", a - b}')
+echo "| 1a | auto on a NAT-PMP-only gateway: first mapping | $a ms (forced NAT-PMP: $b ms; +$extra ms) | one round trip: $(awk -v f="$f" 'BEGIN {printf "%.3f", f / 1000}') ms | $(ratio "$(awk -v a="$a" -v b="$b" 'BEGIN {print (a - b) * 1000}')" "$f") |"
+
 # 2. sequential mappings in one process, and the floor
 i=0; : > "$T/a"; : > "$T/b"; : > "$T/f"
 while [ $i -lt $RUNS ]; do
@@ -86,6 +116,16 @@ a=$(median < "$T/a"); b=$(median < "$T/b"); f=$(median < "$T/f")
 need "row 2 (pmp)" "$a"; need "row 2 (libnatpmp)" "$b"; need "row 2 (floor)" "$f"
 echo "| 2 | $SEQ sequential maps, one process | $a µs/map ($(awk -v x="$a" 'BEGIN {printf "%.0f", 1e6 / x}')/s) | libnatpmp: $b µs/map | $(ratio "$a" "$b") |"
 echo "| 2 | ... against the floor (raw UDP round trip) | $a µs/map | floor: $f µs/map | $(ratio "$a" "$f") |"
+
+# 2p. sequential maps over PCP against the same floor (each run its own
+# ports: a PCP mapping is its nonce's)
+i=0; : > "$T/a"
+while [ $i -lt $RUNS ]; do
+	"$X/pmp_bench" pcpseq $GW 2000 $((30000 + i * 2000)) | num seq >> "$T/a"
+	i=$((i + 1))
+done
+a=$(median < "$T/a"); need "row 2p" "$a"
+echo "| 2p | 2000 sequential maps over PCP, one process | $a µs/map | floor: $f µs/map | $(ratio "$a" "$f") |"
 
 # 3. 1000 maps at once through the non-blocking API (serialised)
 : > "$T/a"; : > "$T/f"; i=0
@@ -100,6 +140,17 @@ done
 a=$(median < "$T/a")
 fl=$(median < "$T/f")	# µs per round trip x 1000 requests = ms
 echo "| 3 | 1000 maps submitted at once, all granted | $a ms | 1000 round trips: $fl ms | $(ratio "$a" "$fl") |"
+
+# 3p. the same over PCP: up to 8 on the wire at once, matched by nonce
+: > "$T/a"; i=0
+while [ $i -lt $RUNS ]; do
+	"$X/pmp_bench" pcpbatch $GW 1000 $((50000 + i * 1000)) > "$T/o"
+	grep -q "(0 failed)" "$T/o" || { echo "bench: row 3p: $(cat "$T/o")" >&2; exit 1; }
+	num batch < "$T/o" >> "$T/a"
+	i=$((i + 1))
+done
+a=$(median < "$T/a")
+echo "| 3p | 1000 maps at once over PCP, all granted | $a ms | 1000 round trips: $fl ms | $(ratio "$a" "$fl") |"
 
 # 4. gateway discovery
 : > "$T/a"; : > "$T/b"; : > "$T/c"; i=0
@@ -181,6 +232,8 @@ if [ "$(id -u)" -eq 0 ] && command -v miniupnpd >/dev/null && command -v nft >/d
 		m1=$(in_ns "$NS_LAN" "$X/proc_time" 20 -- "$B/pmp" -g 10.77.0.1 map -u 45000 | sed 's/median \([0-9.]*\).*/\1/')
 		m2=$(in_ns "$NS_LAN" "$X/proc_time" 20 -- natpmpc -g 10.77.0.1 -a 45000 45000 udp 7200 | sed 's/median \([0-9.]*\).*/\1/')
 		echo "| 1m | time to first mapping, miniupnpd router | $m1 ms | natpmpc -a: $m2 ms | $(ratio "$m1" "$m2") |"
+		m3=$(in_ns "$NS_LAN" "$X/proc_time" 20 -p 45100 -- "$B/pmp" -g 10.77.0.1 --protocol pcp map -u PORT | sed 's/median \([0-9.]*\).*/\1/')
+		echo "| 1mp | time to first mapping over PCP, miniupnpd router | $m3 ms | natpmpc -a (NAT-PMP): $m2 ms | $(ratio "$m3" "$m2") |"
 		# each from an empty rule set: miniupnpd's cost grows with it
 		in_ns "$NS_LAN" natpmpc -g 10.77.0.1 -a 0 0 udp 0 >/dev/null 2>&1
 		s1=$(in_ns "$NS_LAN" "$X/pmp_bench" seq 10.77.0.1 200 | num seq)

@@ -121,3 +121,14 @@ script = [(0, mapq), (0, bytes(other)), (0, bytes(delete)),
           (0, H(pcp["announce-request"].replace(" ", ""))), (1, mapq), (0, opts),
           (0, b"\x03" + mapq[1:]), (0, mapq[:24])]
 put("fuzz_gateway", "pcp", b"\x00" + b"".join(rec(c, 1, d) for c, d in script))
+
+# --- fuzz_pcp_engine scripts: op % 8 (0 request, 1 near answer, 2 raw,
+# 3 time, 4 keep, 5 stop, 6 ANNOUNCE, 7 next deadline), then its bytes
+put("fuzz_pcp_engine", "map-answered", bytes([0, 0x01, 10, 60, 1, 0, 5]))
+put("fuzz_pcp_engine", "keep-renew-stop", bytes(
+    [4, 1, 60, 7, 1, 0, 9, 7, 7, 1, 0, 9, 6, 0, 7, 1, 0, 9, 5, 0, 1, 0, 0]))
+put("fuzz_pcp_engine", "wrong-nonce-and-port", bytes(
+    [0, 0x05, 20, 30, 1, 0x08, 3, 1, 0x10, 3, 1, 0, 3, 3, 0x40, 0]))
+put("fuzz_pcp_engine", "window", bytes(
+    [0, 1, 1, 9, 0, 1, 2, 9, 0, 1, 3, 9, 0, 1, 4, 9, 0, 1, 5, 9, 0, 1, 6, 9,
+     0, 1, 7, 9, 0, 1, 8, 9, 0, 1, 9, 9, 1, 0x18, 2, 1, 0, 3, 7, 7, 7]))

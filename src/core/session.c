@@ -119,25 +119,22 @@ fall_back(pmp_session_t *s, pmp_req_t *first, uint64_t now_ms)
 		}
 	}
 	while ((k = kept) != NULL) {
-		kept = k->next;
-		if (k->state == PMP_KEPT_STOPPING) {
-			/* its delete owes nothing: nothing was granted */
-			k->next = s->gone;
-			s->gone = k;
-			continue;
-		}
-		{
-			pmp_kept_t fresh;
+		pmp_kept_t fresh;
+		int stopping = k->state == PMP_KEPT_STOPPING;
 
-			memset(&fresh, 0, sizeof(fresh));
-			fresh.id = k->id;
-			fresh.protocol = k->protocol;
-			fresh.private_port = k->private_port;
-			fresh.wish_port = k->wish_port;
-			fresh.lifetime = k->lifetime;
-			*k = fresh;
-		}
+		kept = k->next;
+		memset(&fresh, 0, sizeof(fresh));
+		fresh.id = k->id;
+		fresh.protocol = k->protocol;
+		fresh.private_port = k->private_port;
+		fresh.wish_port = k->wish_port;
+		fresh.lifetime = k->lifetime;
+		*k = fresh;
 		pmp_keeper_add(&s->keeper, k, now_ms);
+		/* one being stopped is stopped again: nothing was granted, so
+		 * nothing is sent, and its DELETED event comes as promised */
+		if (stopping)
+			(void)pmp_session_keep_stop(s, k->id, now_ms);
 	}
 }
 

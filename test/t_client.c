@@ -53,7 +53,8 @@ answer(struct responder *r, const uint8_t *b, size_t n,
 		 * 3618): result 1 in 8 bytes, with its version, 0 */
 		sendto(r->fd, "\x00\x80\x00\x01\x00\x00\x00\x64", 8, 0,
 		    (const struct sockaddr *)to, sizeof(*to));
-		r->refused_version++;
+		/* read by the main thread meanwhile */
+		__atomic_add_fetch(&r->refused_version, 1, __ATOMIC_RELEASE);
 		return;
 	default:
 		return;
@@ -431,9 +432,12 @@ test_pcp_falls_back_to_natpmp(void **state)
 	assert_memory_equal(res.public_address + 12, "\xcb\x00\x71\x07", 4);
 	assert_true(res.elapsed_ms < 1000);	/* no PCP retransmission */
 	assert_int_equal(pmp_client_method(c), PMP_METHOD_NATPMP);
-	assert_int_equal(r.refused_version, 1);
+	assert_int_equal(__atomic_load_n(&r.refused_version, __ATOMIC_ACQUIRE),
+	    1);
 	assert_int_equal(pmp_unmap(c, PMP_PROTO_UDP, 7000, &res), PMP_OK);
-	assert_int_equal(r.refused_version, 1);	/* NAT-PMP from now on */
+	/* NAT-PMP from now on */
+	assert_int_equal(__atomic_load_n(&r.refused_version, __ATOMIC_ACQUIRE),
+	    1);
 	pmp_client_free(c);
 	responder_stop(&r);
 }

@@ -16,6 +16,7 @@
 
 #include "core/engine.h"
 #include "../test/test_rng.h"
+#include "script.h"
 #include "core/keeper.h"
 #include "natpmp/wire.h"
 
@@ -26,27 +27,6 @@ static const uint8_t GW[16] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff,
 static const uint8_t ROGUE[16] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff,
     10, 0, 0, 3 };
 
-struct cursor {
-	const uint8_t *p;
-	size_t n;
-};
-
-static unsigned
-take(struct cursor *c)
-{
-	if (c->n == 0)
-		return 0;
-	c->n--;
-	return *c->p++;
-}
-
-static void
-on_event(void *ctx, const pmp_event_t *ev)
-{
-	(void)ctx;
-	if (ev->type < PMP_EV_MAPPED || ev->type > PMP_EV_ANNOUNCEMENT)
-		abort();
-}
 
 static void
 check_inflight(const pmp_engine_t *e)

@@ -16,32 +16,13 @@
 #include "pcp/pcp.h"
 #include "pcp/wire.h"
 #include "../test/test_rng.h"
+#include "script.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static const uint8_t GW[16] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff,
     192, 168, 77, 1 };
 
-struct cursor {
-	const uint8_t *p;
-	size_t n;
-};
-
-static unsigned
-take(struct cursor *c)
-{
-	if (c->n == 0)
-		return 0;
-	c->n--;
-	return *c->p++;
-}
-
-static void
-on_event(void *ctx, const pmp_event_t *ev)
-{
-	(void)ctx;
-	(void)ev;
-}
 
 #define MAX_KEPT 4
 

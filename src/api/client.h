@@ -24,6 +24,8 @@ struct pmp_client {
 	uint16_t port;
 	int fd;			/* -1 until the first request */
 	int listen_fd[PMP_LISTENERS];
+	const pmp_proto_t *listen_proto;	/* the listeners were opened
+						 * for it (NULL: not yet) */
 	unsigned fd_generation;	/* changes with the descriptor set */
 	pmp_fd_cb fd_cb;
 	void *fd_arg;

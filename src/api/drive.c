@@ -124,6 +124,8 @@ pmp_drive_listen(pmp_client_t *c)
 	uint8_t local[16];
 	int fd;
 
+	c->listen_proto = p;
+
 	if (c->listen_fd[0] < 0) {
 		/* The connected socket's own address names the interface
 		 * that reaches the gateway. */
@@ -273,8 +275,10 @@ pmp_drive_process(pmp_client_t *c, const pmp_fd_t *ready, int nready,
 			    sport, now);
 	}
 	pmp_drive_flush(c, now);
-	/* After a fall back, the new protocol's second announcement port */
-	if (c->listen_fd[0] >= 0 && c->listen_fd[1] < 0)
+	/* After a fall back, the new protocol's second announcement port
+	 * (once: not a bind retried on every call) */
+	if (c->listen_proto != NULL &&
+	    c->listen_proto != pmp_session_proto(&c->session))
 		(void)pmp_drive_listen(c);
 	pmp_drive_deliver(c);
 	return rc;

@@ -40,11 +40,12 @@ endif
 
 # One folder per layer; see docs/ARCHITECTURE.md.
 CORE_SRC   = src/core/engine.c src/core/keeper.c src/core/session.c \
+             src/core/negotiate.c \
              src/core/rng.c src/core/args.c src/core/addr.c
 NATPMP_SRC = src/natpmp/natpmp.c src/natpmp/wire.c src/natpmp/epoch.c
 PCP_SRC    = src/pcp/pcp.c src/pcp/wire.c src/pcp/epoch.c
 IO_SRC     = src/io/clock.c src/io/fd.c src/io/udp.c src/io/listen.c \
-             src/io/random.c src/io/wake.c
+             src/io/random.c src/io/wake.c src/io/sockaddr.c
 API_SRC    = src/api/client.c src/api/drive.c src/api/request.c \
              src/api/loop.c src/api/keep.c src/api/sync.c src/api/strerror.c
 LIB_SRC = $(CORE_SRC) $(NATPMP_SRC) $(PCP_SRC) $(IO_SRC) $(ROUTE_SRC) $(API_SRC)
@@ -83,7 +84,8 @@ $(SHLIB): $(LIB_OBJ) src/libpmp.map
 
 TOOL_SRC = tools/main.c tools/util.c tools/cmd_addr.c tools/cmd_map.c \
            tools/cmd_unmap.c tools/cmd_gateway.c tools/cmd_keep.c \
-           tools/cmd_watch.c tools/run.c tools/hook.c tools/portfile.c
+           tools/cmd_watch.c tools/run.c tools/hook.c tools/portfile.c \
+           tools/nonces.c
 TOOL_OBJ = $(TOOL_SRC:tools/%.c=$(B)/tools/%.o)
 $(B)/pmp: $(TOOL_OBJ) $(B)/libpmp.a
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(TOOL_OBJ) $(B)/libpmp.a \
@@ -109,7 +111,7 @@ $(B)/libpmp.pc: pmp.pc.in Makefile
 # ---- tests ----
 CMOCKA_CFLAGS := $(shell pkg-config --cflags cmocka 2>/dev/null)
 CMOCKA_LIBS   := $(shell pkg-config --libs cmocka 2>/dev/null || echo -lcmocka)
-UNIT_TESTS = t_wire t_pcp_wire t_epoch t_pcp_epoch t_engine t_core t_pcp t_keep t_gwparse t_table t_respond t_pcp_respond t_client \
+UNIT_TESTS = t_wire t_pcp_wire t_epoch t_pcp_epoch t_engine t_core t_pcp t_negotiate t_keep t_gwparse t_table t_respond t_pcp_respond t_client \
              t_clock
 UNIT_BINS  = $(UNIT_TESTS:%=$(B)/test/%)
 

@@ -114,6 +114,11 @@ respond(struct gateway *g, const uint8_t *b, size_t n,
 {
 	const uint8_t *client = (const uint8_t *)&from->sin_addr;
 
+	if (b[0] == 2 && g->speaks == SPEAKS_NATPMP_DEAF) {
+		/* as routers whose NAT-PMP drops what it cannot read */
+		gw_describe(b, n, ev);
+		return 0;
+	}
 	if (b[0] == 2 && g->speaks != SPEAKS_NATPMP)
 		return gw_pcp_respond(&g->table, &g->cfg, sssoe(g), client, b,
 		    n, pmp_clock_ms(), out, cap, ev);

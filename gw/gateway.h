@@ -69,7 +69,8 @@ struct gateway {
 	int announce_legacy;		/* also to 224.0.0.1:5351 (miniupnpd) */
 	int announce_pcp;		/* also a PCP ANNOUNCE (RFC 6887 §14.1) */
 	int pcp_announce_due;		/* this cycle is a start or reboot */
-	enum { SPEAKS_BOTH, SPEAKS_NATPMP, SPEAKS_PCP } speaks;
+	enum { SPEAKS_BOTH, SPEAKS_NATPMP, SPEAKS_PCP,
+	    SPEAKS_NATPMP_DEAF } speaks;	/* DEAF: PCP unanswered */
 	struct sockaddr_in targets[MAX_TARGETS];	/* unicast copies */
 	size_t ntargets;
 };

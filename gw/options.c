@@ -43,6 +43,7 @@ usage(FILE *f)
 	    "                           unsupported version (version 0)\n"
 	    "      --pcp-only           answer NAT-PMP with PCP's unsupported\n"
 	    "                           version (version 2)\n"
+	    "      --pcp-silent         speak NAT-PMP only and never answer PCP\n"
 	    "faults:\n"
 	    "      --drop-first N       ignore the first N requests\n"
 	    "      --drop-rate F        ignore this fraction of requests\n"
@@ -126,7 +127,7 @@ parse_args(struct gateway *g, int argc, char **argv)
 	    O_SAFTER, O_DELAY, O_DUP, O_RESULT, O_GRANT, O_OFFSET, O_ZERO, O_TRUNC,
 	    O_GARBAGE, O_SPOOF, O_WRONG, O_REBOOT, O_CHANGE, O_NEXT, O_VFORM,
 	    O_OFORM, O_VPN, O_JSON, O_ACOUNT, O_ATO, O_NOMC, O_LEGACY, O_EVERY,
-	    O_NATPMP_ONLY, O_PCP_ONLY, O_APCP };
+	    O_NATPMP_ONLY, O_PCP_ONLY, O_APCP, O_PCP_SILENT };
 	static const struct option longopts[] = {
 		{ "listen", required_argument, NULL, 'l' },
 		{ "port", required_argument, NULL, 'p' },
@@ -143,6 +144,7 @@ parse_args(struct gateway *g, int argc, char **argv)
 		{ "announce-pcp", no_argument, NULL, O_APCP },
 		{ "natpmp-only", no_argument, NULL, O_NATPMP_ONLY },
 		{ "pcp-only", no_argument, NULL, O_PCP_ONLY },
+		{ "pcp-silent", no_argument, NULL, O_PCP_SILENT },
 		{ "drop-first", required_argument, NULL, O_DROP },
 		{ "drop-rate", required_argument, NULL, O_RATE },
 		{ "seed", required_argument, NULL, O_SEED },
@@ -214,6 +216,9 @@ parse_args(struct gateway *g, int argc, char **argv)
 			break;
 		case O_PCP_ONLY:
 			g->speaks = SPEAKS_PCP;
+			break;
+		case O_PCP_SILENT:
+			g->speaks = SPEAKS_NATPMP_DEAF;
 			break;
 		case O_APCP:
 			g->announce_pcp = 1;

@@ -1,16 +1,15 @@
 /*
- * pmp.h - port mapping: NAT-PMP (RFC 6886) today; PCP (RFC 6887) and
- * UPnP-IGD behind the same calls as they arrive.
+ * pmp.h - port mapping: PCP (RFC 6887) and NAT-PMP (RFC 6886) today;
+ * UPnP-IGD behind the same calls as it arrives.
  * SPDX-License-Identifier: BSD-2-Clause
  *
  * Overview
  *   A pmp_client_t talks to one gateway, in one of the methods (protocols)
- *   it may speak: see pmp_client_set_methods().  Requests (public address,
- *   map, unmap, unmap-all) are queued and sent as the method asks (NAT-PMP:
- *   one at a time, RFC 6886 §3.1), each retransmitted on the method's
- *   schedule (NAT-PMP: 250 ms, doubling, 9 sends, 127.75 s in all) unless
- *   the caller sets a shorter deadline.  Every result and event says which
- *   method served it.
+ *   it may speak: see pmp_client_set_methods().  Requests are queued and
+ *   sent as the method asks (NAT-PMP: one at a time, RFC 6886 §3.1; PCP:
+ *   several), each retransmitted on its schedule (NAT-PMP: 250 ms,
+ *   doubling, 9 sends; PCP: 3 s, doubling to 1024 s, no limit) unless the
+ *   caller sets a deadline.  Every result and event names its method.
  *
  *   pmp_keep() keeps a mapping alive: renewed, re-created after gateway
  *   restarts and address changes, retried after failures, with events.
@@ -26,22 +25,21 @@
  *     blocking calls are built on exactly these public calls.
  *
  * Addresses are 16 bytes, IPv4 as IPv4-mapped IPv6 (::ffff:a.b.c.d), the
- * form PCP (RFC 6887) uses on the wire, so IPv6 needs no new types later.
+ * form PCP (RFC 6887) uses on the wire.
  *
  * Thread safety
  *   Every function taking a pmp_client_t may be called from any thread,
  *   concurrently, on the same client: the client has an internal lock.
  *   Requests from all threads share the one queue, so fifty threads asking
- *   for fifty mappings still send one request at a time.  Callbacks (and
- *   events, see pmp_client_set_event_callback) run in the thread that
- *   called pmp_client_process_fds(), a blocking call or pmp_keep_stop(),
- *   with the client's lock held (fd callbacks: in the call that changed
- *   the set): a callback may call the pmp_request_*()
- *   functions, pmp_keep(), pmp_keep_stop() and pmp_cancel(), but must not
- *   call a blocking function or pmp_client_free().  pmp_client_free() may
- *   be called only once no other thread uses the client.  The library has
- *   no global state and starts no thread; pmp_strerror() and
- *   pmp_discover_gateway() are safe anywhere.
+ *   for fifty NAT-PMP mappings still send one request at a time.
+ *   Callbacks (and events) run in the thread that called
+ *   pmp_client_process_fds(), a blocking call or pmp_keep_stop(), with the
+ *   client's lock held (fd callbacks: in the call that changed the set):
+ *   a callback may call pmp_request_*(), pmp_keep(), pmp_keep_stop() and
+ *   pmp_cancel(), but no blocking function nor pmp_client_free(), which
+ *   may be called only once no other thread uses the client.  No global
+ *   state, no thread started; pmp_strerror() and pmp_discover_gateway()
+ *   are safe anywhere.
  *
  * Errors
  *   Functions return 0 (PMP_OK) or a negative PMP_E* code (those returning
@@ -127,14 +125,11 @@ typedef enum pmp_status {
 /* Text for a PMP_E* code; never NULL. */
 PMP_EXPORT const char *pmp_strerror(int status);
 
-/*
- * The methods (port mapping protocols) a client may use.  Values are
- * frozen; new ones are only appended.
- */
+/* The methods (port mapping protocols); values frozen, only appended. */
 typedef enum pmp_method {
 	PMP_METHOD_NONE = 0,	/* nothing was sent (argument or local error) */
 	PMP_METHOD_NATPMP = 1,	/* NAT-PMP, RFC 6886 */
-	PMP_METHOD_PCP = 2,	/* PCP, RFC 6887 (IPv4 MAP in this version) */
+	PMP_METHOD_PCP = 2,	/* PCP, RFC 6887 */
 	PMP_METHOD_UPNP = 3	/* UPnP-IGD (not yet in this version) */
 } pmp_method_t;
 
@@ -178,7 +173,9 @@ typedef enum pmp_op {
 	PMP_OP_PUBLIC_ADDRESS = 0,
 	PMP_OP_MAP = 1,		/* create or renew one mapping */
 	PMP_OP_UNMAP = 2,	/* delete one mapping */
-	PMP_OP_UNMAP_ALL = 3	/* delete all mappings of one protocol */
+	PMP_OP_UNMAP_ALL = 3,	/* delete all mappings of one protocol */
+	PMP_OP_PEER = 4		/* (0.2.0) PCP PEER: an outbound flow's
+				 * mapping, RFC 6887 §12 */
 } pmp_op_t;
 
 /*
@@ -204,7 +201,9 @@ typedef struct pmp_result {
 	uint32_t lifetime;	/* the lifetime the gateway really granted */
 	unsigned attempts;	/* datagrams sent for this request */
 	uint64_t elapsed_ms;	/* from submission to completion */
-	uint32_t reserved[16];	/* room to grow; zero (see the top) */
+	uint8_t nonce[12];	/* (0.2.0) PCP: the mapping's nonce (§11.1),
+				 * for PMP_MAP_NONCE elsewhere; 0: NAT-PMP */
+	uint32_t reserved[13];	/* room to grow; zero (see the top) */
 } pmp_result_t;
 
 typedef struct pmp_client pmp_client_t;
@@ -248,8 +247,8 @@ PMP_EXPORT int pmp_client_gateway(pmp_client_t *c, uint8_t addr[16],
 
 /*
  * Give up on every later request that has not finished this many
- * milliseconds after it was submitted (PMP_ETIMEDOUT).  0 (the default)
- * keeps the full RFC 6886 schedule: 9 sends over 127.75 s.
+ * milliseconds after it was submitted (PMP_ETIMEDOUT).  0 (the default):
+ * PMP_ENOSUPPORT after 127.75 s, NAT-PMP's 9 sends or PCP's 6.
  */
 PMP_EXPORT int pmp_client_set_timeout_ms(pmp_client_t *c, uint32_t ms);
 
@@ -267,35 +266,26 @@ PMP_EXPORT void pmp_client_set_attempt_callback(pmp_client_t *c,
 PMP_EXPORT int pmp_client_errno(pmp_client_t *c);
 
 /*
- * Which methods this client may use: PMP_METHODS_AUTO (the default; in
- * this version NAT-PMP, as 0.1.0) or PMP_METHOD_BIT()s or-ed together to
- * force or restrict: NAT-PMP only; PCP only; or PCP and NAT-PMP, which
- * sends PCP and switches to NAT-PMP as soon as the gateway answers that
- * it speaks only that (RFC 6887 §9).  Only before
- * the first request.  Returns PMP_OK; PMP_EINVAL for an unknown bit or
- * after the first request; PMP_EUNSUPPORTED if the set holds no method
- * this version speaks (this version speaks NAT-PMP and PCP).
+ * Which methods this client may use: PMP_METHODS_AUTO (the default: PCP
+ * first, NAT-PMP as soon as the gateway answers PCP with NAT-PMP's
+ * "unsupported version" or, silent to PCP, answers the NAT-PMP request
+ * sent beside PCP's first retransmission, 3 s) or PMP_METHOD_BIT()s or-ed
+ * together: one forces it, PCP and NAT-PMP together are AUTO.  Only
+ * before the first request.  PMP_OK; PMP_EINVAL for an unknown bit or too
+ * late; PMP_EUNSUPPORTED if the set holds none this version speaks.
  */
 PMP_EXPORT int pmp_client_set_methods(pmp_client_t *c, unsigned methods);
 
-/*
- * The method this client uses with its gateway: before the first request,
- * the one it will try first; afterwards the one in use, which becomes
- * NAT-PMP when a NAT-PMP-only gateway answers PCP (RFC 6887 §9).
- * PMP_METHOD_NONE if the allowed set holds none this version speaks.
- */
+/* The method this client uses with its gateway (before the first request,
+ * the one it will try first; NONE if the set holds none it speaks). */
 PMP_EXPORT pmp_method_t pmp_client_method(pmp_client_t *c);
 
-/*
- * The public address the gateway last reported to this client (by an
- * answer or an announcement), IPv4-mapped.  PMP_OK, or PMP_EAGAIN if it
- * never did.
- */
+/* The public address the gateway last reported to this client (an
+ * answer or an announcement): PMP_OK, or PMP_EAGAIN if it never did. */
 PMP_EXPORT int pmp_client_public_address(pmp_client_t *c, uint8_t addr[16]);
 
 /*
  * ---- Non-blocking API ----
- *
  * A completion callback is called exactly once per accepted request, from
  * pmp_client_process() (or a blocking call made on the same client), unless
  * the request is canceled or the client freed.  res is valid only during
@@ -328,6 +318,53 @@ PMP_EXPORT PMP_NODISCARD int pmp_request_unmap_all(pmp_client_t *c,
     int protocol, pmp_callback cb, void *arg);
 
 /*
+ * (0.2.0) A mapping request with everything a method can say.  Fill it
+ * with pmp_map_params_init() (zeroes it and records its size: later
+ * versions append fields and read only that size).  lifetime 0 deletes.
+ * The PCP-only flags and filters end the request with PMP_EUNSUPPORTED
+ * when the method in use is NAT-PMP; nonce and public_address are then
+ * ignored.
+ */
+#define PMP_MAP_NONCE 0x1u	/* nonce is the mapping's (an earlier
+				 * result's): renew or delete it */
+#define PMP_MAP_PREFER_FAILURE 0x2u /* PCP §13.2: the suggested port or
+				 * a refusal, never another */
+#define PMP_MAP_THIRD_PARTY 0x4u /* PCP §13.1: for host third_party */
+#define PMP_MAP_PEER 0x8u	/* PCP PEER §12: the outbound flow to
+				 * peer_address:peer_port (PMP_OP_PEER) */
+#define PMP_MAX_FILTERS 16
+
+typedef struct pmp_filter {	/* PCP FILTER §13.3: who may reach it */
+	uint8_t address[16];	/* remote prefix, IPv4-mapped for IPv4 */
+	uint8_t prefix_len;	/* of the 128-bit form: IPv4 /n is 96 + n */
+	uint16_t port;		/* 0: every port */
+} pmp_filter_t;
+
+typedef struct pmp_map_params {
+	size_t size;		/* set by pmp_map_params_init() */
+	int protocol;		/* PMP_PROTO_UDP or PMP_PROTO_TCP */
+	uint16_t private_port;	/* 1-65535 */
+	uint16_t public_port;	/* suggestion; 0: the private port */
+	uint32_t lifetime;	/* seconds; 0 deletes */
+	unsigned flags;		/* PMP_MAP_* */
+	uint8_t public_address[16]; /* PCP suggestion; zero: none */
+	uint8_t nonce[12];	/* with PMP_MAP_NONCE */
+	uint8_t third_party[16]; /* with PMP_MAP_THIRD_PARTY */
+	uint8_t peer_address[16]; /* with PMP_MAP_PEER */
+	uint16_t peer_port;	/* with PMP_MAP_PEER */
+	unsigned nfilters;	/* 0 to PMP_MAX_FILTERS */
+	pmp_filter_t filters[PMP_MAX_FILTERS];
+} pmp_map_params_t;
+
+#define pmp_map_params_init(p) pmp_map_params_init_size((p), sizeof(*(p)))
+PMP_EXPORT void pmp_map_params_init_size(pmp_map_params_t *p, size_t size);
+
+/* Queue it: as pmp_request_map() (PMP_EINVAL also for a bad size, flag,
+ * peer or filter; PMP_EUNSUPPORTED as above). */
+PMP_EXPORT PMP_NODISCARD int pmp_request_map_params(pmp_client_t *c,
+    const pmp_map_params_t *p, pmp_callback cb, void *arg);
+
+/*
  * Cancel a queued or in-flight request; its callback is not called.
  * Returns PMP_OK, or PMP_EINVAL if no such request is pending.
  */
@@ -335,7 +372,6 @@ PMP_EXPORT int pmp_cancel(pmp_client_t *c, unsigned request_id);
 
 /*
  * ---- Event loops ----
- *
  * In the manner of c-ares' ares_process_fds(): the client lists the
  * descriptors it wants watched, each with the events it waits for; the
  * caller waits (poll, epoll, kqueue, libuv, ...) until one is ready or
@@ -406,7 +442,6 @@ PMP_EXPORT int pmp_client_process(pmp_client_t *c, int readable);
 
 /*
  * ---- Kept mappings (RFC 6886 §3.3, §3.6, §3.7, §3.2.1) ----
- *
  * A kept mapping is created, renewed at half of the lifetime the gateway
  * granted (asking again for the public port it was granted), re-created
  * after a gateway restart (detected by the epoch rule on every packet from
@@ -501,14 +536,10 @@ PMP_EXPORT int pmp_client_fds(pmp_client_t *c, int *fds, int max);
 
 /*
  * ---- Blocking API ----
- *
- * pmp_map() first asks for the public address, once, if this client has
- * not learned it yet, so that res->public_address is filled; the client's
- * timeout (pmp_client_set_timeout_ms) bounds both requests together.  An
- * error or 0.0.0.0 in that answer is not the mapping's failure (the
- * address stays zero); no answer at all ends the call there, with a
- * mapping result (op PMP_OP_MAP) carrying that status.
- *
+ * pmp_map() fills res->public_address: PCP's answer names it; over
+ * NAT-PMP it asks for it first, once, if not known, within the same
+ * timeout.  An error or 0.0.0.0 there leaves it zero; no answer ends the
+ * call there, with a mapping result (op PMP_OP_MAP) with that status.
  * Each fills *res (which may not be NULL) and returns res->status: PMP_OK
  * or the error that ended the request (PMP_ETIMEDOUT, PMP_ENOSUPPORT,
  * PMP_EREFUSED, PMP_EGATEWAY with res->result_code, PMP_ENOADDR,
@@ -522,10 +553,13 @@ PMP_EXPORT int pmp_unmap(pmp_client_t *c, int protocol,
     uint16_t private_port, pmp_result_t *res);
 PMP_EXPORT int pmp_unmap_all(pmp_client_t *c, int protocol,
     pmp_result_t *res);
+/* (0.2.0) pmp_request_map_params(), blocking; no address request first
+ * (PCP's answer names the address; NAT-PMP's leaves it as last known). */
+PMP_EXPORT int pmp_map_with(pmp_client_t *c, const pmp_map_params_t *p,
+    pmp_result_t *res);
 
 /*
  * ---- Gateway discovery ----
- *
  * Asks the operating system which route it would use toward a public
  * destination (Linux: rtnetlink RTM_GETROUTE, which honours metrics,
  * policy routing and VPN split routes; /proc/net/route if netlink is not

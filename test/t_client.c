@@ -162,6 +162,11 @@ client_for(const char *addr)
 	assert_int_equal(pmp_client_new(&c), PMP_OK);
 	assert_int_equal(pmp_parse_gateway(addr, a, &port), PMP_OK);
 	assert_int_equal(pmp_client_set_gateway(c, a, port), PMP_OK);
+	/* AUTO would try PCP first; the tests that use this responder are
+	 * about NAT-PMP's serial queue (the fallback test sets its own) */
+	assert_int_equal(pmp_client_method(c), PMP_METHOD_PCP);
+	assert_int_equal(pmp_client_set_methods(c,
+	    PMP_METHOD_BIT(PMP_METHOD_NATPMP)), PMP_OK);
 	return c;
 }
 

@@ -15,6 +15,7 @@
 #include <cmocka.h>
 
 #include "core/engine.h"
+#include "natpmp/natpmp.h"
 #include "pcp/pcp.h"
 #include "pcp/wire.h"
 #include "test_rng.h"
@@ -40,7 +41,7 @@ setup(void **state)
 
 	test_rng_state = 99;
 	pmp_engine_init(&f->e, pmp_pcp_proto(), &test_rng, GW, 5351);
-	pmp_engine_set_local(&f->e, ME);
+	pmp_engine_set_local(&f->e, ME, 40000);
 	*state = f;
 	return 0;
 }
@@ -221,13 +222,18 @@ test_delete_and_unsupported(void **state)
 	assert_int_equal(m.external_port, 0);
 	assert_memory_equal(m.nonce, "\x5a\x5a\x5a\x5a\x5a\x5a\x5a\x5a\x5a"
 	    "\x5a\x5a\x5a", 12);
-	/* PCP has no "delete all of this host's mappings" */
+	/* PCP has no "delete all of this host's mappings": refused before
+	 * anything is queued */
 	r = req(f, 1, PMP_OP_UNMAP_ALL, PMP_PROTO_UDP, 0);
-	assert_int_equal(pmp_engine_submit(&f->e, r, 0), PMP_OK);
+	assert_int_equal(pmp_engine_submit(&f->e, r, 0), PMP_EUNSUPPORTED);
 	assert_int_equal(send_all(f, 0), 0);
-	done = pmp_engine_take_done(&f->e);
-	assert_ptr_equal(done, r);
-	assert_int_equal(done->result.status, PMP_EINVAL);
+	assert_null(pmp_engine_take_done(&f->e));
+	/* nor what only PCP's options say, on NAT-PMP */
+	r = req(f, 2, PMP_OP_MAP, PMP_PROTO_UDP, 5002);
+	r->flags = PMP_MAP_PREFER_FAILURE;
+	assert_true(pmp_natpmp_proto()->map_flags == PMP_MAP_NONCE);
+	assert_true(pmp_pcp_proto()->map_flags & PMP_MAP_PREFER_FAILURE);
+	(void)done;
 }
 
 static void

@@ -68,6 +68,15 @@ int report_error(const struct opts *o, const char *what, const pmp_result_t *r,
     pmp_client_t *c);
 
 /* One file per subcommand; each returns the exit status. */
+/* nonces.c: the PCP nonce record (see there).  1 done/found, 0 nothing
+ * matched, -1 with the reason in err.  *private_port 0 asks for any. */
+int nonce_put(const char *gw, unsigned port, int proto, unsigned private_port,
+    const uint8_t nonce[12], uint32_t lifetime, char *err, size_t errcap);
+int nonce_get(const char *gw, unsigned port, int proto, unsigned *private_port,
+    uint8_t nonce[12], char *err, size_t errcap);
+int nonce_del(const char *gw, unsigned port, int proto, unsigned private_port,
+    char *err, size_t errcap);
+
 int cmd_addr(const struct opts *o);
 int cmd_map(const struct opts *o, uint16_t private_port, uint16_t public_port,
     uint32_t lifetime);

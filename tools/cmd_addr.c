@@ -16,7 +16,7 @@ cmd_addr(const struct opts *o)
 {
 	pmp_client_t *c;
 	pmp_result_t r;
-	char text[INET_ADDRSTRLEN], gw[INET_ADDRSTRLEN];
+	char text[INET6_ADDRSTRLEN], gw[INET6_ADDRSTRLEN];
 	int rc;
 
 	open_client(o, &c);

@@ -30,7 +30,7 @@ int
 cmd_gateway(const struct opts *o)
 {
 	pmp_gateway_info_t gi;
-	char gw[INET_ADDRSTRLEN], src[INET_ADDRSTRLEN] = "";
+	char gw[INET6_ADDRSTRLEN], src[INET6_ADDRSTRLEN] = "";
 	int rc = pmp_discover_gateway(&gi);
 
 	if (rc == PMP_ENOGWADDR) {

@@ -12,6 +12,25 @@
 #include "pmp.h"
 #include "cli.h"
 
+/* A PCP mapping is deleted only with its nonce (RFC 6887 §15): record
+ * it for a later `pmp unmap`.  A failure costs only that. */
+static void
+remember_nonce(pmp_client_t *c, int proto, const pmp_result_t *r)
+{
+	char gw[INET6_ADDRSTRLEN], err[600];
+	uint8_t addr[16];
+	uint16_t port;
+
+	if (pmp_client_gateway(c, addr, &port) != PMP_OK)
+		return;
+	v4_text(addr, gw, sizeof(gw));
+	if (nonce_put(gw, port, proto, r->private_port, r->nonce, r->lifetime,
+	    err, sizeof(err)) < 0)
+		fprintf(stderr, "%s: warning: the mapping's nonce is not "
+		    "recorded (%s): only this lifetime or `pmp keep` ends "
+		    "it, not `pmp unmap`\n", PROGNAME, err);
+}
+
 int
 cmd_map(const struct opts *o, uint16_t private_port, uint16_t public_port,
     uint32_t lifetime)
@@ -19,7 +38,7 @@ cmd_map(const struct opts *o, uint16_t private_port, uint16_t public_port,
 	int proto = o->udp ? PMP_PROTO_UDP : PMP_PROTO_TCP;
 	pmp_client_t *c;
 	pmp_result_t r;
-	char text[INET_ADDRSTRLEN] = "", gw[INET_ADDRSTRLEN];
+	char text[INET6_ADDRSTRLEN] = "", gw[INET6_ADDRSTRLEN];
 	int have_addr;
 
 	open_client(o, &c);
@@ -47,7 +66,7 @@ cmd_map(const struct opts *o, uint16_t private_port, uint16_t public_port,
 		json_string("op", "map", &first);
 		printf(",\"ok\":true");
 		json_method(r.method, &first);
-		json_string("protocol", proto_name(proto), &first);
+		json_string("transport", proto_name(proto), &first);
 		if (have_addr)
 			json_string("public_address", text, &first);
 		json_number("public_port", r.public_port, &first);
@@ -70,6 +89,8 @@ cmd_map(const struct opts *o, uint16_t private_port, uint16_t public_port,
 	}
 	if (have_addr)
 		warn_double_nat(r.public_address);
+	if (r.method == PMP_METHOD_PCP)
+		remember_nonce(c, proto, &r);
 	pmp_client_free(c);
 	return EXIT_OK;
 }

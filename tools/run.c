@@ -181,8 +181,10 @@ print_event(const struct keeper *kp, const pmp_event_t *ev)
 
 		putchar('{');
 		json_string("event", event_name(ev->type), &first);
+		if (ev->method != PMP_METHOD_NONE)
+			json_method(ev->method, &first);
 		if (ev->protocol) {
-			json_string("protocol", proto, &first);
+			json_string("transport", proto, &first);
 			json_number("private_port", ev->private_port, &first);
 			json_number("public_port", ev->public_port, &first);
 			json_number("lifetime", ev->lifetime, &first);

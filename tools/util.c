@@ -89,7 +89,13 @@ parse_port(const char *s, const char *what, unsigned long min)
 void
 v4_text(const uint8_t a[16], char *buf, size_t cap)
 {
-	if (inet_ntop(AF_INET, a + 12, buf, (socklen_t)cap) == NULL)
+	static const uint8_t v4_prefix[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	    0xff, 0xff };
+	const char *ok = memcmp(a, v4_prefix, 12) == 0 ?
+	    inet_ntop(AF_INET, a + 12, buf, (socklen_t)cap) :
+	    inet_ntop(AF_INET6, a, buf, (socklen_t)cap);
+
+	if (ok == NULL)
 		snprintf(buf, cap, "?");
 }
 
@@ -186,11 +192,11 @@ json_number(const char *key, unsigned long val, int *first)
 }
 
 /* Describe a failed request on stderr (and in JSON on stdout). */
-/* "method": "natpmp" or "pcp": which protocol answered. */
+/* "protocol": "natpmp", "pcp" or "upnp": which protocol answered. */
 void
 json_method(pmp_method_t m, int *first)
 {
-	json_string("method", m == PMP_METHOD_PCP ? "pcp" :
+	json_string("protocol", m == PMP_METHOD_PCP ? "pcp" :
 	    m == PMP_METHOD_UPNP ? "upnp" : "natpmp", first);
 }
 
@@ -198,7 +204,7 @@ int
 report_error(const struct opts *o, const char *what, const pmp_result_t *r,
     pmp_client_t *c)
 {
-	char gw[INET_ADDRSTRLEN] = "?";
+	char gw[INET6_ADDRSTRLEN] = "?";
 	uint8_t addr[16];
 	uint16_t port;
 
@@ -245,7 +251,7 @@ static void
 on_attempt(void *arg, unsigned id, unsigned attempt, unsigned max)
 {
 	const struct opts *o = arg;
-	static char gw[INET_ADDRSTRLEN];
+	static char gw[INET6_ADDRSTRLEN];
 
 	(void)id;
 	if (attempt < 2 && !o->verbose)
@@ -258,6 +264,9 @@ on_attempt(void *arg, unsigned id, unsigned attempt, unsigned max)
 		snprintf(gw, sizeof(gw), "the gateway");
 	if (attempt == 1)
 		fprintf(stderr, "%s: sent request to %s\n", PROGNAME, gw);
+	else if (max == 0)	/* PCP: no limit of its own (RFC 6887 §8.1.1) */
+		fprintf(stderr, "%s: no answer from %s yet, attempt %u...\n",
+		    PROGNAME, gw, attempt);
 	else
 		fprintf(stderr, "%s: no answer from %s yet, attempt %u of %u...\n",
 		    PROGNAME, gw, attempt, max);
@@ -274,7 +283,7 @@ static void
 warn_public_source(const uint8_t gw[16], int have_gw)
 {
 	uint8_t src[16] = { 0 };
-	char text[INET_ADDRSTRLEN];
+	char text[INET6_ADDRSTRLEN];
 	const uint8_t *v = src + 12;
 
 	if (have_gw) {
@@ -350,7 +359,7 @@ void
 warn_double_nat(const uint8_t a[16])
 {
 	const char *kind = address_kind(a);
-	char text[INET_ADDRSTRLEN];
+	char text[INET6_ADDRSTRLEN];
 
 	if (kind == NULL)
 		return;

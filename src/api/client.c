@@ -57,7 +57,8 @@ cancel_result(pmp_client_t *c, pmp_req_t *r)
 	r->result.protocol = r->op == PMP_OP_PUBLIC_ADDRESS ? 0 : r->protocol;
 	r->result.method = r->attempts > 0 ?
 	    pmp_session_proto(&c->session)->method : PMP_METHOD_NONE;
-	r->result.private_port = r->private_port;
+	r->result.private_port = r->op == PMP_OP_PUBLIC_ADDRESS ? 0 :
+	    r->private_port;
 	r->result.attempts = r->attempts;
 	memcpy(r->result.gateway, c->gateway, 16);
 }

@@ -45,14 +45,14 @@ fd_changed(pmp_client_t *c, int fd, unsigned events)
  * The protocol for the allowed methods, and the one to fall back to; NULL
  * if this build speaks none of them.  RFC 6887 App. A: "A client
  * supporting both ... SHOULD send its request using the PCP packet
- * format"; a NAT-PMP server's answer switches to NAT-PMP at once.  AUTO
- * is NAT-PMP alone until PCP is complete (issue 12: IPv6, PEER, the
- * silent-to-PCP probe); asking for PCP gets PCP first.
+ * format"; a NAT-PMP server's answer (or its answer to the probe beside a
+ * silent PCP, core/negotiate.h) switches to NAT-PMP.  AUTO is both.
  */
 static const pmp_proto_t *
 choose_protocol(unsigned methods, const pmp_proto_t **fallback)
 {
-	int pcp = (methods & PMP_METHOD_BIT(PMP_METHOD_PCP)) != 0;
+	int pcp = methods == PMP_METHODS_AUTO ||
+	    (methods & PMP_METHOD_BIT(PMP_METHOD_PCP));
 	int natpmp = methods == PMP_METHODS_AUTO ||
 	    (methods & PMP_METHOD_BIT(PMP_METHOD_NATPMP));
 
@@ -106,11 +106,13 @@ pmp_drive_open(pmp_client_t *c)
 	pmp_session_set_fallback(&c->session, fallback);
 	{
 		uint8_t local[16];
+		uint16_t local_port;
 
 		/* The connected socket's address: what PCP puts in its
 		 * requests (RFC 6887 §16.4's recipe). */
-		if (pmp_udp_local(fd, local) == PMP_OK)
-			pmp_session_set_local(&c->session, local);
+		if (pmp_udp_local(fd, local, &local_port) == PMP_OK)
+			pmp_session_set_local(&c->session, local,
+			    local_port);
 	}
 	c->asleep_ms = pmp_clock_asleep_ms();
 	fd_changed(c, c->fd, PMP_FD_READ);
@@ -122,6 +124,7 @@ pmp_drive_listen(pmp_client_t *c)
 {
 	const pmp_proto_t *p = pmp_session_proto(&c->session);
 	uint8_t local[16];
+	uint16_t local_port;
 	int fd;
 
 	c->listen_proto = p;
@@ -129,7 +132,7 @@ pmp_drive_listen(pmp_client_t *c)
 	if (c->listen_fd[0] < 0) {
 		/* The connected socket's own address names the interface
 		 * that reaches the gateway. */
-		if (pmp_udp_local(c->fd, local) != PMP_OK)
+		if (pmp_udp_local(c->fd, local, &local_port) != PMP_OK)
 			return pmp_drive_sys_error(c);
 		fd = pmp_listener_open(p->announce_port, local);
 		if (fd < 0)
@@ -141,7 +144,7 @@ pmp_drive_listen(pmp_client_t *c)
 	 * port's still arrive.  (Asked again after a fall back to a
 	 * protocol that has one.) */
 	if (c->listen_fd[1] < 0 && p->announce_port2 != 0 &&
-	    pmp_udp_local(c->fd, local) == PMP_OK &&
+	    pmp_udp_local(c->fd, local, &local_port) == PMP_OK &&
 	    (fd = pmp_listener_open(p->announce_port2, local)) >= 0) {
 		c->listen_fd[1] = fd;
 		fd_changed(c, fd, PMP_FD_READ);
@@ -195,7 +198,9 @@ pmp_drive_flush(pmp_client_t *c, uint64_t now)
 		    !socket_error(c, errno, now) && errno != EAGAIN &&
 		    errno != EWOULDBLOCK && errno != ENOBUFS)
 			c->last_errno = errno;
-		if (c->attempt_cb != NULL)
+		/* the caller's and kept mappings' requests, not the
+		 * session's own probes */
+		if (c->attempt_cb != NULL && id < PMP_ID_CLEANUP)
 			c->attempt_cb(c->attempt_arg, id, attempt,
 			    pmp_session_proto(&c->session)->schedule.mrc);
 	}

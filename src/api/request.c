@@ -3,19 +3,20 @@
  * SPDX-License-Identifier: BSD-2-Clause
  */
 #include <limits.h>
+#include <stddef.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "client.h"
 #include "core/args.h"
 
 /*
- * Queue a request whose arguments pmp_args_check() accepted; deadline_ms
- * is absolute on pmp_clock_ms(), 0 for the client's timeout.  Returns the
- * request id or a PMP_E* code.
+ * Queue a copy of t (op, arguments and extras filled, checked), whose
+ * public port is the suggestion as given.  Returns the request id or a
+ * PMP_E* code.
  */
 static int
-submit(pmp_client_t *c, pmp_op_t op, int protocol, uint16_t private_port,
-    uint16_t public_port, uint32_t lifetime, pmp_callback cb, void *arg)
+submit_req(pmp_client_t *c, const pmp_req_t *t, pmp_callback cb, void *arg)
 {
 	pmp_req_t *r;
 	uint64_t now;
@@ -23,12 +24,13 @@ submit(pmp_client_t *c, pmp_op_t op, int protocol, uint16_t private_port,
 
 	if (c == NULL)
 		return PMP_EINVAL;
-	rc = pmp_args_check(op, protocol, private_port, lifetime);
+	rc = pmp_args_check(t->op, t->protocol, t->private_port, t->lifetime);
 	if (rc != PMP_OK)
 		return rc;
-	r = calloc(1, sizeof(*r));
+	r = malloc(sizeof(*r));
 	if (r == NULL)
 		return PMP_ENOMEM;
+	*r = *t;
 	pthread_mutex_lock(&c->lock);
 	rc = pmp_drive_open(c);
 	if (rc != PMP_OK)
@@ -37,12 +39,8 @@ submit(pmp_client_t *c, pmp_op_t op, int protocol, uint16_t private_port,
 		c->next_id = 1;
 	id = (int)c->next_id;
 	r->id = (unsigned)id;
-	r->op = op;
-	r->protocol = protocol;
-	r->private_port = private_port;
-	r->public_port = op == PMP_OP_MAP ? pmp_args_suggestion(private_port,
-	    public_port, 0) : 0;
-	r->lifetime = lifetime;
+	r->public_port = r->op == PMP_OP_MAP || r->op == PMP_OP_PEER ?
+	    pmp_args_suggestion(r->private_port, r->public_port, 0) : 0;
 	r->cb = cb;
 	r->arg = arg;
 	now = pmp_clock_ms();
@@ -59,6 +57,21 @@ fail:
 	pthread_mutex_unlock(&c->lock);
 	free(r);
 	return rc;
+}
+
+static int
+submit(pmp_client_t *c, pmp_op_t op, int protocol, uint16_t private_port,
+    uint16_t public_port, uint32_t lifetime, pmp_callback cb, void *arg)
+{
+	pmp_req_t t;
+
+	memset(&t, 0, sizeof(t));
+	t.op = op;
+	t.protocol = protocol;
+	t.private_port = private_port;
+	t.public_port = public_port;
+	t.lifetime = lifetime;
+	return submit_req(c, &t, cb, arg);
 }
 
 int
@@ -87,6 +100,30 @@ pmp_request_unmap_all(pmp_client_t *c, int protocol, pmp_callback cb,
     void *arg)
 {
 	return submit(c, PMP_OP_UNMAP_ALL, protocol, 0, 0, 0, cb, arg);
+}
+
+void
+pmp_map_params_init_size(pmp_map_params_t *p, size_t size)
+{
+	if (p == NULL || size < offsetof(pmp_map_params_t, filters))
+		return;
+	memset(p, 0, size);
+	p->size = size;
+}
+
+int
+pmp_request_map_params(pmp_client_t *c, const pmp_map_params_t *p,
+    pmp_callback cb, void *arg)
+{
+	pmp_req_t t;
+	int rc;
+
+	if (c == NULL || p == NULL)
+		return PMP_EINVAL;
+	rc = pmp_args_from_params(p, &t);
+	if (rc != PMP_OK)
+		return rc;
+	return submit_req(c, &t, cb, arg);
 }
 
 int

@@ -297,3 +297,16 @@ pmp_map(pmp_client_t *c, int protocol, uint16_t private_port,
 	}
 	return res->status;
 }
+
+int
+pmp_map_with(pmp_client_t *c, const pmp_map_params_t *p, pmp_result_t *res)
+{
+	struct waiter w;
+	int rc = prepare(c, &w, res);
+
+	if (rc != PMP_OK)
+		return rc;
+	if (p == NULL)
+		return res->status = PMP_EINVAL;
+	return run(c, pmp_request_map_params(c, p, on_done, &w), &w, res);
+}

@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "pmp.h"
+#include "proto.h"
 
 /*
  * A one-shot request: PMP_OK or PMP_EINVAL.  Maps and unmaps need
@@ -29,5 +30,14 @@ int pmp_args_check_keep(int protocol, uint32_t lifetime);
  */
 uint16_t pmp_args_suggestion(uint16_t private_port, uint16_t wish,
     uint16_t port0_suggestion);
+
+/*
+ * A request from the caller's pmp_map_params_t into *r (zeroed first):
+ * PMP_OK, or PMP_EINVAL for a size this version cannot read (smaller than
+ * its own, or larger with non-zero bytes past its own: a newer field in
+ * use), an unknown flag, a PEER without its peer, a delete with
+ * PREFER_FAILURE, a filter out of range.  lifetime 0 makes an unmap.
+ */
+int pmp_args_from_params(const pmp_map_params_t *p, pmp_req_t *r);
 
 #endif

@@ -21,14 +21,29 @@ pmp_engine_init(pmp_engine_t *e, const pmp_proto_t *proto,
 }
 
 void
-pmp_engine_set_local(pmp_engine_t *e, const uint8_t local[16])
+pmp_engine_set_local(pmp_engine_t *e, const uint8_t local[16],
+    uint16_t local_port)
 {
 	memcpy(e->local, local, 16);
+	e->local_port = local_port;
 }
 
 int
 pmp_engine_submit(pmp_engine_t *e, pmp_req_t *r, uint64_t now_ms)
 {
+	if ((r->flags & ~e->proto->map_flags) != 0 ||
+	    (r->op == PMP_OP_UNMAP_ALL && !e->proto->unmap_all))
+		return PMP_EUNSUPPORTED;
+	if (r->op == PMP_OP_PUBLIC_ADDRESS &&
+	    e->proto->address_probe_lifetime != 0) {
+		/* RFC 6887 §11.6: no address request; a short mapping of a
+		 * port that is ours and harmless (the request socket's own,
+		 * connected to the gateway, so nothing from outside reaches
+		 * it), whose answer names the address. */
+		r->protocol = PMP_PROTO_UDP;
+		r->private_port = e->local_port;
+		r->lifetime = e->proto->address_probe_lifetime;
+	}
 	if (e->proto->nonce_len > 0 && !r->nonce_set) {
 		int rc = pmp_rng_bytes(e->rng, r->nonce, e->proto->nonce_len);
 
@@ -209,6 +224,10 @@ again:
 			r->next_ms = now_ms + r->rto_ms;
 		} else if (now_ms < r->next_ms) {
 			continue;
+		} else if (s->mrd_ms != 0 &&
+		    now_ms >= r->submitted_ms + s->mrd_ms) {
+			finish(e, r, PMP_ENOSUPPORT, now_ms);
+			goto again;
 		} else if (s->mrc != 0 && r->attempts >= s->mrc) {
 			/* RFC 6886 §3.1: after the ninth attempt and 64 s
 			 * more, the gateway "does not support NAT-PMP".
@@ -231,6 +250,8 @@ again:
 			r->rto_ms = next_rto(e, r);
 			r->next_ms += r->rto_ms;
 		}
+		if (s->mrd_ms != 0 && r->next_ms > r->submitted_ms + s->mrd_ms)
+			r->next_ms = r->submitted_ms + s->mrd_ms;
 		n = e->proto->encode(r, e->local, b, cap);
 		if (n == 0) {
 			finish(e, r, PMP_EINVAL, now_ms);

@@ -30,6 +30,7 @@ typedef struct pmp_engine {
 	uint8_t gateway[16];	/* IPv4-mapped */
 	uint16_t port;
 	uint8_t local[16];	/* our address toward it: pmp_engine_set_local */
+	uint16_t local_port;	/* and our socket's port */
 	/* FIFO.  The first proto->max_in_flight entries are on the wire
 	 * once sent (a finished one is unlinked, so the rule holds). */
 	pmp_req_t *queue;
@@ -48,13 +49,16 @@ typedef struct pmp_engine {
 void pmp_engine_init(pmp_engine_t *e, const pmp_proto_t *proto,
     const pmp_rng_t *rng, const uint8_t gateway[16], uint16_t port);
 
-/* Our own address toward the gateway, for protocols that send it. */
-void pmp_engine_set_local(pmp_engine_t *e, const uint8_t local[16]);
+/* Our own address and port toward the gateway, for protocols that send
+ * them. */
+void pmp_engine_set_local(pmp_engine_t *e, const uint8_t local[16],
+    uint16_t local_port);
 
 /*
  * Append r (fields id..arg filled by the caller) to the queue; draws its
- * nonce if the protocol uses one and r has none yet.  Returns PMP_OK, or the random source's
- * error (r is then not queued).
+ * nonce if the protocol uses one and r has none yet.  Returns PMP_OK,
+ * PMP_EUNSUPPORTED if r->flags asks what the protocol cannot say, or the
+ * random source's error (r is then not queued).
  */
 int pmp_engine_submit(pmp_engine_t *e, pmp_req_t *r, uint64_t now_ms);
 

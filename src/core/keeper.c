@@ -277,7 +277,7 @@ pmp_keeper_run(pmp_keeper_t *kp, uint64_t now_ms)
 	if (kp->remap_ms <= now_ms)
 		start_cycle(kp, now_ms);
 	if (kp->list != NULL && !kp->verify_in_flight &&
-	    kp->verify_ms <= now_ms)
+	    kp->verify_ms <= now_ms && !kp->engine->proto->map_names_address)
 		submit_verify(kp, now_ms);
 	for (k = kp->list; k != NULL; k = k->next) {
 		if (k->state == PMP_KEPT_MAPPED && now_ms >= k->expires_ms) {
@@ -576,7 +576,8 @@ pmp_keeper_deadline(const pmp_keeper_t *kp)
 	uint64_t d = kp->remap_ms;
 	const pmp_kept_t *k;
 
-	if (kp->list != NULL && !kp->verify_in_flight && kp->verify_ms < d)
+	if (kp->list != NULL && !kp->verify_in_flight && kp->verify_ms < d &&
+	    !kp->engine->proto->map_names_address)
 		d = kp->verify_ms;
 	for (k = kp->list; k != NULL; k = k->next) {
 		if (!k->in_flight && k->next_ms < d)

@@ -23,6 +23,12 @@
  * PMP_EGATEWAY.  Never leaves the core. */
 #define PMP_STATUS_FALLBACK (-1000)
 
+/* The ids of the session's own datagrams, apart from the caller's (below
+ * 2^31) and the keeper's: the older protocol's probe (negotiate.h) and the
+ * delete of an address probe's mapping. */
+#define PMP_ID_PROBE 0xffffffffu
+#define PMP_ID_CLEANUP 0xfffffffeu
+
 /* The largest datagram any protocol sends or reads (RFC 6887 §7: 1100;
  * NAT-PMP's are smaller; A-08). */
 #define PMP_MAX_DATAGRAM 1100
@@ -46,6 +52,18 @@ typedef struct pmp_req {
 				 * unless nonce_set (a kept mapping's renewal
 				 * and delete reuse it, §11.2) */
 	int nonce_set;
+	/* What only some protocols can say (pmp_map_params_t): PMP_MAP_*
+	 * bits, and their data.  NAT-PMP's proto refuses them. */
+	unsigned flags;
+	uint8_t suggest_addr[16];	/* zero: no preference */
+	uint8_t third_party[16];
+	uint8_t peer_addr[16];
+	uint16_t peer_port;
+	unsigned nfilters;
+	pmp_filter_t filters[PMP_MAX_FILTERS];
+	/* An address request the protocol answers with a short mapping
+	 * (address_probe_lifetime): granted, so the session deletes it. */
+	int leaves_mapping;
 	uint64_t deadline_ms;	/* caller's absolute deadline; 0 = none */
 	uint64_t submitted_ms;
 	uint64_t next_ms;	/* on the wire: next send, or give-up time */
@@ -64,12 +82,16 @@ typedef struct pmp_req {
  * then doubles, capped at mrt_ms (0: no cap), each wait moved by a random
  * +-jitter_pct percent.  After mrc sends (0: no limit) and the last wait,
  * the request fails with PMP_ENOSUPPORT; with give_up_all, so does every
- * request queued behind it (the gateway is silent for them too).
+ * request queued behind it (the gateway is silent for them too).  mrd_ms
+ * (0: none) ends it so long after its submission whatever mrc says: PCP's
+ * MRC is 0, and the one-shot calls must end by themselves (§8.1.1 leaves
+ * MRD to the client).
  */
 typedef struct pmp_schedule {
 	uint32_t irt_ms;
 	uint32_t mrt_ms;
 	unsigned mrc;
+	uint32_t mrd_ms;
 	unsigned jitter_pct;
 	int give_up_all;
 } pmp_schedule_t;
@@ -145,6 +167,19 @@ typedef struct pmp_proto {
 	 * a second port that may carry copies (0: none). */
 	uint16_t announce_port;
 	uint16_t announce_port2;
+	/* The PMP_MAP_* flags it can carry (others: PMP_EUNSUPPORTED). */
+	unsigned map_flags;
+	/* It has a "delete all of this host's mappings" (NAT-PMP's port 0;
+	 * PCP has none: PMP_EUNSUPPORTED). */
+	int unmap_all;
+	/* 0 if the protocol asks for the public address itself.  Else it
+	 * has no such request (PCP, RFC 6887 §11.6): the engine maps its
+	 * own UDP port for this many seconds to read the address from the
+	 * answer, and the session deletes that mapping at once. */
+	uint32_t address_probe_lifetime;
+	/* Every mapping answer names the public address (PCP, §11.4): a
+	 * keeper needs no address requests of its own. */
+	int map_names_address;
 
 	/* The request's datagram into b, from the client's address local
 	 * (IPv4-mapped; PCP puts it in every request, RFC 6887 §8.1); its

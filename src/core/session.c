@@ -17,13 +17,15 @@ pmp_session_init(pmp_session_t *s, const pmp_proto_t *proto,
 	memset(s, 0, sizeof(*s));
 	pmp_engine_init(&s->engine, proto, rng, gateway, port);
 	pmp_keeper_init(&s->keeper, &s->engine, emit, ctx);
+	pmp_negotiate_init(&s->negotiate, NULL);
 	s->done_tail = &s->done;
 }
 
 void
-pmp_session_set_local(pmp_session_t *s, const uint8_t local[16])
+pmp_session_set_local(pmp_session_t *s, const uint8_t local[16],
+    uint16_t local_port)
 {
-	pmp_engine_set_local(&s->engine, local);
+	pmp_engine_set_local(&s->engine, local, local_port);
 }
 
 int
@@ -32,11 +34,31 @@ pmp_session_submit(pmp_session_t *s, pmp_req_t *r, uint64_t now_ms)
 	return pmp_engine_submit(&s->engine, r, now_ms);
 }
 
+static void fall_back(pmp_session_t *s, pmp_req_t *first, uint64_t now_ms);
+
 void
 pmp_session_input(pmp_session_t *s, const uint8_t *b, size_t n,
     const uint8_t src[16], uint16_t sport, uint64_t now_ms)
 {
-	(void)pmp_engine_input(&s->engine, b, n, src, sport, now_ms);
+	const pmp_proto_t *before = s->engine.proto;
+	pmp_announce_t a;
+
+	if (pmp_engine_input(&s->engine, b, n, src, sport, now_ms)) {
+		/* the protocol answered: it is the gateway's */
+		if (s->engine.proto == before)
+			pmp_negotiate_settle(&s->negotiate);
+		return;
+	}
+	if (s->fallback == NULL || memcmp(src, s->engine.gateway, 16) != 0 ||
+	    sport != s->engine.port ||
+	    !pmp_negotiate_input(&s->negotiate, b, n, sport, &a))
+		return;
+	/* Silent to the newer protocol, answering the older: use it. */
+	fall_back(s, NULL, now_ms);
+	if (a.has_epoch)
+		(void)pmp_engine_note_epoch(&s->engine, a.epoch, now_ms);
+	if (a.has_address)
+		pmp_engine_note_address(&s->engine, a.address);
 }
 
 void
@@ -50,6 +72,7 @@ void
 pmp_session_set_fallback(pmp_session_t *s, const pmp_proto_t *proto)
 {
 	s->fallback = proto;
+	pmp_negotiate_init(&s->negotiate, proto);
 }
 
 const pmp_proto_t *
@@ -81,7 +104,7 @@ fall_back(pmp_session_t *s, pmp_req_t *first, uint64_t now_ms)
 	pmp_keeper_emit_fn emit = s->keeper.emit;
 	void *ctx = s->keeper.ctx;
 	uint8_t gw[16], local[16];
-	uint16_t port = s->engine.port;
+	uint16_t port = s->engine.port, local_port = s->engine.local_port;
 
 	memcpy(gw, s->engine.gateway, 16);
 	memcpy(local, s->engine.local, 16);
@@ -106,15 +129,30 @@ fall_back(pmp_session_t *s, pmp_req_t *first, uint64_t now_ms)
 		kt = &k->next;
 	}
 	pmp_engine_init(&s->engine, s->fallback, rng, gw, port);
-	pmp_engine_set_local(&s->engine, local);
+	pmp_engine_set_local(&s->engine, local, local_port);
 	pmp_keeper_init(&s->keeper, &s->engine, emit, ctx);
 	s->fallback = NULL;
+	pmp_negotiate_init(&s->negotiate, NULL);
+	s->cleanup_busy = 0;	/* the old engine's, gone with it */
 	while ((r = redo) != NULL) {
+		int rc;
+
 		redo = r->next;
-		r->nonce_set = 0;
-		if (pmp_engine_submit(&s->engine, r, r->submitted_ms) !=
-		    PMP_OK) {
-			r->result.status = PMP_ESYS;
+		/* A nonce the caller gave stays (the older protocol ignores
+		 * it); one drawn for the newer protocol is not kept. */
+		if (!(r->flags & PMP_MAP_NONCE))
+			r->nonce_set = 0;
+		rc = pmp_engine_submit(&s->engine, r, r->submitted_ms);
+		if (rc != PMP_OK) {
+			/* what the older protocol cannot say, or no
+			 * randomness */
+			memset(&r->result, 0, sizeof(r->result));
+			r->result.status = rc;
+			r->result.request_id = r->id;
+			r->result.op = r->op;
+			r->result.protocol = r->protocol;
+			r->result.private_port = r->private_port;
+			memcpy(r->result.gateway, gw, 16);
 			append(&s->done_tail, r);
 		}
 	}
@@ -138,6 +176,31 @@ fall_back(pmp_session_t *s, pmp_req_t *first, uint64_t now_ms)
 	}
 }
 
+/*
+ * An address request left a short mapping of our own port (RFC 6887
+ * §11.6): delete it now, with its nonce, briefly (if this is lost it
+ * expires by itself within the probe's lifetime).
+ */
+static void
+delete_probe_mapping(pmp_session_t *s, const pmp_req_t *r, uint64_t now_ms)
+{
+	pmp_req_t *d = &s->cleanup;
+
+	if (s->cleanup_busy)
+		return;
+	memset(d, 0, sizeof(*d));
+	d->id = PMP_ID_CLEANUP;
+	d->embedded = 1;
+	d->op = PMP_OP_UNMAP;
+	d->protocol = r->protocol;
+	d->private_port = r->private_port;
+	memcpy(d->nonce, r->nonce, sizeof(d->nonce));
+	d->nonce_set = 1;
+	d->deadline_ms = now_ms + 2 * s->engine.proto->schedule.irt_ms;
+	if (pmp_engine_submit(&s->engine, d, now_ms) == PMP_OK)
+		s->cleanup_busy = 1;
+}
+
 /* Finished requests: kept mappings' own to the keeper, the caller's to
  * the done list. */
 static void
@@ -147,12 +210,20 @@ route(pmp_session_t *s, uint64_t now_ms)
 	pmp_kept_t *k;
 
 	while ((r = pmp_engine_take_done(&s->engine)) != NULL) {
+		if (r == &s->cleanup) {
+			s->cleanup_busy = 0;
+			continue;
+		}
 		if (r->result.status == PMP_STATUS_FALLBACK) {
 			if (s->fallback != NULL) {
 				fall_back(s, r, now_ms);
 				continue;
 			}
 			r->result.status = PMP_EGATEWAY;
+		}
+		if (r->leaves_mapping) {
+			r->leaves_mapping = 0;
+			delete_probe_mapping(s, r, now_ms);
 		}
 		if (!r->embedded) {
 			*s->done_tail = r;
@@ -180,9 +251,20 @@ pmp_session_output(pmp_session_t *s, uint64_t now_ms, uint8_t *b,
 		route(s, now_ms);
 		pmp_keeper_run(&s->keeper, now_ms);
 		n = pmp_engine_output(&s->engine, now_ms, b, cap, sent);
-		if (n > 0 || s->engine.done == NULL)
+		if (n > 0) {
+			pmp_negotiate_sent(&s->negotiate,
+			    s->engine.proto->schedule.irt_ms, now_ms);
 			return n;
+		}
+		if (s->engine.done == NULL)
+			break;
 	}
+	/* With nothing of its own to retransmit, the newer protocol's
+	 * silence is still probed (only while something waits on it). */
+	if (s->engine.queue == NULL)
+		return 0;
+	return pmp_negotiate_output(&s->negotiate, now_ms, s->engine.local,
+	    b, cap, sent);
 }
 
 uint64_t
@@ -190,9 +272,13 @@ pmp_session_deadline(const pmp_session_t *s)
 {
 	uint64_t d = pmp_engine_deadline(&s->engine);
 	uint64_t k = pmp_keeper_deadline(&s->keeper);
+	uint64_t p = s->engine.queue != NULL ?
+	    pmp_negotiate_deadline(&s->negotiate) : PMP_NO_DEADLINE;
 
 	if (s->done != NULL)
 		return 0;
+	if (p < d)
+		d = p;
 	return k < d ? k : d;
 }
 

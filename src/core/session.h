@@ -17,6 +17,7 @@
 
 #include "engine.h"
 #include "keeper.h"
+#include "negotiate.h"
 
 typedef struct pmp_session {
 	pmp_engine_t engine;
@@ -27,6 +28,11 @@ typedef struct pmp_session {
 	/* The protocol to fall back to when the server speaks only an
 	 * older one (NULL: none; set by the caller, used once). */
 	const pmp_proto_t *fallback;
+	pmp_negotiate_t negotiate;	/* the older one's probe */
+	/* Deletes the short mapping an address request left (PCP, RFC 6887
+	 * §11.6); one at a time: if busy, that mapping just expires. */
+	pmp_req_t cleanup;
+	int cleanup_busy;
 } pmp_session_t;
 
 void pmp_session_init(pmp_session_t *s, const pmp_proto_t *proto,
@@ -37,15 +43,19 @@ void pmp_session_init(pmp_session_t *s, const pmp_proto_t *proto,
  * If the server answers that it speaks only an older protocol
  * (PMP_STATUS_FALLBACK), move every pending request and kept mapping to
  * proto and go on with it (RFC 6887 §9, App. A: PCP to NAT-PMP at once).
- * NULL: no fallback; such answers end requests with PMP_EGATEWAY.
+ * The same when the server stays silent to the newer protocol but answers
+ * the older one's probe (negotiate.h).  NULL: no fallback; such answers
+ * end requests with PMP_EGATEWAY.
  */
 void pmp_session_set_fallback(pmp_session_t *s, const pmp_proto_t *proto);
 
 /* The protocol in use now (it changes after a fallback). */
 const pmp_proto_t *pmp_session_proto(const pmp_session_t *s);
 
-/* Our own address toward the gateway (PCP names it in requests). */
-void pmp_session_set_local(pmp_session_t *s, const uint8_t local[16]);
+/* Our own address and port toward the gateway (PCP names the address in
+ * requests, and maps the port to learn the public address). */
+void pmp_session_set_local(pmp_session_t *s, const uint8_t local[16],
+    uint16_t local_port);
 
 /* A caller's request (not embedded): PMP_OK or the random source's
  * error. */

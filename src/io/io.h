@@ -12,6 +12,9 @@
 #ifndef PMP_IO_H
 #define PMP_IO_H
 
+#include <sys/types.h>
+#include <sys/socket.h>
+
 #include <pthread.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -48,16 +51,24 @@ int pmp_clock_slept(uint64_t *last_asleep_ms, uint64_t asleep_ms);
 int pmp_socket(int domain, int type, int protocol);
 int pmp_pipe(int fds[2]);
 
+/* addr:port as a socket address (AF_INET for IPv4-mapped, else
+ * AF_INET6) and its length; back again: 0, or -1 for another family
+ * (addr zeroed). */
+socklen_t pmp_sockaddr_from(struct sockaddr_storage *ss,
+    const uint8_t addr[16], uint16_t port);
+int pmp_sockaddr_to(const struct sockaddr_storage *ss, uint8_t addr[16],
+    uint16_t *port);
+
 /*
  * Open a non-blocking, close-on-exec UDP socket connected to addr:port
- * (IPv4-mapped).  Connecting makes the kernel drop datagrams from other
+ * (IPv4-mapped, or IPv6).  Connecting makes the kernel drop datagrams from other
  * sources and report ICMP port unreachable as ECONNREFUSED (PROTOCOL.md
  * §6.3).  Returns the fd or PMP_ESYS.
  */
 int pmp_udp_open(const uint8_t addr[16], uint16_t port);
 
-/* The local address a connected UDP socket uses (IPv4-mapped). */
-int pmp_udp_local(int fd, uint8_t addr[16]);
+/* The local address and port a connected UDP socket uses. */
+int pmp_udp_local(int fd, uint8_t addr[16], uint16_t *port);
 
 /*
  * Receive one datagram.  Returns its full length (which may exceed cap:
@@ -73,8 +84,9 @@ int pmp_udp_send(int fd, const uint8_t *b, size_t n);
 /*
  * One announcement listener (RFC 6886 §3.2.1): bound to the group
  * 224.0.0.1 itself on port, sharing the port with other processes, joined
- * on the interface whose address is local (IPv4-mapped).  The fd or
- * PMP_ESYS.
+ * on the interface whose address is local (IPv4-mapped); for an IPv6
+ * local address, the port on IPv6 where ff02::1's copies arrive.  The fd
+ * or PMP_ESYS.
  */
 int pmp_listener_open(uint16_t port, const uint8_t local[16]);
 

@@ -15,19 +15,52 @@
 #include "io.h"
 
 int
-pmp_udp_local(int fd, uint8_t addr[16])
+pmp_udp_local(int fd, uint8_t addr[16], uint16_t *port)
 {
-	struct sockaddr_in sin;
-	socklen_t len = sizeof(sin);
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof(ss);
 
-	if (getsockname(fd, (struct sockaddr *)&sin, &len) != 0)
+	if (getsockname(fd, (struct sockaddr *)&ss, &len) != 0)
 		return PMP_ESYS;
-	if (sin.sin_family != AF_INET) {
+	if (pmp_sockaddr_to(&ss, addr, port) != 0) {
 		errno = EAFNOSUPPORT;
 		return PMP_ESYS;
 	}
-	pmp_addr_from_v4(addr, (const uint8_t *)&sin.sin_addr);
 	return PMP_OK;
+}
+
+/*
+ * IPv6 (RFC 6887 §14.1.3: ff02::1 port 5350): every node is a member of
+ * the all-nodes group on every interface already, so no join; bound to
+ * the wildcard on the port (a link-local group cannot be bound without a
+ * scope), IPv6 only, shared with other clients.  The session checks
+ * that what arrives comes from the gateway.
+ */
+static int
+listener_open6(uint16_t port)
+{
+	struct sockaddr_in6 sin6;
+	int fd, one = 1;
+
+	fd = pmp_socket(AF_INET6, SOCK_DGRAM, 0);
+	if (fd < 0)
+		return PMP_ESYS;
+	memset(&sin6, 0, sizeof(sin6));
+	sin6.sin6_family = AF_INET6;
+	sin6.sin6_port = htons(port);
+	if (setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one)) != 0 ||
+	    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) != 0 ||
+#ifdef SO_REUSEPORT
+	    setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof(one)) != 0 ||
+#endif
+	    bind(fd, (struct sockaddr *)&sin6, sizeof(sin6)) != 0) {
+		int e = errno;
+
+		close(fd);
+		errno = e;
+		return PMP_ESYS;
+	}
+	return fd;
 }
 
 /*
@@ -42,10 +75,8 @@ pmp_listener_open(uint16_t port, const uint8_t local[16])
 	struct ip_mreq mreq;
 	int fd, one = 1;
 
-	if (!pmp_addr_is_v4(local)) {
-		errno = EAFNOSUPPORT;
-		return PMP_ESYS;
-	}
+	if (!pmp_addr_is_v4(local))
+		return listener_open6(port);
 	fd = pmp_socket(AF_INET, SOCK_DGRAM, 0);
 	if (fd < 0)
 		return PMP_ESYS;

@@ -10,28 +10,20 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "core/addr.h"
 #include "pmp.h"
 #include "io.h"
 
 int
 pmp_udp_open(const uint8_t addr[16], uint16_t port)
 {
-	struct sockaddr_in sin;
+	struct sockaddr_storage ss;
+	socklen_t len = pmp_sockaddr_from(&ss, addr, port);
 	int fd, saved;
 
-	if (!pmp_addr_is_v4(addr)) {
-		errno = EAFNOSUPPORT;
-		return PMP_ESYS;
-	}
-	fd = pmp_socket(AF_INET, SOCK_DGRAM, 0);
+	fd = pmp_socket(ss.ss_family, SOCK_DGRAM, 0);
 	if (fd < 0)
 		return PMP_ESYS;
-	memset(&sin, 0, sizeof(sin));
-	sin.sin_family = AF_INET;
-	sin.sin_port = htons(port);
-	memcpy(&sin.sin_addr, addr + 12, 4);
-	if (connect(fd, (struct sockaddr *)&sin, sizeof(sin)) != 0)
+	if (connect(fd, (struct sockaddr *)&ss, len) != 0)
 		goto fail;
 	return fd;
 fail:
@@ -44,21 +36,17 @@ fail:
 long
 pmp_udp_recv(int fd, uint8_t *b, size_t cap, uint8_t src[16], uint16_t *sport)
 {
-	struct sockaddr_in sin;
-	socklen_t slen = sizeof(sin);
+	struct sockaddr_storage ss;
+	socklen_t slen = sizeof(ss);
 	ssize_t n;
 
-	memset(&sin, 0, sizeof(sin));
+	memset(&ss, 0, sizeof(ss));
 	n = recvfrom(fd, b, cap, MSG_DONTWAIT | MSG_TRUNC,
-	    (struct sockaddr *)&sin, &slen);
+	    (struct sockaddr *)&ss, &slen);
 	if (n < 0)
 		return PMP_ESYS;
-	memset(src, 0, 16);
-	*sport = 0;
-	if (sin.sin_family == AF_INET) {
-		pmp_addr_from_v4(src, (const uint8_t *)&sin.sin_addr);
-		*sport = ntohs(sin.sin_port);
-	}
+	/* an unknown family leaves src zero: no gateway's */
+	(void)pmp_sockaddr_to(&ss, src, sport);
 	return (long)n;
 }
 

@@ -126,6 +126,8 @@ complete(pmp_req_t *r, const pmp_reply_t *reply, int *named,
 	case PMP_OP_UNMAP_ALL:
 		res->private_port = m->private_port;
 		return PMP_OK;
+	case PMP_OP_PEER:
+		break;	/* never sent: refused at submission (map_flags) */
 	}
 	return PMP_OK;
 }
@@ -185,6 +187,9 @@ static const pmp_proto_t natpmp = {
 	.announce_port = PMP_WIRE_CLIENT_PORT,
 	/* The copy miniupnpd also sends to 5351 (the 2006 draft's port). */
 	.announce_port2 = PMP_WIRE_SERVER_PORT,
+	/* no nonce: one given is ignored; nothing else of PCP's */
+	.map_flags = PMP_MAP_NONCE,
+	.unmap_all = 1,
 	.encode = encode,
 	.parse = parse,
 	.answers = answers,

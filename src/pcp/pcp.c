@@ -41,6 +41,39 @@ any_address(const uint8_t local[16], uint8_t out[16])
 		pmp_addr_from_v4(out, zero4);
 }
 
+static int
+is_zero(const uint8_t *a, size_t n)
+{
+	while (n-- > 0)
+		if (*a++ != 0)
+			return 0;
+	return 1;
+}
+
+/* The options a MAP or PEER request carries (§13). */
+static void
+encode_options(const pmp_req_t *r, pmp_pcp_msg_t *m)
+{
+	unsigned i;
+
+	if (r->flags & PMP_MAP_THIRD_PARTY) {
+		m->has_third_party = 1;
+		memcpy(m->third_party, r->third_party, 16);
+	}
+	/* §13.2: MAP only; never with a delete */
+	if ((r->flags & PMP_MAP_PREFER_FAILURE) && r->op == PMP_OP_MAP)
+		m->prefer_failure = 1;
+	if (r->op == PMP_OP_MAP || r->op == PMP_OP_UNMAP) {
+		for (i = 0; i < r->nfilters && i < PMP_PCP_MAX_FILTERS; i++) {
+			m->filters[i].prefix_len = r->filters[i].prefix_len;
+			m->filters[i].remote_port = r->filters[i].port;
+			memcpy(m->filters[i].remote_addr,
+			    r->filters[i].address, 16);
+		}
+		m->nfilters = i;
+	}
+}
+
 static size_t
 encode(const pmp_req_t *r, const uint8_t local[16], uint8_t *b, size_t cap)
 {
@@ -51,23 +84,32 @@ encode(const pmp_req_t *r, const uint8_t local[16], uint8_t *b, size_t cap)
 	memcpy(m.client_addr, local, 16);
 	switch (r->op) {
 	case PMP_OP_PUBLIC_ADDRESS:
-		/* PCP has no address request: an ANNOUNCE (§14.1) checks
-		 * that the server is there and gives its epoch; MAP
-		 * answers name the external address. */
-		m.opcode = PMP_PCP_OP_ANNOUNCE;
-		break;
+		/* §11.6: PCP has no address request; the engine turned this
+		 * into a short MAP of our own port, whose answer names the
+		 * external address. */
 	case PMP_OP_MAP:
 	case PMP_OP_UNMAP:
-		m.opcode = PMP_PCP_OP_MAP;
+	case PMP_OP_PEER:
+		m.opcode = r->op == PMP_OP_PEER ? PMP_PCP_OP_PEER :
+		    PMP_PCP_OP_MAP;
 		memcpy(m.nonce, r->nonce, sizeof(m.nonce));
 		m.protocol = (uint8_t)r->protocol;
 		m.internal_port = r->private_port;
-		any_address(local, m.external_addr);
-		if (r->op == PMP_OP_MAP) {
+		/* the suggestion, or the family's "none" (§11.1) */
+		if (is_zero(r->suggest_addr, 16))
+			any_address(local, m.external_addr);
+		else
+			memcpy(m.external_addr, r->suggest_addr, 16);
+		if (r->op != PMP_OP_UNMAP) {
 			m.lifetime = r->lifetime;
 			m.external_port = r->public_port;
 		}
 		/* a delete: lifetime 0, no suggestion (EID 3621) */
+		if (r->op == PMP_OP_PEER) {
+			m.peer_port = r->peer_port;
+			memcpy(m.peer_addr, r->peer_addr, 16);
+		}
+		encode_options(r, &m);
 		break;
 	case PMP_OP_UNMAP_ALL:
 		/* PCP deletes what one nonce created, never "all of this
@@ -111,12 +153,15 @@ answers(const pmp_req_t *r, const pmp_reply_t *reply)
 
 	if (p->natpmp_only)
 		return 1;	/* not tied to a request: the first on the wire */
-	if (r->op == PMP_OP_PUBLIC_ADDRESS)
-		return m->opcode == PMP_PCP_OP_ANNOUNCE;
-	return m->opcode == PMP_PCP_OP_MAP &&
-	    memcmp(m->nonce, r->nonce, sizeof(m->nonce)) == 0 &&
-	    m->protocol == (uint8_t)r->protocol &&
-	    m->internal_port == r->private_port;
+	if (m->opcode != (r->op == PMP_OP_PEER ? PMP_PCP_OP_PEER :
+	    PMP_PCP_OP_MAP) ||
+	    memcmp(m->nonce, r->nonce, sizeof(m->nonce)) != 0 ||
+	    m->protocol != (uint8_t)r->protocol ||
+	    m->internal_port != r->private_port)
+		return 0;
+	/* §12.3: a PEER answer also names the same remote peer */
+	return r->op != PMP_OP_PEER || (m->peer_port == r->peer_port &&
+	    memcmp(m->peer_addr, r->peer_addr, 16) == 0);
 }
 
 static int
@@ -147,10 +192,24 @@ complete(pmp_req_t *r, const pmp_reply_t *reply, int *named,
 	res->result_code = m->result;
 	/* on an error: how long it will last (§7.4, §8.3) */
 	res->lifetime = m->lifetime;
+	if (r->op == PMP_OP_PUBLIC_ADDRESS) {
+		/* §11.6: the probe mapping's answer, read for its address
+		 * only; a granted one is deleted by the session at once */
+		r->leaves_mapping = m->result == PMP_PCP_SUCCESS &&
+		    m->lifetime != 0;
+		res->lifetime = 0;
+		if (m->result != PMP_PCP_SUCCESS)
+			return PMP_EGATEWAY;
+		memcpy(res->public_address, m->external_addr, 16);
+		if (!named_address(m->external_addr))
+			return PMP_ENOADDR;
+		memcpy(address, m->external_addr, 16);
+		*named = 1;
+		return PMP_OK;
+	}
+	memcpy(res->nonce, r->nonce, sizeof(res->nonce));
 	if (m->result != PMP_PCP_SUCCESS)
 		return PMP_EGATEWAY;
-	if (r->op == PMP_OP_PUBLIC_ADDRESS)
-		return PMP_OK;
 	res->private_port = m->internal_port;
 	res->public_port = m->external_port;
 	memcpy(res->public_address, m->external_addr, 16);
@@ -158,8 +217,8 @@ complete(pmp_req_t *r, const pmp_reply_t *reply, int *named,
 		memcpy(address, m->external_addr, 16);
 		*named = 1;
 	}
-	if (r->op == PMP_OP_MAP && (m->lifetime == 0 ||
-	    m->external_port == 0))
+	if ((r->op == PMP_OP_MAP || r->op == PMP_OP_PEER) &&
+	    (m->lifetime == 0 || m->external_port == 0))
 		return PMP_ENOTGRANTED;
 	return PMP_OK;
 }
@@ -187,10 +246,12 @@ static const pmp_proto_t pcp = {
 	/* several requests at once: each is matched by its nonce */
 	.max_in_flight = 8,
 	.nonce_len = 12,
-	/* §8.1.1: IRT 3 s, MRT 1024 s, MRC 0 (never gives up by itself),
-	 * RAND +-0.1 */
+	/* §8.1.1: IRT 3 s, MRT 1024 s, MRC 0, RAND +-0.1; MRD, the
+	 * client's choice, NAT-PMP's 127.75 s (sends at 0, 3, 9, 21, 45,
+	 * 93 s), so that a one-shot request ends by itself; a kept
+	 * mapping's keeper retries after it for as long as it is kept */
 	.schedule = { .irt_ms = 3000, .mrt_ms = 1024000, .mrc = 0,
-	    .jitter_pct = 10, .give_up_all = 0 },
+	    .mrd_ms = 127750, .jitter_pct = 10, .give_up_all = 0 },
 	.keep = {
 		/* §11.2.1: a random point of [1/2, 5/8] of the lifetime */
 		.renew_num = 4, .renew_den = 8, .renew_spread = 1,
@@ -206,6 +267,12 @@ static const pmp_proto_t pcp = {
 	},
 	.announce_port = 5350,	/* §14.1.3: 224.0.0.1:5350, ff02::1:5350 */
 	.announce_port2 = 0,
+	.map_flags = PMP_MAP_NONCE | PMP_MAP_PREFER_FAILURE |
+	    PMP_MAP_THIRD_PARTY | PMP_MAP_PEER,
+	/* §11.6: long enough for the answer, short if the delete is lost
+	 * (servers may raise it to their minimum, miniupnpd's is 120 s) */
+	.address_probe_lifetime = 30,
+	.map_names_address = 1,
 	.encode = encode,
 	.parse = parse,
 	.answers = answers,

@@ -28,7 +28,8 @@ import json, sys
 lines = open(sys.argv[1]).read().splitlines()
 assert len(lines) == 1, lines
 o = json.loads(lines[0])
-assert o["ok"] is True and o["op"] == "map" and o["protocol"] == "tcp"
+assert o["ok"] is True and o["op"] == "map" and o["transport"] == "tcp"
+assert o["protocol"] == "natpmp"
 assert o["public_address"] == "203.0.113.7" and o["public_port"] == 9090
 assert o["private_port"] == 8080 and o["lifetime"] == 7200
 assert o["gateway"] == "127.77.0.1"
@@ -166,7 +167,7 @@ run $PMP -g $G -t 1 map 5000
 [ $rc -eq 3 ] && [ $dt -lt $((1500 * SLOW)) ] && ok "-t bounds the whole map command (address + map): ${dt} ms" \
 	|| ko "-t bounds map (rc=$rc dt=$dt)"
 if command -v script >/dev/null 2>&1; then
-	run script -qec "$B/pmp -g $G -t 0.9 addr" /dev/null
+	run script -qec "$B/pmp --protocol natpmp -g $G -t 0.9 addr" /dev/null
 	has "no answer from $G yet, attempt 3 of 9" "$T/out" && ok "progress shown on a terminal" || ko "progress on tty"
 else
 	skip "script(1) missing: progress on a terminal"

@@ -1,14 +1,16 @@
-# PCP (RFC 6887) from the pmp command to pmp-gateway on loopback:
-# --protocol pcp maps in one round trip with the external address in the
-# answer, refusals name PCP's result codes, --protocol auto falls back to
-# NAT-PMP on a NAT-PMP-only gateway at once, and pmp keep renews and
-# deletes with its mapping's nonce.  Sourced by run.sh.
+# PCP (RFC 6887) from the pmp command to pmp-gateway on loopback: the
+# default (auto) and --protocol pcp map in one round trip with the
+# external address in the answer; refusals name PCP's result codes; auto
+# falls back to NAT-PMP on a NAT-PMP-only gateway at once, and on one
+# silent to PCP within ~3 s; a one-shot unmap deletes a one-shot map
+# with the nonce recorded; pmp keep renews and deletes with its mapping's
+# nonce.  Sourced by run.sh.
 # SPDX-License-Identifier: BSD-2-Clause
 
 gw_start $G
-run $PMP -g $G --protocol pcp --json map -u -l 600 5000
+run $PMPA -g $G --protocol pcp --json map -u -l 600 5000
 gw_dump
-[ $rc -eq 0 ] && has '"method":"pcp"' "$T/out" && has '"public_address":"203.0.113.7"' "$T/out" \
+[ $rc -eq 0 ] && has '"protocol":"pcp"' "$T/out" && has '"public_address":"203.0.113.7"' "$T/out" \
     && has '"public_port":5000' "$T/out" && [ "$(count ": map udp" "$T/gw.log")" -eq 1 ] \
     && [ "$(count "address ->" "$T/gw.log")" -eq 0 ] && has '"mappings":1,' "$T/gw.out" \
 	&& ok "--protocol pcp: mapped in one round trip, the address from the MAP answer" \
@@ -16,21 +18,21 @@ gw_dump
 gw_stop
 
 gw_start $G --result 8
-run $PMP -g $G --protocol pcp --json map -u 5000
-[ $rc -eq 4 ] && has '"result_code":8' "$T/out" && has '"method":"pcp"' "$T/out" \
+run $PMPA -g $G --protocol pcp --json map -u 5000
+[ $rc -eq 4 ] && has '"result_code":8' "$T/out" && has '"protocol":"pcp"' "$T/out" \
     && has '"result":"no resources' "$T/out" && has "refused (PCP): result code 8, no resources" "$T/err" \
 	&& ok "PCP refusal: exit 4, PCP's result code and its text (not NAT-PMP's 8)" \
 	|| ko "pcp refusal (rc=$rc $(cat "$T/out" "$T/err"))"
 gw_stop
 
 gw_start $G --natpmp-only
-run $PMP -g $G --protocol auto --json map -u 5001
+run $PMPA -g $G --protocol auto --json map -u 5001
 gw_dump
-[ $rc -eq 0 ] && has '"method":"natpmp"' "$T/out" && has '"public_address":"203.0.113.7"' "$T/out" \
+[ $rc -eq 0 ] && has '"protocol":"natpmp"' "$T/out" && has '"public_address":"203.0.113.7"' "$T/out" \
     && [ "$(count "version 2 -> result 1" "$T/gw.log")" -eq 1 ] && [ $dt -lt $((2000 * SLOW)) ] \
 	&& ok "--protocol auto, NAT-PMP-only gateway: one PCP request, then NAT-PMP at once (${dt} ms)" \
 	|| ko "auto fallback (rc=$rc dt=$dt $(cat "$T/out" "$T/err"); $(grep -c . "$T/gw.log"))"
-run $PMP -g $G --protocol pcp map -u 5002
+run $PMPA -g $G --protocol pcp map -u 5002
 [ $rc -eq 4 ] && has "unsupported version" "$T/err" \
 	&& ok "--protocol pcp, NAT-PMP-only gateway: refused as unsupported version, no fall back" \
 	|| ko "pcp only on natpmp-only (rc=$rc $(cat "$T/err"))"
@@ -40,7 +42,7 @@ gw_stop
 # (the gateway refuses another), deleted with it on SIGTERM
 gw_start $G --max-lifetime 4
 : > "$T/keep.out"
-$PMP -g $G --protocol pcp keep -u 6000 >"$T/keep.out" 2>"$T/keep.err" &
+$PMPA -g $G --protocol pcp keep -u 6000 >"$T/keep.out" 2>"$T/keep.err" &
 kppid=$!
 if wait_count "^renewed" "$T/keep.out" 2 8; then
 	kill -TERM $kppid; wait $kppid; rc=$?; kppid=
@@ -53,4 +55,76 @@ else
 	ko "pcp keep: no renewals ($(cat "$T/keep.out" "$T/keep.err"))"
 	kill $kppid 2>/dev/null; kppid=
 fi
+gw_stop
+
+# The default is auto: PCP first, one round trip; the address alone
+# through a short mapping of the client's own port, deleted at once
+# (RFC 6887 section 11.6), so the table is empty after it.
+gw_start $G
+run $PMPA -g $G --json map 7100
+[ $rc -eq 0 ] && has '"protocol":"pcp"' "$T/out" && has '"public_port":7100' "$T/out" \
+    && [ "$(count ": map tcp" "$T/gw.log")" -eq 1 ] \
+	&& ok "default (auto): PCP, one request" \
+	|| ko "auto pcp map (rc=$rc $(cat "$T/out" "$T/err"))"
+run $PMPA -g $G --json addr
+gw_dump
+[ $rc -eq 0 ] && has '"protocol":"pcp"' "$T/out" && has '"public_address":"203.0.113.7"' "$T/out" \
+    && [ "$(count "lifetime 30 -> result 0" "$T/gw.log")" -eq 1 ] \
+    && [ "$(count ": unmap udp" "$T/gw.log")" -eq 1 ] && has '"mappings":1,' "$T/gw.out" \
+	&& ok "addr over PCP: a 30 s mapping of the client's own port, deleted at once" \
+	|| ko "auto pcp addr (rc=$rc $(cat "$T/out" "$T/err") $(cat "$T/gw.out"))"
+# one-shot map, then one-shot unmap from another process: the recorded
+# nonce deletes it (another nonce would get NOT_AUTHORIZED)
+run $PMPA -g $G unmap 7100
+gw_dump
+[ $rc -eq 0 ] && has '"mappings":0,' "$T/gw.out" && ! has "result 2" "$T/gw.log" \
+    && ! grep -q " 7100 " "$XDG_RUNTIME_DIR/pmp/nonces" \
+	&& ok "one-shot unmap deletes a one-shot PCP map with the recorded nonce, and forgets it" \
+	|| ko "pcp unmap with nonce (rc=$rc $(cat "$T/err") $(cat "$T/gw.out"))"
+[ "$(stat -c %a "$XDG_RUNTIME_DIR/pmp")" = 700 ] && [ "$(stat -c %a "$XDG_RUNTIME_DIR/pmp/nonces")" = 600 ] \
+	&& ok "nonce record: directory 0700, file 0600" || ko "nonce record modes"
+rm -f "$XDG_RUNTIME_DIR/pmp/nonces"	# what the runs above recorded
+run $PMPA -g $G map -u 7101
+run $PMPA -g $G map -u 7102
+run $PMPA -g $G --json unmap -u --all
+gw_dump
+[ $rc -eq 0 ] && has '"deleted":2' "$T/out" && has '"mappings":0,' "$T/gw.out" \
+	&& ok "unmap --all over PCP: every recorded mapping, each with its nonce" \
+	|| ko "pcp unmap all (rc=$rc $(cat "$T/out" "$T/err"))"
+run $PMPA -g $G unmap -u --all
+[ $rc -eq 1 ] && has "PCP has no delete-all" "$T/err" \
+	&& ok "unmap --all over PCP with nothing recorded: says why, exit 1" \
+	|| ko "pcp unmap all, none (rc=$rc $(cat "$T/err"))"
+# a mapping made by someone else: refused, and said why
+run $PMPA -g $G map 7103
+printf '' > "$XDG_RUNTIME_DIR/pmp/nonces"
+run $PMPA -g $G unmap 7103
+[ $rc -eq 4 ] && has "no nonce of this mapping is recorded" "$T/err" \
+	&& ok "unmap of a PCP mapping without its nonce: NOT_AUTHORIZED, explained" \
+	|| ko "pcp unmap foreign (rc=$rc $(cat "$T/err"))"
+# a corrupt record: one clear message, the mapping still made, no crash
+printf 'garbage\n' > "$XDG_RUNTIME_DIR/pmp/nonces"
+run $PMPA -g $G map 7104
+[ $rc -eq 0 ] && has "line 1 is corrupt" "$T/err" && has "^mapped tcp" "$T/out" \
+    && [ "$(cat "$XDG_RUNTIME_DIR/pmp/nonces")" = garbage ] \
+	&& ok "corrupt nonce record: reported, left as it was, the mapping made" \
+	|| ko "corrupt record (rc=$rc $(cat "$T/err"))"
+rm -f "$XDG_RUNTIME_DIR/pmp/nonces"
+gw_stop
+
+# A gateway that speaks NAT-PMP and drops PCP unanswered: auto maps
+# through NAT-PMP after PCP's first retransmission, not never.
+gw_start $G --pcp-silent
+run $PMPA -g $G --json map -u 7200
+[ $rc -eq 0 ] && has '"protocol":"natpmp"' "$T/out" && has '"public_address":"203.0.113.7"' "$T/out" \
+    && [ $dt -ge 2700 ] && [ $dt -lt $((4500 * SLOW)) ] \
+	&& ok "auto, gateway silent to PCP: NAT-PMP from the probe at PCP's first retransmission (${dt} ms)" \
+	|| ko "pcp silent (rc=$rc dt=$dt $(cat "$T/out" "$T/err"))"
+gw_stop
+
+# A PCP-only gateway refuses NAT-PMP in version 2: auto stays with PCP.
+gw_start $G --pcp-only
+run $PMPA -g $G --json map -u 7300
+[ $rc -eq 0 ] && has '"protocol":"pcp"' "$T/out" && [ $dt -lt $((1000 * SLOW)) ] \
+	&& ok "auto, PCP-only gateway: PCP" || ko "pcp only auto (rc=$rc $(cat "$T/out" "$T/err"))"
 gw_stop

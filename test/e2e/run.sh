@@ -25,7 +25,15 @@ else
 	VG=
 	SLOW=1
 fi
-PMP="$VG $B/pmp"
+# The suites written for NAT-PMP's own rules (its schedule, its
+# announcements, its delete-all) force it; PMPA is the default, auto (PCP
+# first, NAT-PMP on a NAT-PMP gateway's answer or silence to PCP).
+PMP="$VG $B/pmp --protocol natpmp"
+PMPA="$VG $B/pmp"
+# PCP nonces that one-shot maps record: this run's own directory
+XDG_RUNTIME_DIR="$T/xdg"
+export XDG_RUNTIME_DIR
+mkdir -m 700 "$XDG_RUNTIME_DIR"
 GWD="$VG $B/pmp-gateway"
 
 lpid=

@@ -29,6 +29,10 @@ for c in miniupnpd nft natpmpc python3 ip; do
 done
 
 T=$(mktemp -d "${TMPDIR:-/tmp}/pmp-interop.XXXXXX")
+# PCP nonces that one-shot maps record: this run's own directory
+XDG_RUNTIME_DIR="$T/xdg"
+export XDG_RUNTIME_DIR
+mkdir -m 700 "$XDG_RUNTIME_DIR"
 KO_SHOW="$T/out $T/err"
 . "$here/lab.sh"
 
@@ -117,7 +121,7 @@ row "UDP packet from outside arrives" "$r3b" "$n3b"
 # PCP (RFC 6887) to the same miniupnpd: one round trip, the address in
 # the MAP answer, the same DNAT rules and real packets through them
 run in_ns "$NS_LAN" $P --protocol pcp --json map 40010
-[ $rc -eq 0 ] && has '"method":"pcp"' "$T/out" && has "\"public_address\":\"$WAN\"" "$T/out" \
+[ $rc -eq 0 ] && has '"protocol":"pcp"' "$T/out" && has "\"public_address\":\"$WAN\"" "$T/out" \
     && has '"public_port":40010' "$T/out" && has_rule 40010 10.77.0.2 \
 	&& { ok "pmp --protocol pcp map TCP 40010: granted with the address, DNAT rule in the router"; p1=pass; } \
 	|| { ko "pcp map tcp ($(cat "$T/out" "$T/err"))"; p1=FAIL; }
@@ -134,7 +138,8 @@ row "PCP map UDP, rule in the router" "$p3" "n/a (no PCP)"
 row "PCP UDP packet from outside arrives" "$p3b" "n/a (no PCP)"
 
 # a second LAN host asking for a public port the first one holds
-run in_ns "$NS_LAN2" $P map 40000
+# (another host: its own record of PCP nonces)
+run in_ns "$NS_LAN2" env XDG_RUNTIME_DIR="$T/xdg2" $P map 40000
 p2=$(sed -n "s/^mapped tcp $WAN:\([0-9]*\) -> private port 40000.*/\1/p" "$T/out")
 [ $rc -eq 0 ] && [ -n "$p2" ] && [ "$p2" != 40000 ] && has_rule "$p2" 10.77.0.3 40000 \
 	&& { ok "lan2 asking for 40000 gets $p2 and pmp reports it"; r1=pass; } || { ko "second host same port"; r1=FAIL; }
@@ -152,8 +157,16 @@ run in_ns "$NS_LAN" natpmpc -a 42000 42000 tcp 0
 row "delete one mapping" "$r1" "$n1"
 
 run in_ns "$NS_LAN" $P map 40002
+# auto speaks PCP to miniupnpd: delete-all is every mapping pmp recorded,
+# each with its nonce; natpmpc's 42001 is another program's (PCP cannot
+# delete it, RFC 6887 section 15), NAT-PMP's port-0 delete can
 run in_ns "$NS_LAN" $P unmap --all -u
-if [ $rc -eq 0 ] && ! has_rule 40001 10.77.0.2 && ! has_rule 42001 10.77.0.2 && rule_for "10.77.0.3:"; then
+pcp_all=$rc
+[ $pcp_all -eq 0 ] && ! has_rule 40001 10.77.0.2 && has_rule 42001 10.77.0.2 \
+	&& ok "pmp unmap --all -u over PCP: the UDP mappings pmp made, not natpmpc's" \
+	|| ko "pmp unmap --all over PCP"
+run in_ns "$NS_LAN" $P --protocol natpmp unmap --all -u
+if [ $rc -eq 0 ] && [ $pcp_all -eq 0 ] && ! has_rule 40001 10.77.0.2 && ! has_rule 42001 10.77.0.2 && rule_for "10.77.0.3:"; then
 	r1=pass
 	# RFC 6886 §3.4: delete-all is per protocol (opcode)
 	if has_rule 40002 10.77.0.2; then

@@ -1,0 +1,62 @@
+/*
+ * sockaddr.c - between the library's one address form (16 bytes,
+ * IPv4-mapped for IPv4, core/addr.h) and the socket API's: an
+ * IPv4-mapped address is an AF_INET socket address, any other an
+ * AF_INET6 one, so that IPv4 gateways keep plain IPv4 sockets.
+ * SPDX-License-Identifier: BSD-2-Clause
+ */
+#include <sys/types.h>
+#include <sys/socket.h>
+#include <netinet/in.h>
+
+#include <string.h>
+
+#include "core/addr.h"
+#include "io.h"
+
+socklen_t
+pmp_sockaddr_from(struct sockaddr_storage *ss, const uint8_t addr[16],
+    uint16_t port)
+{
+	memset(ss, 0, sizeof(*ss));
+	if (pmp_addr_is_v4(addr)) {
+		struct sockaddr_in *sin = (struct sockaddr_in *)(void *)ss;
+
+		sin->sin_family = AF_INET;
+		sin->sin_port = htons(port);
+		memcpy(&sin->sin_addr, addr + 12, 4);
+		return sizeof(*sin);
+	} else {
+		struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)(void *)ss;
+
+		sin6->sin6_family = AF_INET6;
+		sin6->sin6_port = htons(port);
+		memcpy(&sin6->sin6_addr, addr, 16);
+		return sizeof(*sin6);
+	}
+}
+
+int
+pmp_sockaddr_to(const struct sockaddr_storage *ss, uint8_t addr[16],
+    uint16_t *port)
+{
+	memset(addr, 0, 16);
+	*port = 0;
+	if (ss->ss_family == AF_INET) {
+		const struct sockaddr_in *sin =
+		    (const struct sockaddr_in *)(const void *)ss;
+
+		pmp_addr_from_v4(addr, (const uint8_t *)&sin->sin_addr);
+		*port = ntohs(sin->sin_port);
+		return 0;
+	}
+	if (ss->ss_family == AF_INET6) {
+		const struct sockaddr_in6 *sin6 =
+		    (const struct sockaddr_in6 *)(const void *)ss;
+
+		memcpy(addr, &sin6->sin6_addr, 16);
+		*port = ntohs(sin6->sin6_port);
+		return 0;
+	}
+	return -1;
+}

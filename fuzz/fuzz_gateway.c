@@ -23,6 +23,7 @@
 #include "natpmp/wire.h"
 #include "pcp/wire.h"
 #include "pcp_respond.h"
+#include "peer.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -100,6 +101,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	gw_table_t t;
 	gw_fault_t f;
 	gw_config_t cfg;
+	static gw_peers_t peers;	/* PEER flows (too big for the stack) */
 	uint8_t out[PMP_WIRE_MAX];
 	uint64_t now = 0;
 	unsigned long no = 0;
@@ -115,6 +117,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	cfg.force_result = -1;
 	cfg.grant_lifetime = -1;
 	cfg.version_form = 128;
+	gw_peers_clear(&peers);
+	cfg.peers = &peers;
 	if (size > 0) {
 		cfg.vpn = data[0] & 1;
 		cfg.echo_opcode_reply = (data[0] >> 1) & 1;
@@ -176,6 +180,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (n > 0)
 			forge_all(out, n, cap);
 		check_table(&t);
+		if (peers.n > GW_MAX_PEERS)
+			abort();
 		off += len;
 	}
 	gw_table_free(&t);

@@ -121,6 +121,13 @@ script = [(0, mapq), (0, bytes(other)), (0, bytes(delete)),
           (0, H(pcp["announce-request"].replace(" ", ""))), (1, mapq), (0, opts),
           (0, b"\x03" + mapq[1:]), (0, mapq[:24])]
 put("fuzz_gateway", "pcp", b"\x00" + b"".join(rec(c, 1, d) for c, d in script))
+peerq = H(pcp["peer-request"].replace(" ", ""))
+peer_other = bytearray(peerq)
+peer_other[24] ^= 0xFF
+peer_end = bytearray(peerq)
+peer_end[4:8] = b"\0\0\0\0"
+put("fuzz_gateway", "pcp-peer", b"\x00" + b"".join(rec(c, 1, d) for c, d in [
+    (0, peerq), (0, peerq), (0, bytes(peer_other)), (0, bytes(peer_end)), (1, peerq)]))
 
 # --- fuzz_pcp_engine scripts: op % 8 (0 request, 1 near answer, 2 raw,
 # 3 time, 4 keep, 5 stop, 6 ANNOUNCE, 7 next deadline), then its bytes

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "gateway.h"
+#include "peer.h"
 #include "io/io.h"
 #include "pcp/wire.h"
 
@@ -70,6 +71,7 @@ void
 reboot(struct gateway *g)
 {
 	gw_table_clear(&g->table);
+	gw_peers_clear(g->cfg.peers);
 	g->epoch_start_ms = pmp_clock_ms();
 	logmsg(g, "reboot: table cleared, epoch reset");
 	g->pcp_announce_due = 1;
@@ -116,8 +118,9 @@ dump_table(struct gateway *g)
 		    (unsigned long long)((m->expires_ms - now + 999) / 1000));
 	}
 	inet_ntop(AF_INET, g->cfg.public_addr, pa, sizeof(pa));
-	printf("{\"mappings\":%zu,\"requests\":%lu,\"epoch\":%lu,"
-	    "\"public_address\":\"%s\"}\n", g->table.n, g->requests,
+	printf("{\"mappings\":%zu,\"peers\":%zu,\"requests\":%lu,"
+	    "\"epoch\":%lu,\"public_address\":\"%s\"}\n", g->table.n,
+	    gw_peers_count(g->cfg.peers, now), g->requests,
 	    (unsigned long)sssoe(g), pa);
 	fflush(stdout);
 }

@@ -70,6 +70,8 @@ kind_name(gw_kind_t k)
 		return "unmap";
 	case GW_UNMAP_ALL:
 		return "unmap-all";
+	case GW_PEER:
+		return "peer";
 	}
 	return "?";
 }
@@ -113,9 +115,10 @@ log_event(const struct gateway *g, const char *who, size_t n,
 		logmsg(g, "%s: address -> result %u%s", who, ev->result, fate);
 		break;
 	case GW_MAP:
-		logmsg(g, "%s: map %s private %u suggested %u lifetime %lu -> "
-		    "result %u public %u lifetime %lu%s", who, proto,
-		    ev->private_port, ev->suggested_port,
+	case GW_PEER:
+		logmsg(g, "%s: %s %s private %u suggested %u lifetime %lu -> "
+		    "result %u public %u lifetime %lu%s", who,
+		    kind_name(ev->kind), proto, ev->private_port, ev->suggested_port,
 		    (unsigned long)ev->lifetime, ev->result, ev->public_port,
 		    (unsigned long)ev->granted, fate);
 		break;

@@ -23,6 +23,7 @@
 
 #include "pmp.h"
 #include "gateway.h"
+#include "peer.h"
 #include "io/io.h"
 
 static volatile sig_atomic_t got_stop, got_dump, got_reboot, got_change;
@@ -155,6 +156,9 @@ main(int argc, char **argv)
 	if (gw_table_init(&g.table, TABLE_CAP, 86400, seed) != 0)
 		fatal("out of memory");
 	g.table.max_per_client = DEFAULT_PER_CLIENT;
+	g.cfg.peers = calloc(1, sizeof(*g.cfg.peers));
+	if (g.cfg.peers == NULL)
+		fatal("out of memory");
 	parse_args(&g, argc, argv);
 	g.delayed = calloc(MAX_DELAYED, sizeof(*g.delayed));
 	if (g.delayed == NULL)
@@ -257,5 +261,6 @@ main(int argc, char **argv)
 		close(g.alt_fd[1]);
 	free(g.delayed);
 	gw_table_free(&g.table);
+	free(g.cfg.peers);
 	return 0;
 }

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "pcp_respond.h"
+#include "peer.h"
 #include "core/addr.h"
 #include "pcp/wire.h"
 
@@ -64,6 +65,18 @@ from_table(unsigned rc)
 	default:
 		return PMP_PCP_NO_RESOURCES;
 	}
+}
+
+/* The external address in an answer: the configured one (or 0.0.0.0). */
+static void
+set_external(const gw_config_t *cfg, pmp_pcp_msg_t *q)
+{
+	memset(q->external_addr, 0, 10);
+	q->external_addr[10] = q->external_addr[11] = 0xff;
+	if (cfg->zero_address)
+		memset(q->external_addr + 12, 0, 4);
+	else
+		memcpy(q->external_addr + 12, cfg->public_addr, 4);
 }
 
 static size_t
@@ -128,12 +141,42 @@ map(gw_table_t *t, const gw_config_t *cfg, uint32_t epoch,
 	if (cfg->grant_lifetime >= 0)
 		granted = (uint32_t)cfg->grant_lifetime;
 	q->external_port = port;
-	if (cfg->zero_address)
-		memset(q->external_addr + 12, 0, 4);
-	else
-		memcpy(q->external_addr + 12, cfg->public_addr, 4);
-	memset(q->external_addr, 0, 10);
-	q->external_addr[10] = q->external_addr[11] = 0xff;
+	set_external(cfg, q);
+	ev->public_port = port;
+	ev->granted = granted;
+	return answer(q, PMP_PCP_SUCCESS, granted, epoch, ev, out, cap);
+}
+
+/* §12.3: a flow's explicit outbound mapping, leaving from the client's
+ * MAP mapping's port when it has one (endpoint-independent mapping). */
+static size_t
+peer(gw_table_t *t, const gw_config_t *cfg, uint32_t epoch,
+    const uint8_t client[4], pmp_pcp_msg_t *q, uint64_t now_ms,
+    gw_event_t *ev, uint8_t *out, size_t cap)
+{
+	uint8_t op = q->protocol == 17 ? 1 : 2;
+	const gw_mapping_t *m = gw_table_lookup(t, client, op,
+	    q->internal_port);
+	uint16_t port;
+	uint32_t granted;
+	uint8_t rc;
+
+	ev->kind = GW_PEER;
+	ev->opcode = op;
+	if (cfg->peers == NULL)
+		return answer(q, PMP_PCP_UNSUPP_OPCODE, 0, epoch, ev, out, cap);
+	if (q->has_third_party)
+		return answer(q, PMP_PCP_UNSUPP_OPTION, 0, epoch, ev, out, cap);
+	rc = gw_peer_request(cfg->peers, client, q->protocol,
+	    q->internal_port, q->peer_addr, q->peer_port, q->external_port,
+	    q->nonce, q->lifetime, m != NULL ? m->public_port : 0,
+	    t->max_lifetime, now_ms, &port, &granted);
+	if (rc != PMP_PCP_SUCCESS)
+		return answer(q, rc, 0, epoch, ev, out, cap);
+	if (cfg->grant_lifetime >= 0 && q->lifetime != 0)
+		granted = (uint32_t)cfg->grant_lifetime;
+	q->external_port = port;
+	set_external(cfg, q);
 	ev->public_port = port;
 	ev->granted = granted;
 	return answer(q, PMP_PCP_SUCCESS, granted, epoch, ev, out, cap);
@@ -203,10 +246,7 @@ gw_pcp_respond(gw_table_t *t, const gw_config_t *cfg, uint32_t epoch,
 	case PMP_PCP_OP_MAP:
 		return map(t, cfg, epoch, client, &q, now_ms, ev, out, cap);
 	default:
-		/* PEER is not served by this gateway yet */
-		ev->kind = GW_BAD_OPCODE;
-		return answer(&q, PMP_PCP_UNSUPP_OPCODE, 0, epoch, ev, out,
-		    cap);
+		return peer(t, cfg, epoch, client, &q, now_ms, ev, out, cap);
 	}
 }
 

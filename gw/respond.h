@@ -22,6 +22,8 @@ typedef struct gw_config {
 				 * for 128 + the request's opcode (D-1) */
 	int echo_opcode_reply;	/* result 5 as the echoed request (D-2) */
 	int vpn;		/* VPN-provider mode (ProtonVPN-like) */
+	struct gw_peers *peers;	/* PCP PEER flows (peer.h); NULL: PEER is
+				 * refused as UNSUPP_OPCODE */
 } gw_config_t;
 
 typedef enum gw_kind {
@@ -32,7 +34,8 @@ typedef enum gw_kind {
 	GW_ADDRESS,
 	GW_MAP,
 	GW_UNMAP,
-	GW_UNMAP_ALL
+	GW_UNMAP_ALL,
+	GW_PEER			/* PCP PEER (lifetime 0: ended) */
 } gw_kind_t;
 
 /* What a request was and how it was answered, for the log. */

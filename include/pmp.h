@@ -203,7 +203,9 @@ typedef struct pmp_result {
 	uint64_t elapsed_ms;	/* from submission to completion */
 	uint8_t nonce[12];	/* (0.2.0) PCP: the mapping's nonce (§11.1),
 				 * for PMP_MAP_NONCE elsewhere; 0: NAT-PMP */
-	uint32_t reserved[13];	/* room to grow; zero (see the top) */
+	uint8_t private_address[16]; /* (0.2.0) the host mapped to; equal
+				 * to public_address: an IPv6 pinhole */
+	uint32_t reserved[9];	/* room to grow; zero (see the top) */
 } pmp_result_t;
 
 typedef struct pmp_client pmp_client_t;
@@ -226,16 +228,17 @@ PMP_EXPORT PMP_NODISCARD int pmp_client_new(pmp_client_t **out);
 PMP_EXPORT void pmp_client_free(pmp_client_t *c);
 
 /*
- * Use this gateway (16 bytes, IPv4-mapped) and port (0 means 5351).
- * Only before the first request.  Returns PMP_OK, or PMP_EINVAL if the
- * address is not IPv4-mapped or a request was already made.
+ * Use this gateway (IPv4-mapped, or IPv6: PCP only) and port (0: 5351).
+ * Only before the first request.  PMP_OK, or PMP_EINVAL for 0.0.0.0, ::,
+ * multicast, a link-local address without its interface, or too late.
  */
 PMP_EXPORT int pmp_client_set_gateway(pmp_client_t *c, const uint8_t addr[16],
     uint16_t port);
 
 /*
- * Parse "a.b.c.d" or "a.b.c.d:port" into an IPv4-mapped address and port
- * (5351 when none is given).  Returns PMP_OK or PMP_EINVAL.
+ * Parse "a.b.c.d[:port]", an IPv6 literal ("fe80::1%eth0" for a
+ * link-local one) or "[IPv6]:port" into an address and port (5351 when
+ * none is given).  Returns PMP_OK or PMP_EINVAL.
  */
 PMP_EXPORT int pmp_parse_gateway(const char *text, uint8_t addr[16],
     uint16_t *port);
@@ -412,10 +415,8 @@ typedef void (*pmp_fd_cb)(void *arg, int fd, unsigned events);
 PMP_EXPORT void pmp_client_set_fd_callback(pmp_client_t *c, pmp_fd_cb cb,
     void *arg);
 
-/*
- * Milliseconds until pmp_client_process_fds() must be called even if no
- * descriptor is ready: >= 0, or -1 when nothing is pending.
- */
+/* Milliseconds until pmp_client_process_fds() must be called even if no
+ * descriptor is ready: >= 0, or -1 when nothing is pending. */
 PMP_EXPORT int pmp_client_timeout_ms(pmp_client_t *c);
 
 /*
@@ -560,11 +561,9 @@ PMP_EXPORT int pmp_map_with(pmp_client_t *c, const pmp_map_params_t *p,
 
 /*
  * ---- Gateway discovery ----
- * Asks the operating system which route it would use toward a public
- * destination (Linux: rtnetlink RTM_GETROUTE, which honours metrics,
- * policy routing and VPN split routes; /proc/net/route if netlink is not
- * available; BSD/macOS: the routing socket).  Sends no packet, runs no
- * program.
+ * The route the system would use toward a public destination (Linux:
+ * rtnetlink, honouring metrics, policy routing and VPN split routes, else
+ * /proc/net/route; BSD/macOS: the routing socket).  Sends no packet.
  */
 typedef enum pmp_gw_method {
 	PMP_GW_NETLINK = 1,
@@ -573,7 +572,7 @@ typedef enum pmp_gw_method {
 } pmp_gw_method_t;
 
 typedef struct pmp_gateway_info {
-	uint8_t gateway[16];	/* IPv4-mapped; zero if the route has none */
+	uint8_t gateway[16];	/* zero if the route has none */
 	uint8_t source[16];	/* our source address on that route, if known */
 	char ifname[32];	/* outgoing interface, "" if unknown */
 	pmp_gw_method_t method;	/* how it was found */
@@ -587,6 +586,9 @@ typedef struct pmp_gateway_info {
  * given explicitly); PMP_ESYS; PMP_EUNSUPPORTED on other systems.
  */
 PMP_EXPORT int pmp_discover_gateway(pmp_gateway_info_t *info);
+/* (0.2.0) IPv6's default router, for PCP; a link-local one carries its
+ * interface in bytes 2-3, as pmp_parse_gateway("fe80::1%eth0") gives. */
+PMP_EXPORT int pmp_discover_gateway6(pmp_gateway_info_t *info);
 
 /* The library's version as PMP_VERSION packs it, and as text. */
 PMP_EXPORT unsigned pmp_version(void);

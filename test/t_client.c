@@ -568,7 +568,15 @@ test_map_gives_up_at_address(void **state)
 static void
 test_arguments(void **state)
 {
-	static const uint8_t v6[16] = { 0x20, 0x01, 0x0d, 0xb8 };
+	static const uint8_t v6[16] = { 0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0,
+	    0, 0, 0, 0, 0, 0, 0, 1 };
+	static const uint8_t zero[16];
+	static const uint8_t mc[16] = { 0xff, 0x02, 0, 0, 0, 0, 0, 0, 0, 0,
+	    0, 0, 0, 0, 0, 1 };
+	static const uint8_t ll[16] = { 0xfe, 0x80, 0, 0, 0, 0, 0, 0, 0, 0,
+	    0, 0, 0, 0, 0, 1 };
+	static const uint8_t any4[16] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff,
+	    0xff };
 	pmp_client_t *c = client_for("127.77.1.4");
 	pmp_result_t r;
 	uint8_t a[16];
@@ -586,7 +594,24 @@ test_arguments(void **state)
 	assert_int_equal(pmp_map(c, PMP_PROTO_UDP, 0, 0, 60, &r), PMP_EINVAL);
 	assert_int_equal(r.status, PMP_EINVAL);
 	assert_int_equal(pmp_client_pending(c), 0);
-	assert_int_equal(pmp_client_set_gateway(c, v6, 0), PMP_EINVAL);
+	/* IPv6 is a gateway (PCP's only); ::, multicast, a link-local one
+	 * without its interface and 0.0.0.0 are not */
+	assert_int_equal(pmp_client_set_gateway(c, zero, 0), PMP_EINVAL);
+	assert_int_equal(pmp_client_set_gateway(c, mc, 0), PMP_EINVAL);
+	assert_int_equal(pmp_client_set_gateway(c, ll, 0), PMP_EINVAL);
+	assert_int_equal(pmp_client_set_gateway(c, any4, 0), PMP_EINVAL);
+	assert_int_equal(pmp_client_set_gateway(c, v6, 0), PMP_OK);
+	assert_int_equal(pmp_client_set_methods(c,
+	    PMP_METHOD_BIT(PMP_METHOD_NATPMP)), PMP_OK);
+	assert_int_equal(pmp_client_method(c), PMP_METHOD_NONE);
+	assert_int_equal(pmp_request_public_address(c, NULL, NULL),
+	    PMP_EUNSUPPORTED);
+	assert_int_equal(pmp_client_set_methods(c, PMP_METHODS_AUTO), PMP_OK);
+	assert_int_equal(pmp_client_method(c), PMP_METHOD_PCP);
+	assert_int_equal(pmp_parse_gateway("127.77.1.4", a, &port), PMP_OK);
+	assert_int_equal(pmp_client_set_gateway(c, a, port), PMP_OK);
+	assert_int_equal(pmp_client_set_methods(c,
+	    PMP_METHOD_BIT(PMP_METHOD_NATPMP)), PMP_OK);
 	assert_int_equal(pmp_client_new(NULL), PMP_EINVAL);
 	assert_int_equal(pmp_client_fd(NULL), -1);
 	assert_int_equal(pmp_client_timeout_ms(NULL), -1);
@@ -617,7 +642,33 @@ test_arguments(void **state)
 	assert_int_equal(pmp_parse_gateway("10.2.0.1:-1", a, &port),
 	    PMP_EINVAL);
 	assert_int_equal(pmp_parse_gateway("10.2", a, &port), PMP_EINVAL);
-	assert_int_equal(pmp_parse_gateway("::1", a, &port), PMP_EINVAL);
+	/* IPv6: bare, bracketed with a port, link-local with its zone
+	 * (carried in bytes 2-3); a zone elsewhere, or none on a link-local
+	 * address, or an unknown interface: refused */
+	assert_int_equal(pmp_parse_gateway("::1", a, &port), PMP_OK);
+	assert_int_equal(port, 5351);
+	assert_int_equal(a[15], 1);
+	assert_int_equal(pmp_parse_gateway("[2001:db8::1]:6000", a, &port),
+	    PMP_OK);
+	assert_int_equal(port, 6000);
+	assert_memory_equal(a, v6, 16);
+	assert_int_equal(pmp_parse_gateway("[2001:db8::1]", a, &port), PMP_OK);
+	assert_int_equal(pmp_parse_gateway("fe80::1%1", a, &port), PMP_OK);
+	assert_int_equal(a[0], 0xfe);
+	assert_int_equal(a[3], 1);
+	assert_int_equal(pmp_parse_gateway("[fe80::1%lo]:5351", a, &port),
+	    PMP_OK);
+	assert_int_equal(pmp_parse_gateway("fe80::1", a, &port), PMP_EINVAL);
+	assert_int_equal(pmp_parse_gateway("fe80::1%no-such-if", a, &port),
+	    PMP_EINVAL);
+	assert_int_equal(pmp_parse_gateway("2001:db8::1%1", a, &port),
+	    PMP_EINVAL);
+	assert_int_equal(pmp_parse_gateway("[10.2.0.1]:5351", a, &port),
+	    PMP_EINVAL);
+	assert_int_equal(pmp_parse_gateway("[::1", a, &port), PMP_EINVAL);
+	assert_int_equal(pmp_parse_gateway("[::1]:", a, &port), PMP_EINVAL);
+	assert_int_equal(pmp_parse_gateway("::ffff:10.2.0.1", a, &port),
+	    PMP_EINVAL);
 	assert_int_equal(pmp_parse_gateway("", a, &port), PMP_EINVAL);
 	assert_int_equal(pmp_parse_gateway("gw.example", a, &port),
 	    PMP_EINVAL);

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "core/args.h"
 #include "core/engine.h"
 #include "natpmp/natpmp.h"
 #include "pcp/pcp.h"
@@ -263,6 +264,107 @@ test_announce(void **state)
 	assert_int_equal(a.kind, PMP_ANNOUNCE_NONE);
 }
 
+/* pmp_map_params_t into a request, checked (core/args.c), and what PCP
+ * puts on the wire for it: PEER with its peer, the options, the nonce
+ * given back; what the checks refuse. */
+static void
+test_params_and_options(void **state)
+{
+	struct fx *f = *state;
+	pmp_map_params_t p;
+	pmp_pcp_msg_t m;
+	pmp_req_t *r = &f->req[0];
+	struct {
+		pmp_map_params_t p;
+		unsigned char newer[8];	/* fields a later header adds */
+	} big;
+
+	pmp_map_params_init(&p);
+	assert_int_equal(p.size, sizeof(p));
+	p.protocol = PMP_PROTO_TCP;
+	p.private_port = 5000;
+	p.lifetime = 600;
+	p.flags = PMP_MAP_PEER | PMP_MAP_NONCE | PMP_MAP_THIRD_PARTY;
+	p.peer_address[10] = p.peer_address[11] = 0xff;
+	memcpy(p.peer_address + 12, "\xc6\x33\x64\x14", 4);
+	p.peer_port = 6881;
+	memset(p.nonce, 0x42, 12);
+	p.third_party[10] = p.third_party[11] = 0xff;
+	memcpy(p.third_party + 12, "\xc0\xa8\x4d\x09", 4);
+	assert_int_equal(pmp_args_from_params(&p, r), PMP_OK);
+	assert_int_equal(r->op, PMP_OP_PEER);
+	r->id = 1;
+	assert_int_equal(pmp_engine_submit(&f->e, r, 0), PMP_OK);
+	assert_int_equal(send_all(f, 0), 1);
+	assert_int_equal(pmp_pcp_decode(f->sent, f->sent_len, &m), PMP_PCP_OK);
+	assert_int_equal(m.opcode, PMP_PCP_OP_PEER);
+	assert_int_equal(m.peer_port, 6881);
+	assert_memory_equal(m.peer_addr + 12, "\xc6\x33\x64\x14", 4);
+	assert_int_equal(m.external_port, 0);	/* no suggestion (P-18) */
+	assert_memory_equal(m.nonce, p.nonce, 12);	/* given, not drawn */
+	assert_true(m.has_third_party);
+	assert_memory_equal(m.third_party + 12, "\xc0\xa8\x4d\x09", 4);
+	/* MAP with PREFER_FAILURE and two filters */
+	pmp_map_params_init(&p);
+	p.protocol = PMP_PROTO_UDP;
+	p.private_port = 5001;
+	p.public_port = 7001;
+	p.lifetime = 600;
+	p.flags = PMP_MAP_PREFER_FAILURE;
+	p.nfilters = 2;
+	p.filters[0].address[10] = p.filters[0].address[11] = 0xff;
+	p.filters[0].prefix_len = 96 + 24;
+	p.filters[1].address[0] = 0x20;
+	p.filters[1].prefix_len = 32;
+	p.filters[1].port = 443;
+	r = &f->req[1];
+	assert_int_equal(pmp_args_from_params(&p, r), PMP_OK);
+	r->id = 2;
+	assert_int_equal(pmp_engine_submit(&f->e, r, 0), PMP_OK);
+	assert_int_equal(send_all(f, 0), 1);
+	assert_int_equal(pmp_pcp_decode(f->sent, f->sent_len, &m), PMP_PCP_OK);
+	assert_true(m.prefer_failure);
+	assert_int_equal(m.nfilters, 2);
+	assert_int_equal(m.filters[1].remote_port, 443);
+	assert_int_equal(m.filters[0].prefix_len, 120);
+	/* lifetime 0 is a delete (and may not prefer failure) */
+	p.lifetime = 0;
+	assert_int_equal(pmp_args_from_params(&p, r), PMP_EINVAL);
+	p.flags = 0;
+	p.nfilters = 0;
+	assert_int_equal(pmp_args_from_params(&p, r), PMP_OK);
+	assert_int_equal(r->op, PMP_OP_UNMAP);
+	/* refused: unknown flag, PEER without port or with filters, an IPv4
+	 * filter shorter than /96, too many filters, a smaller size */
+	p.lifetime = 60;
+	p.flags = 0x100;
+	assert_int_equal(pmp_args_from_params(&p, r), PMP_EINVAL);
+	p.flags = PMP_MAP_PEER;
+	assert_int_equal(pmp_args_from_params(&p, r), PMP_EINVAL);
+	p.peer_port = 1;
+	p.peer_address[15] = 1;
+	p.nfilters = 1;
+	assert_int_equal(pmp_args_from_params(&p, r), PMP_EINVAL);
+	p.flags = 0;
+	p.filters[0].prefix_len = 24;
+	assert_int_equal(pmp_args_from_params(&p, r), PMP_EINVAL);
+	p.filters[0].prefix_len = 120;
+	p.nfilters = PMP_MAX_FILTERS + 1;
+	assert_int_equal(pmp_args_from_params(&p, r), PMP_EINVAL);
+	p.nfilters = 0;
+	p.size = sizeof(p) - 4;
+	assert_int_equal(pmp_args_from_params(&p, r), PMP_EINVAL);
+	/* a larger size from a newer header: fine while its tail is zero */
+	memset(&big, 0, sizeof(big));
+	p.size = sizeof(big);
+	big.p = p;
+	assert_int_equal(pmp_args_from_params(&big.p, r), PMP_OK);
+	big.newer[3] = 1;
+	assert_int_equal(pmp_args_from_params(&big.p, r), PMP_EINVAL);
+	/* NAT-PMP cannot say what only PCP can */
+	assert_false(pmp_natpmp_proto()->map_flags & PMP_MAP_PEER);
+}
+
 int
 main(void)
 {
@@ -275,6 +377,8 @@ main(void)
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_delete_and_unsupported,
 		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_params_and_options, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_announce, setup,
 		    teardown),
 	};

@@ -1,8 +1,8 @@
 /*
  * t_pcp_respond.c - pmp-gateway's PCP answers (RFC 6887, server side):
  * MAP with the external address, nonce ownership (§11.3), delete, the
- * error codes a request earns, PREFER_FAILURE, and the PCP-only answer to
- * NAT-PMP.
+ * error codes a request earns, PREFER_FAILURE, PEER flows (§12.3), and
+ * the PCP-only answer to NAT-PMP.
  * SPDX-License-Identifier: BSD-2-Clause
  */
 #include <stdarg.h>
@@ -15,6 +15,7 @@
 #include <cmocka.h>
 
 #include "pcp_respond.h"
+#include "peer.h"
 #include "pcp/wire.h"
 
 static const uint8_t ME[4] = { 192, 168, 77, 2 };
@@ -39,6 +40,7 @@ setup(void **state)
 	f->cfg.mask = htonl(0xffffff00u);
 	f->cfg.force_result = -1;
 	f->cfg.grant_lifetime = -1;
+	f->cfg.peers = calloc(1, sizeof(*f->cfg.peers));
 	*state = f;
 	return 0;
 }
@@ -49,6 +51,7 @@ teardown(void **state)
 	struct fx *f = *state;
 
 	gw_table_free(&f->t);
+	free(f->cfg.peers);
 	free(f);
 	return 0;
 }
@@ -172,6 +175,76 @@ test_errors(void **state)
 }
 
 static void
+peer_req(pmp_pcp_msg_t *m, uint8_t nonce, uint16_t port, uint32_t life,
+    const char *peer4, uint16_t peer_port)
+{
+	map_req(m, ME, nonce, port, life);
+	m->opcode = PMP_PCP_OP_PEER;
+	m->external_port = 0;
+	m->peer_addr[10] = m->peer_addr[11] = 0xff;
+	memcpy(m->peer_addr + 12, peer4, 4);
+	m->peer_port = peer_port;
+}
+
+/* §12.3: a PEER creates the flow's mapping (or finds it), remembers its
+ * nonce, leaves from the MAP mapping's port when there is one, refuses
+ * what a NAT would not open, and ends with lifetime 0. */
+static void
+test_peer(void **state)
+{
+	struct fx *f = *state;
+	pmp_pcp_msg_t m;
+
+	peer_req(&m, 7, 5000, 600, "\xc6\x33\x64\x14", 6881);
+	assert_int_equal(ask(f, &m, ME), PMP_PCP_SUCCESS);
+	assert_int_equal(f->ev.kind, GW_PEER);
+	assert_int_equal(f->a.opcode, PMP_PCP_OP_PEER);
+	assert_int_equal(f->a.external_port, 5000);
+	assert_int_equal(f->a.lifetime, 600);
+	assert_int_equal(f->a.peer_port, 6881);
+	assert_memory_equal(f->a.peer_addr + 12, "\xc6\x33\x64\x14", 4);
+	assert_memory_equal(f->a.external_addr + 12, "\xcb\x00\x71\x07", 4);
+	assert_int_equal(gw_peers_count(f->cfg.peers, 1000), 1);
+	/* renewed with its nonce; another nonce is not authorised */
+	peer_req(&m, 7, 5000, 900, "\xc6\x33\x64\x14", 6881);
+	assert_int_equal(ask(f, &m, ME), PMP_PCP_SUCCESS);
+	assert_int_equal(f->a.lifetime, 900);
+	peer_req(&m, 8, 5000, 900, "\xc6\x33\x64\x14", 6881);
+	assert_int_equal(ask(f, &m, ME), PMP_PCP_NOT_AUTHORIZED);
+	/* another peer is another flow; a MAP's port is the flow's too */
+	map_req(&m, ME, 9, 5100, 600);
+	m.external_port = 7100;
+	assert_int_equal(ask(f, &m, ME), PMP_PCP_SUCCESS);
+	peer_req(&m, 10, 5100, 600, "\xc6\x33\x64\x15", 443);
+	assert_int_equal(ask(f, &m, ME), PMP_PCP_SUCCESS);
+	assert_int_equal(f->a.external_port, 7100);
+	/* a suggestion that cannot be honoured creates nothing */
+	peer_req(&m, 11, 5200, 600, "\xc6\x33\x64\x15", 443);
+	m.external_port = 9999;
+	assert_int_equal(ask(f, &m, ME), PMP_PCP_CANNOT_PROVIDE_EXTERNAL);
+	/* loopback and multicast peers are not flows a NAT opens */
+	peer_req(&m, 12, 5300, 600, "\x7f\x00\x00\x01", 80);
+	assert_int_equal(ask(f, &m, ME), PMP_PCP_MALFORMED_REQUEST);
+	peer_req(&m, 12, 5300, 600, "\xe0\x00\x00\x01", 80);
+	assert_int_equal(ask(f, &m, ME), PMP_PCP_MALFORMED_REQUEST);
+	peer_req(&m, 12, 5300, 600, "\xc6\x33\x64\x15", 80);
+	m.has_third_party = 1;
+	assert_int_equal(ask(f, &m, ME), PMP_PCP_UNSUPP_OPTION);
+	assert_int_equal(gw_peers_count(f->cfg.peers, 1000), 2);
+	/* lifetime 0 ends it; expiry ends the others */
+	peer_req(&m, 7, 5000, 0, "\xc6\x33\x64\x14", 6881);
+	assert_int_equal(ask(f, &m, ME), PMP_PCP_SUCCESS);
+	assert_int_equal(f->a.lifetime, 0);
+	assert_int_equal(gw_peers_count(f->cfg.peers, 1000), 1);
+	assert_int_equal(gw_peers_count(f->cfg.peers, 1000 + 601000), 0);
+	/* without a flow table, PEER is an unsupported opcode */
+	free(f->cfg.peers);
+	f->cfg.peers = NULL;
+	peer_req(&m, 7, 5000, 60, "\xc6\x33\x64\x14", 6881);
+	assert_int_equal(ask(f, &m, ME), PMP_PCP_UNSUPP_OPCODE);
+}
+
+static void
 test_announce_and_pcp_only(void **state)
 {
 	struct fx *f = *state;
@@ -202,6 +275,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_map_nonce_delete, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_errors, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_peer, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_announce_and_pcp_only,
 		    setup, teardown),
 	};

@@ -31,11 +31,22 @@ struct opts {
 	uint32_t lifetime;
 	const char *gateway;
 	unsigned methods;	/* --protocol: PMP_METHOD_BIT()s, 0 default */
+	int family;		/* -4, -6: 4 or 6; 0 for either (IPv4 first) */
 	uint32_t timeout_ms;
 	const char *port_file;	/* keep */
 	const char *on_change;	/* keep */
 	uint32_t hook_timeout_ms; /* keep: per --on-change run, 0: none */
+	/* map, PCP only: what pmp_map_params_t says beyond the basics */
+	unsigned map_flags;	/* PMP_MAP_PEER, _THIRD_PARTY, _PREFER_FAILURE */
+	uint8_t peer[16];
+	uint16_t peer_port;
+	uint8_t third_party[16];
+	unsigned nfilters;
+	pmp_filter_t filters[PMP_MAX_FILTERS];
 };
+
+/* An address as text: IPv6 with "%interface" (v4_text()). */
+#define ADDR_TEXT_LEN 64
 
 /* Every message starts with it. */
 #define PROGNAME "pmp"
@@ -46,6 +57,8 @@ unsigned long parse_number(const char *s, const char *what, unsigned long min,
     unsigned long max);
 uint16_t parse_port(const char *s, const char *what, unsigned long min);
 void v4_text(const uint8_t a[16], char *buf, size_t cap);
+/* The address is neither zero nor ::ffff:0.0.0.0. */
+int address_known(const uint8_t a[16]);
 const char *proto_name(int p);
 int exit_for(int status);
 void json_string(const char *key, const char *val, int *first);
@@ -62,6 +75,12 @@ int port_file_write(const char *path, const uint16_t *ports, int n,
 
 /* -t: decimal seconds into milliseconds; exits on bad input. */
 uint32_t parse_seconds(const char *s);
+/* "a.b.c.d", "IPV6", "a.b.c.d:PORT" or "[IPV6]:PORT" (port 0 if none and
+ * need_port is 0), as a 16-byte address; usage error if not. */
+void parse_endpoint(const char *s, const char *what, int need_port,
+    uint8_t addr[16], uint16_t *port);
+/* "ADDR[/LEN]" or "ADDR[/LEN]:PORT" ("[IPV6][/LEN]:PORT") as a filter. */
+void parse_filter(const char *s, pmp_filter_t *f);
 /* Print a failed request's error (JSON with --json); returns the exit
  * status for it. */
 int report_error(const struct opts *o, const char *what, const pmp_result_t *r,

@@ -16,7 +16,7 @@ cmd_addr(const struct opts *o)
 {
 	pmp_client_t *c;
 	pmp_result_t r;
-	char text[INET6_ADDRSTRLEN], gw[INET6_ADDRSTRLEN];
+	char text[ADDR_TEXT_LEN], gw[ADDR_TEXT_LEN];
 	int rc;
 
 	open_client(o, &c);

@@ -30,8 +30,9 @@ int
 cmd_gateway(const struct opts *o)
 {
 	pmp_gateway_info_t gi;
-	char gw[INET6_ADDRSTRLEN], src[INET6_ADDRSTRLEN] = "";
-	int rc = pmp_discover_gateway(&gi);
+	char gw[ADDR_TEXT_LEN], src[ADDR_TEXT_LEN] = "";
+	int rc = o->family == 6 ? pmp_discover_gateway6(&gi) :
+	    pmp_discover_gateway(&gi);
 
 	if (rc == PMP_ENOGWADDR) {
 		fprintf(stderr, "%s: the route to the outside leaves through "
@@ -59,7 +60,7 @@ cmd_gateway(const struct opts *o)
 		return EXIT_LOCAL;
 	}
 	v4_text(gi.gateway, gw, sizeof(gw));
-	if (gi.source[10] == 0xff)
+	if (address_known(gi.source))
 		v4_text(gi.source, src, sizeof(src));
 	if (o->json) {
 		int first = 1;

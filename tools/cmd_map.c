@@ -17,7 +17,7 @@
 static void
 remember_nonce(pmp_client_t *c, int proto, const pmp_result_t *r)
 {
-	char gw[INET6_ADDRSTRLEN], err[600];
+	char gw[ADDR_TEXT_LEN], err[600];
 	uint8_t addr[16];
 	uint16_t port;
 
@@ -31,6 +31,28 @@ remember_nonce(pmp_client_t *c, int proto, const pmp_result_t *r)
 		    "it, not `pmp unmap`\n", PROGNAME, err);
 }
 
+/* What only PCP says (RFC 6887 §12, §13): through pmp_map_params_t. */
+static int
+map_pcp_options(pmp_client_t *c, const struct opts *o, int proto,
+    uint16_t private_port, uint16_t public_port, uint32_t lifetime,
+    pmp_result_t *r)
+{
+	pmp_map_params_t p;
+
+	pmp_map_params_init(&p);
+	p.protocol = proto;
+	p.private_port = private_port;
+	p.public_port = public_port;
+	p.lifetime = lifetime;
+	p.flags = o->map_flags;
+	memcpy(p.peer_address, o->peer, 16);
+	p.peer_port = o->peer_port;
+	memcpy(p.third_party, o->third_party, 16);
+	p.nfilters = o->nfilters;
+	memcpy(p.filters, o->filters, sizeof(p.filters));
+	return pmp_map_with(c, &p, r);
+}
+
 int
 cmd_map(const struct opts *o, uint16_t private_port, uint16_t public_port,
     uint32_t lifetime)
@@ -38,20 +60,27 @@ cmd_map(const struct opts *o, uint16_t private_port, uint16_t public_port,
 	int proto = o->udp ? PMP_PROTO_UDP : PMP_PROTO_TCP;
 	pmp_client_t *c;
 	pmp_result_t r;
-	char text[INET6_ADDRSTRLEN] = "", gw[INET6_ADDRSTRLEN];
-	int have_addr;
+	char text[ADDR_TEXT_LEN] = "", gw[ADDR_TEXT_LEN];
+	char peer[ADDR_TEXT_LEN + 8] = "";
+	int have_addr, rc, v6, pinhole;
 
 	open_client(o, &c);
-	/* pmp_map() asks for the public address first (the mapping answer
-	 * carries none, §3.3), once, within the same -t. */
-	if (pmp_map(c, proto, private_port, public_port, lifetime, &r) !=
-	    PMP_OK) {
-		int rc = report_error(o, "map", &r, c);
-
+	/* pmp_map() asks NAT-PMP for the public address first (its mapping
+	 * answer carries none, §3.3), once, within the same -t. */
+	if (o->map_flags == 0 && o->nfilters == 0)
+		rc = pmp_map(c, proto, private_port, public_port, lifetime, &r);
+	else
+		rc = map_pcp_options(c, o, proto, private_port, public_port,
+		    lifetime, &r);
+	if (rc != PMP_OK) {
+		rc = report_error(o, "map", &r, c);
 		pmp_client_free(c);
 		return rc;
 	}
-	have_addr = r.public_address[10] == 0xff;
+	have_addr = address_known(r.public_address);
+	v6 = have_addr && r.public_address[10] != 0xff;
+	pinhole = v6 && r.public_port == r.private_port &&
+	    memcmp(r.public_address, r.private_address, 16) == 0;
 	if (have_addr)
 		v4_text(r.public_address, text, sizeof(text));
 	else
@@ -59,6 +88,14 @@ cmd_map(const struct opts *o, uint16_t private_port, uint16_t public_port,
 		    "address (an error or 0.0.0.0): the mapping is made, the "
 		    "address to give out is unknown\n", PROGNAME);
 	v4_text(r.gateway, gw, sizeof(gw));
+	if (o->map_flags & PMP_MAP_PEER) {
+		char a[ADDR_TEXT_LEN];
+		int peer6 = o->peer[10] != 0xff;
+
+		v4_text(o->peer, a, sizeof(a));
+		snprintf(peer, sizeof(peer), "%s%s%s:%u", peer6 ? "[" : "", a,
+		    peer6 ? "]" : "", (unsigned)o->peer_port);
+	}
 	if (o->json) {
 		int first = 1;
 
@@ -73,12 +110,29 @@ cmd_map(const struct opts *o, uint16_t private_port, uint16_t public_port,
 		json_number("private_port", r.private_port, &first);
 		json_number("lifetime", r.lifetime, &first);
 		json_number("requested_lifetime", lifetime, &first);
+		if (peer[0])
+			json_string("peer", peer, &first);
+		if (pinhole)
+			printf(",\"pinhole\":true");
 		json_string("gateway", gw, &first);
 		json_number("epoch", r.epoch, &first);
 		printf("}\n");
+	} else if (peer[0]) {
+		printf("peer %s %s%s%s:%u -> private port %u, to %s, lifetime "
+		    "%lu s\n", proto_name(proto), v6 ? "[" : "",
+		    have_addr ? text : "?", v6 ? "]" : "",
+		    (unsigned)r.public_port, (unsigned)r.private_port, peer,
+		    (unsigned long)r.lifetime);
+	} else if (pinhole) {
+		/* IPv6 without translation: a firewall opening, RFC 6887
+		 * §1 ("PCP can also be used to open a firewall pinhole") */
+		printf("opened %s [%s]:%u (firewall pinhole, no translation), "
+		    "lifetime %lu s\n", proto_name(proto), text,
+		    (unsigned)r.public_port, (unsigned long)r.lifetime);
 	} else {
-		printf("mapped %s %s:%u -> private port %u, lifetime %lu s\n",
-		    proto_name(proto), have_addr ? text : "?",
+		printf("mapped %s %s%s%s:%u -> private port %u, lifetime "
+		    "%lu s\n", proto_name(proto), v6 ? "[" : "",
+		    have_addr ? text : "?", v6 ? "]" : "",
 		    (unsigned)r.public_port, (unsigned)r.private_port,
 		    (unsigned long)r.lifetime);
 		if (o->verbose)
@@ -89,7 +143,8 @@ cmd_map(const struct opts *o, uint16_t private_port, uint16_t public_port,
 	}
 	if (have_addr)
 		warn_double_nat(r.public_address);
-	if (r.method == PMP_METHOD_PCP)
+	/* (a PEER flow ends with its lifetime: nothing to unmap) */
+	if (r.method == PMP_METHOD_PCP && !(o->map_flags & PMP_MAP_PEER))
 		remember_nonce(c, proto, &r);
 	pmp_client_free(c);
 	return EXIT_OK;

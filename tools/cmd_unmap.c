@@ -16,7 +16,7 @@
 #include "cli.h"
 
 struct target {
-	char gw[INET6_ADDRSTRLEN];
+	char gw[ADDR_TEXT_LEN];
 	uint16_t port;
 };
 

@@ -30,15 +30,25 @@ usage(FILE *f)
 	    "       %s gateway\n"
 	    "       %s [-u] [-l LIFETIME] [-g GATEWAY] PUBLIC_PORT PRIVATE_PORT\n"
 	    "options:\n"
-	    "  -g, --gateway ADDR[:PORT]  gateway to ask (default: discovered)\n"
-	    "      --protocol natpmp|pcp|auto\n"
-	    "                             NAT-PMP (the default in this version),\n"
-	    "                             PCP only, or PCP falling back to\n"
-	    "                             NAT-PMP when the gateway speaks only it\n"
+	    "  -g, --gateway ADDR[:PORT]  gateway to ask (default: discovered);\n"
+	    "                             IPv6: ADDR, ADDR%%IFACE, [ADDR]:PORT\n"
+	    "  -4, -6                     IPv4 (the default) or IPv6: PCP at the\n"
+	    "                             IPv6 default router, mapping (opening)\n"
+	    "                             this host's IPv6 address\n"
+	    "      --protocol auto|pcp|natpmp\n"
+	    "                             auto (default): PCP, or NAT-PMP when\n"
+	    "                             the gateway speaks only that\n"
 	    "  -u, --udp                  UDP mapping (default TCP)\n"
 	    "      --tcp                  TCP mapping\n"
 	    "  -l, --lifetime SECONDS     lifetime asked for (map: 7200)\n"
 	    "  -a, --all                  unmap: every mapping of the protocol\n"
+	    "      --peer ADDR:PORT       map (PCP): the outbound flow to this\n"
+	    "                             peer (PEER), not an inbound mapping\n"
+	    "      --third-party ADDR     map (PCP): for this host (THIRD_PARTY)\n"
+	    "      --prefer-failure       map (PCP): this public port or none\n"
+	    "      --filter PREFIX[/LEN][:PORT]\n"
+	    "                             map (PCP): only these peers may reach\n"
+	    "                             it (FILTER; repeatable)\n"
 	    "      --port-file PATH       keep: the public port(s), one per line\n"
 	    "      --on-change CMD        keep: run CMD (sh -c) on each change,\n"
 	    "                             with PMP_EVENT, PMP_PROTOCOL,\n"
@@ -47,12 +57,12 @@ usage(FILE *f)
 	    "                             one run at a time, in event order\n"
 	    "      --hook-timeout SECONDS keep: stop a run of CMD after this (60;\n"
 	    "                             0: never)\n"
-	    "  -t, --timeout SECONDS      give up sooner than the RFC's 127.75 s\n"
+	    "  -t, --timeout SECONDS      give up sooner than 127.75 s\n"
 	    "      --json                 print one JSON object on stdout\n"
 	    "  -v, --verbose              say what is sent\n"
 	    "  -h, --help                 this text\n"
 	    "      --version              print the version\n"
-	    "exit status: 0 ok, 1 local failure, 2 usage, 3 no NAT-PMP answer,\n"
+	    "exit status: 0 ok, 1 local failure, 2 usage, 3 no answer,\n"
 	    "             4 the gateway refused\n",
 	    PROGNAME, PROGNAME, PROGNAME, PROGNAME, PROGNAME, PROGNAME,
 	    PROGNAME, PROGNAME);
@@ -96,6 +106,10 @@ main(int argc, char **argv)
 		{ "on-change", required_argument, NULL, 'C' },
 		{ "hook-timeout", required_argument, NULL, 'H' },
 		{ "protocol", required_argument, NULL, 'P' },
+		{ "peer", required_argument, NULL, 'E' },
+		{ "third-party", required_argument, NULL, '3' },
+		{ "prefer-failure", no_argument, NULL, 'R' },
+		{ "filter", required_argument, NULL, 'f' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct opts o;
@@ -106,7 +120,7 @@ main(int argc, char **argv)
 	memset(&o, 0, sizeof(o));
 	o.hook_timeout_ms = DEFAULT_HOOK_TIMEOUT_S * 1000u;
 	opterr = 0;
-	while ((ch = getopt_long(argc, argv, ":g:ul:at:vh", longopts,
+	while ((ch = getopt_long(argc, argv, ":g:ul:at:vh46", longopts,
 	    NULL)) != -1) {
 		switch (ch) {
 		case 'g':
@@ -114,6 +128,12 @@ main(int argc, char **argv)
 			break;
 		case 'u':
 			o.udp = 1;
+			break;
+		case '4':
+		case '6':
+			if (o.family != 0 && o.family != ch - '0')
+				usage_error("-4 and -6 exclude each other");
+			o.family = ch - '0';
 			break;
 		case 'T':
 			o.tcp = 1;
@@ -159,6 +179,31 @@ main(int argc, char **argv)
 				usage_error("--protocol is natpmp, pcp or auto, "
 				    "not '%s'", optarg);
 			break;
+		case 'E':
+			parse_endpoint(optarg, "--peer", 1, o.peer,
+			    &o.peer_port);
+			o.map_flags |= PMP_MAP_PEER;
+			break;
+		case '3': {
+			uint16_t none;
+
+			parse_endpoint(optarg, "--third-party", 0,
+			    o.third_party, &none);
+			if (none != 0)
+				usage_error("--third-party takes an address, "
+				    "no port");
+			o.map_flags |= PMP_MAP_THIRD_PARTY;
+			break;
+		}
+		case 'R':
+			o.map_flags |= PMP_MAP_PREFER_FAILURE;
+			break;
+		case 'f':
+			if (o.nfilters == PMP_MAX_FILTERS)
+				usage_error("at most %d --filter",
+				    PMP_MAX_FILTERS);
+			parse_filter(optarg, &o.filters[o.nfilters++]);
+			break;
 		case 'H':
 			o.hook_timeout_ms = (uint32_t)parse_number(optarg,
 			    "hook timeout", 0, 86400) * 1000u;
@@ -191,6 +236,17 @@ main(int argc, char **argv)
 		    "only to keep");
 	if (have_hook_timeout && o.on_change == NULL)
 		usage_error("--hook-timeout applies to --on-change");
+	if ((o.map_flags != 0 || o.nfilters != 0) && strcmp(cmd, "map") != 0)
+		usage_error("--peer, --third-party, --prefer-failure and "
+		    "--filter apply only to map");
+	if ((o.map_flags & PMP_MAP_PEER) && ((o.map_flags &
+	    PMP_MAP_PREFER_FAILURE) || o.nfilters != 0))
+		usage_error("--peer takes neither --prefer-failure nor "
+		    "--filter (RFC 6887 section 13)");
+	if ((o.map_flags != 0 || o.nfilters != 0) &&
+	    o.methods == PMP_METHOD_BIT(PMP_METHOD_NATPMP))
+		usage_error("--peer, --third-party, --prefer-failure and "
+		    "--filter are PCP's: not with --protocol natpmp");
 
 	if (strcmp(cmd, "keep") == 0) {
 		/* -u alone: UDP; --udp --tcp: both; neither: TCP */

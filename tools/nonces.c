@@ -32,7 +32,7 @@
 #define MAX_ENTRIES 4096
 
 struct entry {
-	char gateway[INET6_ADDRSTRLEN];
+	char gateway[ADDR_TEXT_LEN];
 	unsigned port;
 	char transport[4];
 	unsigned private_port;
@@ -80,7 +80,7 @@ hex_nonce(const char *s, uint8_t out[12])
 	if (strlen(s) != 24)
 		return -1;
 	for (i = 0; i < 12; i++) {
-		if (sscanf(s + 2 * i, "%2x", &v) != 1)
+		if (sscanf(s + (size_t)2 * i, "%2x", &v) != 1)
 			return -1;
 		out[i] = (uint8_t)v;
 	}
@@ -108,12 +108,13 @@ load(const char *path, struct entry *e, size_t *n, char *err, size_t errcap)
 
 		lineno++;
 		if (*n == MAX_ENTRIES || strchr(line, '\n') == NULL ||
-		    sscanf(line, "%45s %u %3s %u %31s %llu %n", x->gateway,
+		    sscanf(line, "%63s %u %3s %u %31s %llu %n", x->gateway,
 		    &x->port, x->transport, &x->private_port, nonce,
 		    &x->expires, &end) != 6 || line[end] != '\0' ||
 		    x->port == 0 || x->port > 65535 || x->private_port == 0 ||
-		    x->private_port > 65535 || (strcmp(x->transport, "tcp") &&
-		    strcmp(x->transport, "udp")) || hex_nonce(nonce,
+		    x->private_port > 65535 ||
+		    (strcmp(x->transport, "tcp") != 0 &&
+		    strcmp(x->transport, "udp") != 0) || hex_nonce(nonce,
 		    x->nonce) != 0) {
 			snprintf(err, errcap, "%s: line %u is corrupt (remove "
 			    "the file to start afresh)", path, lineno);

@@ -5,6 +5,7 @@
  */
 #include <sys/socket.h>
 #include <arpa/inet.h>
+#include <net/if.h>
 #include <netinet/in.h>
 
 #include <errno.h>
@@ -91,12 +92,41 @@ v4_text(const uint8_t a[16], char *buf, size_t cap)
 {
 	static const uint8_t v4_prefix[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
 	    0xff, 0xff };
-	const char *ok = memcmp(a, v4_prefix, 12) == 0 ?
-	    inet_ntop(AF_INET, a + 12, buf, (socklen_t)cap) :
-	    inet_ntop(AF_INET6, a, buf, (socklen_t)cap);
+	uint8_t b[16];
+	unsigned scope = 0;
+	const char *ok;
 
-	if (ok == NULL)
+	memcpy(b, a, 16);
+	/* a link-local address carries its interface in bytes 2-3: shown
+	 * as "fe80::1%eth0", the form -g takes */
+	if (b[0] == 0xfe && (b[1] & 0xc0) == 0x80) {
+		scope = (unsigned)b[2] << 8 | b[3];
+		b[2] = b[3] = 0;
+	}
+	ok = memcmp(b, v4_prefix, 12) == 0 ?
+	    inet_ntop(AF_INET, b + 12, buf, (socklen_t)cap) :
+	    inet_ntop(AF_INET6, b, buf, (socklen_t)cap);
+	if (ok == NULL) {
 		snprintf(buf, cap, "?");
+	} else if (scope != 0) {
+		char name[IF_NAMESIZE];
+		size_t n = strlen(buf);
+
+		if (if_indextoname(scope, name) != NULL)
+			snprintf(buf + n, cap - n, "%%%s", name);
+		else
+			snprintf(buf + n, cap - n, "%%%u", scope);
+	}
+}
+
+int
+address_known(const uint8_t a[16])
+{
+	static const uint8_t zero[16];
+	static const uint8_t any4[16] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff,
+	    0xff };
+
+	return memcmp(a, zero, 16) != 0 && memcmp(a, any4, 16) != 0;
 }
 
 const char *
@@ -204,7 +234,7 @@ int
 report_error(const struct opts *o, const char *what, const pmp_result_t *r,
     pmp_client_t *c)
 {
-	char gw[INET6_ADDRSTRLEN] = "?";
+	char gw[ADDR_TEXT_LEN] = "?";
 	uint8_t addr[16];
 	uint16_t port;
 
@@ -251,7 +281,7 @@ static void
 on_attempt(void *arg, unsigned id, unsigned attempt, unsigned max)
 {
 	const struct opts *o = arg;
-	static char gw[INET6_ADDRSTRLEN];
+	static char gw[ADDR_TEXT_LEN];
 
 	(void)id;
 	if (attempt < 2 && !o->verbose)
@@ -283,7 +313,7 @@ static void
 warn_public_source(const uint8_t gw[16], int have_gw)
 {
 	uint8_t src[16] = { 0 };
-	char text[INET6_ADDRSTRLEN];
+	char text[ADDR_TEXT_LEN];
 	const uint8_t *v = src + 12;
 
 	if (have_gw) {
@@ -332,14 +362,36 @@ open_client(const struct opts *o, pmp_client_t **cp)
 
 	if (o->gateway != NULL &&
 	    pmp_parse_gateway(o->gateway, addr, &port) != PMP_OK)
-		usage_error("gateway '%s' is not an IPv4 address "
-		    "(a.b.c.d or a.b.c.d:port)", o->gateway);
+		usage_error("gateway '%s' is not an address (a.b.c.d, "
+		    "a.b.c.d:port, an IPv6 address with %%interface if "
+		    "link-local, [IPv6]:port)", o->gateway);
+	if (o->gateway != NULL && o->family != 0 &&
+	    (o->family == 4) != (addr[10] == 0xff && addr[0] == 0))
+		usage_error("gateway '%s' is not an IPv%d address",
+		    o->gateway, o->family);
+	if (o->methods == PMP_METHOD_BIT(PMP_METHOD_NATPMP) &&
+	    (o->family == 6 || (o->gateway != NULL && addr[10] != 0xff)))
+		usage_error("NAT-PMP is IPv4 only (RFC 6886): IPv6 takes PCP");
 	rc = pmp_client_new(&c);
 	if (rc != PMP_OK) {
 		fprintf(stderr, "%s: %s\n", PROGNAME, pmp_strerror(rc));
 		exit(EXIT_LOCAL);
 	}
-	if (o->gateway != NULL)
+	if (o->gateway == NULL && o->family == 6) {
+		/* IPv6: the default router, asked now (the library
+		 * discovers IPv4's by itself) */
+		pmp_gateway_info_t gi;
+
+		rc = pmp_discover_gateway6(&gi);
+		if (rc != PMP_OK) {
+			fprintf(stderr, "%s: IPv6: %s; try -g GATEWAY\n",
+			    PROGNAME, pmp_strerror(rc));
+			exit(EXIT_LOCAL);
+		}
+		memcpy(addr, gi.gateway, 16);
+		port = 0;
+	}
+	if (o->gateway != NULL || o->family == 6)
 		(void)pmp_client_set_gateway(c, addr, port);
 	if (o->methods != 0 && pmp_client_set_methods(c, o->methods) !=
 	    PMP_OK) {
@@ -347,7 +399,10 @@ open_client(const struct opts *o, pmp_client_t **cp)
 		    pmp_strerror(PMP_EUNSUPPORTED));
 		exit(EXIT_LOCAL);
 	}
-	warn_public_source(addr, o->gateway != NULL);
+	/* (PCP also serves firewalls and IPv6: NAT-PMP's rule only) */
+	if (o->methods == PMP_METHOD_BIT(PMP_METHOD_NATPMP) &&
+	    (o->gateway == NULL || addr[10] == 0xff))
+		warn_public_source(addr, o->gateway != NULL);
 	if (o->timeout_ms != 0)
 		(void)pmp_client_set_timeout_ms(c, o->timeout_ms);
 	pmp_client_set_attempt_callback(c, on_attempt, (void *)(uintptr_t)o);
@@ -359,7 +414,7 @@ void
 warn_double_nat(const uint8_t a[16])
 {
 	const char *kind = address_kind(a);
-	char text[INET6_ADDRSTRLEN];
+	char text[ADDR_TEXT_LEN];
 
 	if (kind == NULL)
 		return;
@@ -367,4 +422,107 @@ warn_double_nat(const uint8_t a[16])
 	fprintf(stderr, "%s: warning: the public address %s is %s address: "
 	    "there is another NAT in front of this gateway, so the mapping is "
 	    "reachable only from that network\n", PROGNAME, text, kind);
+}
+
+/* addr (no brackets, no port) into 16 bytes: 0, or -1. */
+static int
+text_address(const char *s, uint8_t addr[16])
+{
+	uint8_t v4[4];
+
+	memset(addr, 0, 16);
+	if (inet_pton(AF_INET, s, v4) == 1) {
+		addr[10] = addr[11] = 0xff;
+		memcpy(addr + 12, v4, 4);
+		return 0;
+	}
+	return inet_pton(AF_INET6, s, addr) == 1 ? 0 : -1;
+}
+
+/* Split "[v6]rest", "v4rest" or a bare v6: the address text into buf and
+ * what follows it (a "/len" or ":port" part) in *rest. */
+static int
+split_address(const char *s, char *buf, size_t cap, const char **rest)
+{
+	const char *end;
+	size_t n;
+
+	if (*s == '[') {
+		end = strchr(s, ']');
+		if (end == NULL)
+			return -1;
+		n = (size_t)(end - s - 1);
+		*rest = end + 1;
+		s++;
+	} else if (strchr(s, ':') != strrchr(s, ':')) {
+		/* two colons or more: a bare IPv6 address, maybe /len */
+		n = strcspn(s, "/");
+		*rest = s + n;
+	} else {
+		n = strcspn(s, ":/");
+		*rest = s + n;
+	}
+	if (n == 0 || n >= cap)
+		return -1;
+	memcpy(buf, s, n);
+	buf[n] = '\0';
+	return 0;
+}
+
+void
+parse_endpoint(const char *s, const char *what, int need_port,
+    uint8_t addr[16], uint16_t *port)
+{
+	char buf[64];
+	const char *rest;
+
+	*port = 0;
+	if (split_address(s, buf, sizeof(buf), &rest) != 0 ||
+	    text_address(buf, addr) != 0 || (*rest != '\0' && *rest != ':'))
+		usage_error("%s '%s' is not an address (a.b.c.d, an IPv6 "
+		    "address, [IPV6]:PORT)", what, s);
+	if (*rest == ':')
+		*port = parse_port(rest + 1, what, 1);
+	else if (need_port)
+		usage_error("%s '%s' needs a port (ADDRESS:PORT, "
+		    "[IPV6]:PORT)", what, s);
+}
+
+void
+parse_filter(const char *arg, pmp_filter_t *f)
+{
+	char buf[64], norm[128];
+	const char *rest, *s = arg, *slash = strchr(arg, '/'),
+	    *close = strchr(arg, ']');
+	int v4;
+
+	memset(f, 0, sizeof(*f));
+	/* "[V6/LEN]:PORT" as "[V6]/LEN:PORT" */
+	if (*s == '[' && slash != NULL && close != NULL && slash < close &&
+	    strlen(arg) < sizeof(norm)) {
+		snprintf(norm, sizeof(norm), "%.*s]%.*s%s",
+		    (int)(slash - arg), arg, (int)(close - slash), slash,
+		    close + 1);
+		s = norm;
+	}
+	if (split_address(s, buf, sizeof(buf), &rest) != 0 ||
+	    text_address(buf, f->address) != 0)
+		usage_error("--filter '%s' is not PREFIX[/LEN][:PORT]", arg);
+	v4 = f->address[10] == 0xff && f->address[0] == 0;
+	f->prefix_len = 128;
+	if (*rest == '/') {
+		unsigned long len;
+		char *end;
+
+		len = strtoul(rest + 1, &end, 10);
+		if (end == rest + 1 || len > (v4 ? 32ul : 128ul))
+			usage_error("--filter '%s': prefix length 0-%u", arg,
+			    v4 ? 32 : 128);
+		f->prefix_len = (uint8_t)(v4 ? 96 + len : len);
+		rest = end;
+	}
+	if (*rest == ':')
+		f->port = parse_port(rest + 1, "--filter port", 1);
+	else if (*rest != '\0')
+		usage_error("--filter '%s' is not PREFIX[/LEN][:PORT]", arg);
 }

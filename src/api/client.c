@@ -101,7 +101,9 @@ pmp_client_set_gateway(pmp_client_t *c, const uint8_t addr[16], uint16_t port)
 {
 	int rc = PMP_OK;
 
-	if (c == NULL || addr == NULL || !pmp_addr_is_v4(addr))
+	/* IPv4 (mapped) or IPv6, not the unspecified or a multicast one; a
+	 * link-local one with its interface (core/addr.h) */
+	if (c == NULL || addr == NULL || !pmp_addr_usable(addr))
 		return PMP_EINVAL;
 	pthread_mutex_lock(&c->lock);
 	if (c->fd >= 0) {
@@ -113,6 +115,30 @@ pmp_client_set_gateway(pmp_client_t *c, const uint8_t addr[16], uint16_t port)
 	}
 	pthread_mutex_unlock(&c->lock);
 	return rc;
+}
+
+int
+pmp_parse_gateway(const char *text, uint8_t addr[16], uint16_t *port)
+{
+	char zone[32], *end;
+	unsigned long index;
+
+	if (text == NULL || addr == NULL || port == NULL ||
+	    pmp_addr_parse_endpoint(text, addr, port, zone, sizeof(zone)) !=
+	    PMP_OK)
+		return PMP_EINVAL;
+	if (!pmp_addr_is_linklocal(addr))
+		return PMP_OK;
+	/* a link-local gateway needs its interface: "%eth0" or "%2" */
+	if (zone[0] == '\0')
+		return PMP_EINVAL;
+	index = strtoul(zone, &end, 10);
+	if (*end != '\0')
+		index = pmp_if_index(zone);
+	if (index == 0 || index > 0xffff)
+		return PMP_EINVAL;
+	pmp_addr_set_scope(addr, (unsigned)index);
+	return PMP_OK;
 }
 
 int

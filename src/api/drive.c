@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "client.h"
+#include "core/addr.h"
 #include "natpmp/natpmp.h"
 #include "pcp/pcp.h"
 
@@ -47,14 +48,17 @@ fd_changed(pmp_client_t *c, int fd, unsigned events)
  * supporting both ... SHOULD send its request using the PCP packet
  * format"; a NAT-PMP server's answer (or its answer to the probe beside a
  * silent PCP, core/negotiate.h) switches to NAT-PMP.  AUTO is both.
+ * NAT-PMP is IPv4's only (RFC 6886 §3): toward an IPv6 gateway, PCP.
  */
 static const pmp_proto_t *
-choose_protocol(unsigned methods, const pmp_proto_t **fallback)
+choose_protocol(unsigned methods, const uint8_t gateway[16], int known,
+    const pmp_proto_t **fallback)
 {
 	int pcp = methods == PMP_METHODS_AUTO ||
 	    (methods & PMP_METHOD_BIT(PMP_METHOD_PCP));
-	int natpmp = methods == PMP_METHODS_AUTO ||
-	    (methods & PMP_METHOD_BIT(PMP_METHOD_NATPMP));
+	int natpmp = (methods == PMP_METHODS_AUTO ||
+	    (methods & PMP_METHOD_BIT(PMP_METHOD_NATPMP))) &&
+	    (!known || pmp_addr_is_v4(gateway));
 
 	*fallback = pcp && natpmp ? pmp_natpmp_proto() : NULL;
 	if (pcp)
@@ -69,7 +73,7 @@ pmp_drive_method(pmp_client_t *c)
 
 	if (c->fd >= 0)
 		return pmp_session_proto(&c->session)->method;
-	p = choose_protocol(c->methods, &fb);
+	p = choose_protocol(c->methods, c->gateway, c->have_gateway, &fb);
 	return p != NULL ? p->method : PMP_METHOD_NONE;
 }
 
@@ -81,9 +85,6 @@ pmp_drive_open(pmp_client_t *c)
 
 	if (c->fd >= 0)
 		return PMP_OK;
-	proto = choose_protocol(c->methods, &fallback);
-	if (proto == NULL)
-		return PMP_EUNSUPPORTED;
 	if (!c->have_gateway) {
 		pmp_gateway_info_t gi;
 		int rc = pmp_discover_gateway(&gi);
@@ -95,6 +96,9 @@ pmp_drive_open(pmp_client_t *c)
 		memcpy(c->gateway, gi.gateway, 16);
 		c->have_gateway = 1;
 	}
+	proto = choose_protocol(c->methods, c->gateway, 1, &fallback);
+	if (proto == NULL)
+		return PMP_EUNSUPPORTED;
 	fd = pmp_udp_open(c->gateway, c->port);
 	if (fd < 0)
 		return pmp_drive_sys_error(c);

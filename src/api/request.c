@@ -39,8 +39,12 @@ submit_req(pmp_client_t *c, const pmp_req_t *t, pmp_callback cb, void *arg)
 		c->next_id = 1;
 	id = (int)c->next_id;
 	r->id = (unsigned)id;
-	r->public_port = r->op == PMP_OP_MAP || r->op == PMP_OP_PEER ?
-	    pmp_args_suggestion(r->private_port, r->public_port, 0) : 0;
+	/* a PEER suggests nothing unless asked (RFC 6887 §12.2, P-18) */
+	if (r->op == PMP_OP_MAP)
+		r->public_port = pmp_args_suggestion(r->private_port,
+		    r->public_port, 0);
+	else if (r->op != PMP_OP_PEER)
+		r->public_port = 0;
 	r->cb = cb;
 	r->arg = arg;
 	now = pmp_clock_ms();

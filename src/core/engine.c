@@ -98,6 +98,9 @@ finish(pmp_engine_t *e, pmp_req_t *r, int status, uint64_t now_ms)
 	memcpy(res->gateway, e->gateway, 16);
 	if (r->op != PMP_OP_PUBLIC_ADDRESS && res->private_port == 0)
 		res->private_port = r->private_port;
+	if (r->op != PMP_OP_PUBLIC_ADDRESS)
+		memcpy(res->private_address, (r->flags & PMP_MAP_THIRD_PARTY) ?
+		    r->third_party : e->local, 16);
 	res->attempts = r->attempts;
 	res->elapsed_ms = now_ms - r->submitted_ms;
 	*e->done_tail = r;

@@ -196,7 +196,8 @@ delete_probe_mapping(pmp_session_t *s, const pmp_req_t *r, uint64_t now_ms)
 	d->private_port = r->private_port;
 	memcpy(d->nonce, r->nonce, sizeof(d->nonce));
 	d->nonce_set = 1;
-	d->deadline_ms = now_ms + 2 * s->engine.proto->schedule.irt_ms;
+	d->deadline_ms = now_ms +
+	    (uint64_t)2 * s->engine.proto->schedule.irt_ms;
 	if (pmp_engine_submit(&s->engine, d, now_ms) == PMP_OK)
 		s->cleanup_busy = 1;
 }

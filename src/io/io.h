@@ -58,6 +58,8 @@ socklen_t pmp_sockaddr_from(struct sockaddr_storage *ss,
     const uint8_t addr[16], uint16_t port);
 int pmp_sockaddr_to(const struct sockaddr_storage *ss, uint8_t addr[16],
     uint16_t *port);
+/* An interface's index by name; 0 if there is none. */
+unsigned pmp_if_index(const char *name);
 
 /*
  * Open a non-blocking, close-on-exec UDP socket connected to addr:port

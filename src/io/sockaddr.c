@@ -8,6 +8,7 @@
 #include <sys/types.h>
 #include <sys/socket.h>
 #include <netinet/in.h>
+#include <net/if.h>
 
 #include <string.h>
 
@@ -32,6 +33,13 @@ pmp_sockaddr_from(struct sockaddr_storage *ss, const uint8_t addr[16],
 		sin6->sin6_family = AF_INET6;
 		sin6->sin6_port = htons(port);
 		memcpy(&sin6->sin6_addr, addr, 16);
+		/* a link-local address's interface rides in bytes 2-3
+		 * (core/addr.h): the socket API wants it apart */
+		if (pmp_addr_is_linklocal(addr)) {
+			sin6->sin6_scope_id = pmp_addr_scope(addr);
+			sin6->sin6_addr.s6_addr[2] = 0;
+			sin6->sin6_addr.s6_addr[3] = 0;
+		}
 		return sizeof(*sin6);
 	}
 }
@@ -55,8 +63,16 @@ pmp_sockaddr_to(const struct sockaddr_storage *ss, uint8_t addr[16],
 		    (const struct sockaddr_in6 *)(const void *)ss;
 
 		memcpy(addr, &sin6->sin6_addr, 16);
+		if (pmp_addr_is_linklocal(addr))
+			pmp_addr_set_scope(addr, sin6->sin6_scope_id);
 		*port = ntohs(sin6->sin6_port);
 		return 0;
 	}
 	return -1;
+}
+
+unsigned
+pmp_if_index(const char *name)
+{
+	return if_nametoindex(name);
 }

@@ -84,6 +84,25 @@ pmp_route_parse_rtmsg(const uint8_t *b, size_t n, int seq, pid_t pid,
 			pmp_addr_from_v4(info->gateway,
 			    (const uint8_t *)&sin.sin_addr);
 			have_gw = 1;
+		} else if (i == RTAX_GATEWAY && sa.sa_family == AF_INET6 &&
+		    sa.sa_len >= sizeof(struct sockaddr_in6)) {
+			struct sockaddr_in6 sin6;
+
+			/* a link-local router comes in the KAME form, its
+			 * interface in bytes 2-3: the library's own form
+			 * (core/addr.h); else from sin6_scope_id */
+			memcpy(&sin6, b + off, sizeof(sin6));
+			memcpy(info->gateway, &sin6.sin6_addr, 16);
+			if (pmp_addr_scope(info->gateway) == 0)
+				pmp_addr_set_scope(info->gateway,
+				    sin6.sin6_scope_id);
+			have_gw = 1;
+		} else if (i == RTAX_IFA && sa.sa_family == AF_INET6 &&
+		    sa.sa_len >= sizeof(struct sockaddr_in6)) {
+			struct sockaddr_in6 sin6;
+
+			memcpy(&sin6, b + off, sizeof(sin6));
+			memcpy(info->source, &sin6.sin6_addr, 16);
 		} else if (i == RTAX_IFA && sa.sa_family == AF_INET &&
 		    sa.sa_len >= sizeof(struct sockaddr_in)) {
 			struct sockaddr_in sin;
@@ -116,15 +135,17 @@ pmp_route_parse_rtmsg(const uint8_t *b, size_t n, int seq, pid_t pid,
 	return PMP_OK;
 }
 
-int
-pmp_discover_gateway(pmp_gateway_info_t *info)
+static int
+discover(pmp_gateway_info_t *info, int family)
 {
 	static const uint8_t dst[4] = PMP_ROUTE_PROBE_DST;
+	static const uint8_t dst6[16] = PMP_ROUTE_PROBE_DST6;
 	struct {
 		struct rt_msghdr h;
 		uint8_t addrs[512];
 	} m;
 	struct sockaddr_in sin;
+	struct sockaddr_in6 sin6;
 	struct sockaddr_dl sdl;
 	uint8_t buf[2048];
 	size_t off;
@@ -135,9 +156,9 @@ pmp_discover_gateway(pmp_gateway_info_t *info)
 		return PMP_EINVAL;
 	memset(info, 0, sizeof(*info));
 #ifdef SOCK_CLOEXEC
-	fd = socket(PF_ROUTE, SOCK_RAW | SOCK_CLOEXEC, AF_INET);
+	fd = socket(PF_ROUTE, SOCK_RAW | SOCK_CLOEXEC, family);
 #else
-	fd = socket(PF_ROUTE, SOCK_RAW, AF_INET);	/* macOS: none */
+	fd = socket(PF_ROUTE, SOCK_RAW, family);	/* macOS: none */
 #endif
 	if (fd < 0)
 		return PMP_ESYS;
@@ -148,12 +169,21 @@ pmp_discover_gateway(pmp_gateway_info_t *info)
 	m.h.rtm_addrs = RTA_DST | RTA_IFP;
 	m.h.rtm_flags = RTF_UP | RTF_HOST;
 	off = 0;
-	memset(&sin, 0, sizeof(sin));
-	sin.sin_len = sizeof(sin);
-	sin.sin_family = AF_INET;
-	memcpy(&sin.sin_addr, dst, 4);
-	memcpy(m.addrs + off, &sin, sizeof(sin));
-	off += SA_SIZE(sizeof(sin));
+	if (family == AF_INET) {
+		memset(&sin, 0, sizeof(sin));
+		sin.sin_len = sizeof(sin);
+		sin.sin_family = AF_INET;
+		memcpy(&sin.sin_addr, dst, 4);
+		memcpy(m.addrs + off, &sin, sizeof(sin));
+		off += SA_SIZE(sizeof(sin));
+	} else {
+		memset(&sin6, 0, sizeof(sin6));
+		sin6.sin6_len = sizeof(sin6);
+		sin6.sin6_family = AF_INET6;
+		memcpy(&sin6.sin6_addr, dst6, 16);
+		memcpy(m.addrs + off, &sin6, sizeof(sin6));
+		off += SA_SIZE(sizeof(sin6));
+	}
 	/* An empty link address asks the kernel to name the interface. */
 	memset(&sdl, 0, sizeof(sdl));
 	sdl.sdl_len = sizeof(sdl);
@@ -185,4 +215,16 @@ pmp_discover_gateway(pmp_gateway_info_t *info)
 	}
 	close(fd);
 	return rc == PMP_EINVAL ? PMP_ENOROUTE : rc;
+}
+
+int
+pmp_discover_gateway(pmp_gateway_info_t *info)
+{
+	return discover(info, AF_INET);
+}
+
+int
+pmp_discover_gateway6(pmp_gateway_info_t *info)
+{
+	return discover(info, AF_INET6);
 }

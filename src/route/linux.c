@@ -41,14 +41,15 @@ parse_route(const uint8_t *p, size_t len, pmp_gateway_info_t *info,
     unsigned *oif)
 {
 	struct rtmsg rtm;
-	size_t off;
+	size_t off, alen;
 	int have_gw = 0;
 
 	if (len < sizeof(rtm))
 		return PMP_EINVAL;
 	memcpy(&rtm, p, sizeof(rtm));
-	if (rtm.rtm_family != AF_INET)
+	if (rtm.rtm_family != AF_INET && rtm.rtm_family != AF_INET6)
 		return PMP_EINVAL;
+	alen = rtm.rtm_family == AF_INET ? 4 : 16;
 	if (rtm.rtm_type == RTN_UNREACHABLE || rtm.rtm_type == RTN_BLACKHOLE ||
 	    rtm.rtm_type == RTN_PROHIBIT || rtm.rtm_type == RTN_THROW)
 		return PMP_ENOROUTE;
@@ -65,15 +66,21 @@ parse_route(const uint8_t *p, size_t len, pmp_gateway_info_t *info,
 		dlen = rta.rta_len - RTA_LENGTH(0);
 		switch (rta.rta_type) {
 		case RTA_GATEWAY:
-			if (dlen != 4)
+			if (dlen != alen)
 				return PMP_EINVAL;
-			pmp_addr_from_v4(info->gateway, data);
+			if (alen == 4)
+				pmp_addr_from_v4(info->gateway, data);
+			else
+				memcpy(info->gateway, data, 16);
 			have_gw = 1;
 			break;
 		case RTA_PREFSRC:
-			if (dlen != 4)
+			if (dlen != alen)
 				return PMP_EINVAL;
-			pmp_addr_from_v4(info->source, data);
+			if (alen == 4)
+				pmp_addr_from_v4(info->source, data);
+			else
+				memcpy(info->source, data, 16);
 			break;
 		case RTA_OIF:
 			if (dlen != 4)
@@ -84,6 +91,14 @@ parse_route(const uint8_t *p, size_t len, pmp_gateway_info_t *info,
 			break;
 		}
 		off += RTA_ALIGN(rta.rta_len);
+	}
+	/* IPv6's default router is link-local: it needs its interface,
+	 * carried in the address (core/addr.h) */
+	if (have_gw && pmp_addr_is_linklocal(info->gateway)) {
+		if (*oif == 0 || *oif > 0xffff || info->gateway[2] != 0 ||
+		    info->gateway[3] != 0)
+			return PMP_EINVAL;
+		pmp_addr_set_scope(info->gateway, *oif);
 	}
 	return have_gw ? PMP_OK : PMP_ENOGWADDR;
 }
@@ -126,13 +141,15 @@ pmp_route_parse_netlink(const uint8_t *b, size_t n, uint32_t seq,
 }
 
 static int
-discover_netlink(pmp_gateway_info_t *info)
+discover_netlink(pmp_gateway_info_t *info, int family)
 {
-	static const uint8_t dst[4] = PMP_ROUTE_PROBE_DST;
+	static const uint8_t dst4[4] = PMP_ROUTE_PROBE_DST;
+	static const uint8_t dst6[16] = PMP_ROUTE_PROBE_DST6;
+	size_t alen = family == AF_INET ? 4 : 16;
 	struct {
 		struct nlmsghdr nh;
 		struct rtmsg rtm;
-		uint8_t attr[RTA_SPACE(4)];
+		uint8_t attr[RTA_SPACE(16)];
 	} req;
 	struct sockaddr_nl kernel;
 	struct rtattr rta;
@@ -145,16 +162,18 @@ discover_netlink(pmp_gateway_info_t *info)
 	if (fd < 0)
 		return -1;
 	memset(&req, 0, sizeof(req));
-	req.nh.nlmsg_len = NLMSG_LENGTH(sizeof(req.rtm)) + RTA_SPACE(4);
+	req.nh.nlmsg_len = (uint32_t)(NLMSG_LENGTH(sizeof(req.rtm)) +
+	    RTA_SPACE(alen));
 	req.nh.nlmsg_type = RTM_GETROUTE;
 	req.nh.nlmsg_flags = NLM_F_REQUEST;
 	req.nh.nlmsg_seq = seq;
-	req.rtm.rtm_family = AF_INET;
-	req.rtm.rtm_dst_len = 32;
+	req.rtm.rtm_family = (unsigned char)family;
+	req.rtm.rtm_dst_len = (unsigned char)(alen * 8);
 	rta.rta_type = RTA_DST;
-	rta.rta_len = RTA_LENGTH(4);
+	rta.rta_len = (unsigned short)RTA_LENGTH(alen);
 	memcpy(req.attr, &rta, sizeof(rta));
-	memcpy(req.attr + RTA_LENGTH(0), dst, 4);
+	memcpy(req.attr + RTA_LENGTH(0), family == AF_INET ? dst4 : dst6,
+	    alen);
 	memset(&kernel, 0, sizeof(kernel));
 	kernel.nl_family = AF_NETLINK;
 	if (sendto(fd, &req, req.nh.nlmsg_len, 0,
@@ -349,7 +368,7 @@ pmp_discover_gateway(pmp_gateway_info_t *info)
 	if (info == NULL)
 		return PMP_EINVAL;
 	memset(info, 0, sizeof(*info));
-	rc = discover_netlink(info);
+	rc = discover_netlink(info, AF_INET);
 	if (rc != -1)
 		return rc;
 	/* Netlink refused or silent: the older text interface. */
@@ -357,4 +376,17 @@ pmp_discover_gateway(pmp_gateway_info_t *info)
 	if (rc == -1 || rc == PMP_EINVAL)
 		return PMP_ESYS;
 	return rc;
+}
+
+int
+pmp_discover_gateway6(pmp_gateway_info_t *info)
+{
+	int rc;
+
+	if (info == NULL)
+		return PMP_EINVAL;
+	memset(info, 0, sizeof(*info));
+	/* (no text fallback: /proc/net/ipv6_route is for another day) */
+	rc = discover_netlink(info, AF_INET6);
+	return rc == -1 ? PMP_ESYS : rc;
 }

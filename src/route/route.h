@@ -18,6 +18,9 @@
  * (0.0.0.0/1 + 128.0.0.0/1) and policy routing give the right answer.
  */
 #define PMP_ROUTE_PROBE_DST { 8, 8, 8, 8 }
+/* The same for IPv6: 2001:4860:4860::8888 (never contacted). */
+#define PMP_ROUTE_PROBE_DST6 { 0x20, 0x01, 0x48, 0x60, 0x48, 0x60, 0, 0, \
+    0, 0, 0, 0, 0, 0, 0x88, 0x88 }
 
 /*
  * Parse a reply to RTM_GETROUTE (Linux rtnetlink) with sequence number seq.

@@ -198,7 +198,7 @@ run $PMP -ug
 run $PMP -g $G --json=1 addr
 [ $rc -eq 2 ] && has "option '--json' takes no value" "$T/err" && ok "--json=1: takes no value" || ko "--json=1: $(cat "$T/err")"
 run $PMP -g 10.1 addr
-[ $rc -eq 2 ] && has "not an IPv4 address" "$T/err" && ok "bad gateway: one clear line" || ko "bad gateway"
+[ $rc -eq 2 ] && has "gateway .10.1. is not an address" "$T/err" && ok "bad gateway: one clear line" || ko "bad gateway"
 run $PMP -g $G gateway
 [ $rc -eq 2 ] && ok "gateway lookup refuses -g" || ko "gateway -g"
 [ "$(count '127.0.0.1:' "$T/gw.log")" -eq 0 ] && ok "bad input sent nothing" || ko "bad input sent nothing"

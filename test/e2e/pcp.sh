@@ -128,3 +128,57 @@ run $PMPA -g $G --json map -u 7300
 [ $rc -eq 0 ] && has '"protocol":"pcp"' "$T/out" && [ $dt -lt $((1000 * SLOW)) ] \
 	&& ok "auto, PCP-only gateway: PCP" || ko "pcp only auto (rc=$rc $(cat "$T/out" "$T/err"))"
 gw_stop
+
+# What only PCP says: PEER (RFC 6887 section 12), PREFER_FAILURE, FILTER,
+# THIRD_PARTY (refused by this gateway, as miniupnpd does by default).
+gw_start $G
+run $PMPA -g $G --json map -u --peer 198.51.100.20:6881 7400
+gw_dump
+[ $rc -eq 0 ] && has '"peer":"198.51.100.20:6881"' "$T/out" && has '"public_port":7400' "$T/out" \
+    && has ": peer udp private 7400 suggested 0 lifetime 7200 -> result 0" "$T/gw.log" \
+    && has '"peers":1,' "$T/gw.out" && has '"mappings":0,' "$T/gw.out" \
+	&& ok "map --peer: a PEER flow, no suggestion, no inbound mapping" \
+	|| ko "pcp peer (rc=$rc $(cat "$T/out" "$T/err"))"
+run $PMPA -g $G map --peer '[2001:db8::5]:443' 7401
+[ $rc -eq 0 ] && has "^peer tcp 203.0.113.7:7401 -> private port 7401, to \[2001:db8::5\]:443" "$T/out" \
+	&& ok "map --peer [IPv6]:port: an IPv6 peer through an IPv4 NAT (NAT64 style)" \
+	|| ko "pcp peer v6 (rc=$rc $(cat "$T/out" "$T/err"))"
+run $PMPA -g $G map --peer 127.0.0.1:80 7402
+[ $rc -eq 4 ] && has "result code 3, malformed request" "$T/err" \
+	&& ok "map --peer to a loopback peer: MALFORMED_REQUEST, exit 4" || ko "pcp peer loopback (rc=$rc)"
+run $PMPA -g $G map -u 7410 7500
+run $PMPA -g $G map --prefer-failure 7411 7500
+[ $rc -eq 0 ] && has "^mapped tcp 203.0.113.7:7500" "$T/out" \
+	&& ok "--prefer-failure, port free: granted as suggested" || ko "prefer-failure ok (rc=$rc $(cat "$T/err"))"
+run $PMPA -g $G map --prefer-failure 7412 7500
+[ $rc -eq 4 ] && has "result code 11, cannot provide the suggested external" "$T/err" \
+	&& ok "--prefer-failure, port held: CANNOT_PROVIDE_EXTERNAL, nothing else given" \
+	|| ko "prefer-failure refused (rc=$rc $(cat "$T/err"))"
+run $PMPA -g $G --json map --filter 198.51.100.0/24 --filter '[2001:db8::/32]:443' 7413
+[ $rc -eq 0 ] && has ': map tcp private 7413' "$T/gw.log" \
+	&& ok "--filter (twice, IPv4 and IPv6 prefixes): accepted" || ko "filter (rc=$rc $(cat "$T/err"))"
+run $PMPA -g $G map --third-party 192.168.1.9 7414
+[ $rc -eq 4 ] && has "result code 5, unsupported option" "$T/err" \
+	&& ok "--third-party: refused by a gateway that does not allow it (UNSUPP_OPTION)" \
+	|| ko "third party (rc=$rc $(cat "$T/err"))"
+run $PMPA -g $G --protocol natpmp map --peer 198.51.100.20:1 7415
+[ $rc -eq 2 ] && has "PCP's" "$T/err" && ok "--peer with --protocol natpmp: usage error, nothing sent" \
+	|| ko "peer natpmp (rc=$rc)"
+run $PMPA -g $G map --filter 10.0.0.0/33 7416
+[ $rc -eq 2 ] && has "prefix length" "$T/err" && ok "--filter with a bad prefix: usage error" || ko "filter bad (rc=$rc)"
+gw_stop
+
+# IPv6 gateways: PCP only (NAT-PMP is IPv4's); "-g ::1" reaches ::1 port
+# 5351 over IPv6 (nothing listens: port unreachable, exit 3 at once)
+run $PMPA -g ::1 -t 5 map 7500
+[ $rc -eq 3 ] && has "port unreachable" "$T/err" && [ $dt -lt $((2000 * SLOW)) ] \
+	&& ok "-g ::1: PCP over IPv6, ICMPv6 port unreachable ends it at once (${dt} ms)" \
+	|| ko "v6 loopback (rc=$rc dt=$dt $(cat "$T/err"))"
+run $PMPA -g '[::1]:5351' --protocol natpmp map 7500
+[ $rc -eq 2 ] && has "NAT-PMP is IPv4 only" "$T/err" \
+	&& ok "--protocol natpmp toward an IPv6 gateway: usage error" || ko "natpmp v6 (rc=$rc)"
+run $PMPA -g fe80::1 addr
+[ $rc -eq 2 ] && has "with %interface if link-local" "$T/err" \
+	&& ok "a link-local gateway without its interface: usage error" || ko "link-local no zone (rc=$rc)"
+run $PMPA -6 -g 10.0.0.1 addr
+[ $rc -eq 2 ] && has "not an IPv6 address" "$T/err" && ok "-6 with an IPv4 gateway: usage error" || ko "-6 v4 (rc=$rc)"

@@ -264,6 +264,56 @@ test_announce(void **state)
 	assert_int_equal(a.kind, PMP_ANNOUNCE_NONE);
 }
 
+/* RFC 6887 §11.2.1 on virtual time: a renewal unanswered is tried again
+ * halfway to the mapping's expiry each time, never less than 4 s apart;
+ * past the expiry the creation schedule (IRT 3 s); a caller's deadline,
+ * not the 127.75 s bound, ends it. */
+static void
+test_renewal_tries(void **state)
+{
+	struct fx *f = *state;
+	pmp_req_t *r = req(f, 0, PMP_OP_MAP, PMP_PROTO_UDP, 5000), *sent;
+	uint64_t t = 3600000, sends[40];
+	uint8_t b[PMP_MAX_DATAGRAM];
+	int n = 0, i;
+
+	r->valid_until_ms = 7200000;		/* a 7200 s lease */
+	r->deadline_ms = 7200000 + 20000;
+	assert_int_equal(pmp_engine_submit(&f->e, r, t), PMP_OK);
+	while (n < 40 && pmp_engine_pending(&f->e) > 0) {
+		uint64_t d;
+
+		while (n < 40 && pmp_engine_output(&f->e, t, b, sizeof(b),
+		    &sent) > 0)
+			sends[n++] = t;
+		d = pmp_engine_deadline(&f->e);
+		if (d == PMP_NO_DEADLINE || d <= t)
+			break;
+		t = d;
+	}
+	assert_true(n >= 10);
+	assert_int_equal(sends[0], 3600000);
+	assert_int_equal(sends[1], 5400000);	/* 3/4 */
+	assert_int_equal(sends[2], 6300000);	/* 7/8 */
+	assert_int_equal(sends[3], 6750000);	/* 15/16 */
+	for (i = 1; i < n; i++) {
+		assert_true(sends[i] - sends[i - 1] >= 2700);
+		if (sends[i - 1] < 7200000)
+			assert_true(sends[i] - sends[i - 1] >= 4000);
+	}
+	/* past the expiry: 3 s (+-10%), then doubling */
+	for (i = 1; i < n && sends[i - 1] < 7200000; i++)
+		;
+	assert_true(i + 1 < n);
+	assert_true(sends[i] - sends[i - 1] >= 2700 &&
+	    sends[i] - sends[i - 1] <= 3300);
+	assert_true(sends[i + 1] - sends[i] >= 5400 &&
+	    sends[i + 1] - sends[i] <= 6600);
+	/* ended by its deadline, not by 127.75 s after submission */
+	assert_true(sends[n - 1] > 3600000 + 127750);
+	assert_non_null(pmp_engine_take_done(&f->e));
+}
+
 /* pmp_map_params_t into a request, checked (core/args.c), and what PCP
  * puts on the wire for it: PEER with its peer, the options, the nonce
  * given back; what the checks refuse. */
@@ -378,6 +428,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_delete_and_unsupported,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_params_and_options, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_renewal_tries, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_announce, setup,
 		    teardown),

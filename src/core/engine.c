@@ -204,6 +204,33 @@ next_rto(const pmp_engine_t *e, const pmp_req_t *r)
 	return jittered(e, rto > UINT32_MAX ? UINT32_MAX : (uint32_t)rto);
 }
 
+/*
+ * RFC 6887 §11.2.1: a renewal that gets no answer is tried again halfway
+ * to the mapping's expiry each time (at 3/4, 7/8, ... of the lifetime for
+ * one sent at 1/2), never less than 4 s apart; once the mapping has run
+ * out, the creation schedule from IRT (PROTOCOL.md D-10).
+ */
+static void
+renewal_schedule(const pmp_engine_t *e, pmp_req_t *r, uint64_t now_ms)
+{
+	uint64_t half;
+
+	if (!e->proto->keep.renew_halfway || r->valid_until_ms == 0)
+		return;
+	if (now_ms >= r->valid_until_ms) {
+		/* past the mapping's end: from IRT again, once */
+		r->valid_until_ms = 0;
+		r->rto_ms = jittered(e, e->proto->schedule.irt_ms);
+		r->next_ms = now_ms + r->rto_ms;
+		return;
+	}
+	half = (r->valid_until_ms - now_ms) / 2;
+	if (half < PMP_RENEW_MIN_GAP_MS)
+		half = PMP_RENEW_MIN_GAP_MS;
+	r->rto_ms = half > UINT32_MAX ? UINT32_MAX : (uint32_t)half;
+	r->next_ms = now_ms + r->rto_ms;
+}
+
 size_t
 pmp_engine_output(pmp_engine_t *e, uint64_t now_ms, uint8_t *b, size_t cap,
     pmp_req_t **sent)
@@ -227,8 +254,9 @@ again:
 			r->next_ms = now_ms + r->rto_ms;
 		} else if (now_ms < r->next_ms) {
 			continue;
-		} else if (s->mrd_ms != 0 &&
+		} else if (s->mrd_ms != 0 && r->deadline_ms == 0 &&
 		    now_ms >= r->submitted_ms + s->mrd_ms) {
+			/* (a caller's deadline, when there is one, rules) */
 			finish(e, r, PMP_ENOSUPPORT, now_ms);
 			goto again;
 		} else if (s->mrc != 0 && r->attempts >= s->mrc) {
@@ -253,7 +281,9 @@ again:
 			r->rto_ms = next_rto(e, r);
 			r->next_ms += r->rto_ms;
 		}
-		if (s->mrd_ms != 0 && r->next_ms > r->submitted_ms + s->mrd_ms)
+		renewal_schedule(e, r, now_ms);
+		if (s->mrd_ms != 0 && r->deadline_ms == 0 &&
+		    r->next_ms > r->submitted_ms + s->mrd_ms)
 			r->next_ms = r->submitted_ms + s->mrd_ms;
 		n = e->proto->encode(r, e->local, b, cap);
 		if (n == 0) {

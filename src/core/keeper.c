@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "args.h"
+#include "keep_event.h"
 #include "keeper.h"
 
 void
@@ -33,66 +34,6 @@ new_req_id(pmp_keeper_t *kp)
 	if (kp->next_req_id > 0x7fffffffu)
 		kp->next_req_id = 1;
 	return id;
-}
-
-/*
- * The one place a pmp_event_t is made: the type, the kept mapping's
- * identity (k may be NULL for gateway events), its port and lifetime while
- * mapped, the public address and epoch as known now.
- */
-static void
-make_event(const pmp_keeper_t *kp, pmp_event_t *ev, pmp_event_type_t type,
-    const pmp_kept_t *k)
-{
-	memset(ev, 0, sizeof(*ev));
-	ev->type = type;
-	ev->method = kp->engine->proto->method;
-	if (k != NULL) {
-		ev->keep_id = k->id;
-		ev->protocol = k->protocol;
-		ev->private_port = k->private_port;
-		if (k->state == PMP_KEPT_MAPPED) {
-			ev->public_port = k->public_port;
-			ev->lifetime = k->granted;
-		}
-	}
-	if (kp->have_address)
-		memcpy(ev->public_address, kp->address, 16);
-	if (kp->engine->epoch.valid)
-		ev->epoch = kp->engine->epoch.sssoe;
-}
-
-static void
-emit(pmp_keeper_t *kp, pmp_event_type_t type, const pmp_kept_t *k,
-    int status, unsigned rc, uint16_t prev_port, uint32_t retry_ms)
-{
-	pmp_event_t ev;
-
-	if (kp->emit == NULL)
-		return;
-	make_event(kp, &ev, type, k);
-	ev.status = status;
-	ev.result_code = rc;
-	ev.previous_public_port = prev_port;
-	ev.retry_ms = retry_ms;
-	kp->emit(kp->ctx, &ev);
-}
-
-/* PMP_EV_DELETED for a mapping left to expire: PMP_ENODELETE, with its
- * public port and the seconds its lease still runs. */
-static void
-emit_left(pmp_keeper_t *kp, const pmp_kept_t *k, uint64_t now_ms)
-{
-	pmp_event_t ev;
-
-	if (kp->emit == NULL)
-		return;
-	make_event(kp, &ev, PMP_EV_DELETED, k);
-	ev.status = PMP_ENODELETE;
-	ev.public_port = k->public_port;
-	ev.lifetime = k->expires_ms > now_ms ?
-	    (uint32_t)((k->expires_ms - now_ms + 999) / 1000) : 0;
-	kp->emit(kp->ctx, &ev);
 }
 
 void
@@ -151,8 +92,10 @@ submit(pmp_keeper_t *kp, pmp_kept_t *k, uint64_t now_ms)
 		/* A renewal that would outlive the mapping is pointless:
 		 * stop at its expiry and fall back to retrying (C-18). */
 		if (k->state == PMP_KEPT_MAPPED && k->expires_ms > now_ms +
-		    PMP_KEEP_BACKOFF_MIN_MS)
+		    PMP_KEEP_BACKOFF_MIN_MS) {
 			r->deadline_ms = k->expires_ms;
+			r->valid_until_ms = k->expires_ms;
+		}
 	}
 	if (k->nonce_set) {
 		memcpy(r->nonce, k->nonce, sizeof(r->nonce));
@@ -241,7 +184,7 @@ check_losses(pmp_keeper_t *kp, uint64_t now_ms)
 	if (kp->engine->state_losses == kp->seen_losses)
 		return;
 	kp->seen_losses = kp->engine->state_losses;
-	emit(kp, PMP_EV_GATEWAY_RESTARTED, NULL, PMP_OK, 0, 0, 0);
+	pmp_keep_emit(kp, PMP_EV_GATEWAY_RESTARTED, NULL, PMP_OK, 0, 0, 0);
 	schedule_remap(kp, now_ms, 1);
 	/* The address may have changed with the restart. */
 	if (!kp->verify_in_flight)
@@ -283,7 +226,7 @@ pmp_keeper_run(pmp_keeper_t *kp, uint64_t now_ms)
 		if (k->state == PMP_KEPT_MAPPED && now_ms >= k->expires_ms) {
 			/* Not renewed in time: the gateway has dropped it. */
 			k->state = PMP_KEPT_LOST;
-			emit(kp, PMP_EV_LOST, k, PMP_ETIMEDOUT, 0, 0, 0);
+			pmp_keep_emit(kp, PMP_EV_LOST, k, PMP_ETIMEDOUT, 0, 0, 0);
 		}
 		if (!k->in_flight && k->next_ms <= now_ms)
 			submit(kp, k, now_ms);
@@ -340,7 +283,7 @@ set_address(pmp_keeper_t *kp, const uint8_t addr[16], uint64_t now_ms)
 	memcpy(prev, kp->address, 16);
 	memcpy(kp->address, addr, 16);
 	if (kp->emit != NULL) {
-		make_event(kp, &ev, PMP_EV_ADDRESS_CHANGED, NULL);
+		pmp_keep_event(kp, &ev, PMP_EV_ADDRESS_CHANGED, NULL);
 		memcpy(ev.previous_address, prev, 16);
 		kp->emit(kp->ctx, &ev);
 	}
@@ -387,7 +330,7 @@ pmp_keeper_done(pmp_keeper_t *kp, pmp_req_t *r, uint64_t now_ms)
 	k->in_flight = 0;
 	if (k->state == PMP_KEPT_STOPPING) {
 		unlink_kept(kp, k);
-		emit(kp, PMP_EV_DELETED, k, res->status, res->result_code, 0, 0);
+		pmp_keep_emit(kp, PMP_EV_DELETED, k, res->status, res->result_code, 0, 0);
 		return k;
 	}
 	/* Did the gateway answer?  Then it holds what it said, and nothing
@@ -433,13 +376,13 @@ pmp_keeper_done(pmp_keeper_t *kp, pmp_req_t *r, uint64_t now_ms)
 			renew = kp->policy->renew_max_ms;
 		k->next_ms = now_ms + renew;
 		if (was == PMP_KEPT_PENDING)
-			emit(kp, PMP_EV_MAPPED, k, PMP_OK, 0, 0, 0);
+			pmp_keep_emit(kp, PMP_EV_MAPPED, k, PMP_OK, 0, 0, 0);
 		else if (was == PMP_KEPT_LOST || restoring)
-			emit(kp, PMP_EV_RESTORED, k, PMP_OK, 0, prev, 0);
+			pmp_keep_emit(kp, PMP_EV_RESTORED, k, PMP_OK, 0, prev, 0);
 		else if (prev != k->public_port)
-			emit(kp, PMP_EV_PORT_CHANGED, k, PMP_OK, 0, prev, 0);
+			pmp_keep_emit(kp, PMP_EV_PORT_CHANGED, k, PMP_OK, 0, prev, 0);
 		else
-			emit(kp, PMP_EV_RENEWED, k, PMP_OK, 0, 0, 0);
+			pmp_keep_emit(kp, PMP_EV_RENEWED, k, PMP_OK, 0, 0, 0);
 		return NULL;
 	}
 	retry_later(kp, k, res->status, res->result_code, res->lifetime,
@@ -473,7 +416,7 @@ retry_later(pmp_keeper_t *kp, pmp_kept_t *k, int status, unsigned rc,
 			wait = hold;
 	}
 	k->next_ms = now_ms + wait;
-	emit(kp, PMP_EV_RETRYING, k, status, rc, 0, (uint32_t)wait);
+	pmp_keep_emit(kp, PMP_EV_RETRYING, k, status, rc, 0, (uint32_t)wait);
 	k->backoff_ms = k->backoff_ms >= PMP_KEEP_BACKOFF_MAX_MS / 2 ?
 	    PMP_KEEP_BACKOFF_MAX_MS : k->backoff_ms * 2;
 }
@@ -502,7 +445,7 @@ pmp_keeper_stop(pmp_keeper_t *kp, unsigned id, uint64_t now_ms,
 		 * to expire; the event says so, with what is left of it. */
 		k->state = PMP_KEPT_STOPPING;
 		unlink_kept(kp, k);
-		emit_left(kp, k, now_ms);
+		pmp_keep_emit_left(kp, k, now_ms);
 		*freed = k;
 		return PMP_OK;
 	}
@@ -511,7 +454,7 @@ pmp_keeper_stop(pmp_keeper_t *kp, unsigned id, uint64_t now_ms,
 	if (k->delete_port == 0 || (!k->granted_ever && !k->outcome_unknown)) {
 		/* Nothing this keep created is there: nothing to delete. */
 		unlink_kept(kp, k);
-		emit(kp, PMP_EV_DELETED, k, PMP_OK, 0, 0, 0);
+		pmp_keep_emit(kp, PMP_EV_DELETED, k, PMP_OK, 0, 0, 0);
 		*freed = k;
 		return PMP_OK;
 	}
@@ -521,7 +464,7 @@ pmp_keeper_stop(pmp_keeper_t *kp, unsigned id, uint64_t now_ms,
 	if (!k->in_flight) {
 		/* It could not even be queued: give up, as if unanswered. */
 		unlink_kept(kp, k);
-		emit(kp, PMP_EV_DELETED, k, PMP_ESYS, 0, 0, 0);
+		pmp_keep_emit(kp, PMP_EV_DELETED, k, PMP_ESYS, 0, 0, 0);
 		*freed = k;
 	}
 	return PMP_OK;
@@ -544,8 +487,8 @@ pmp_keeper_announcement(pmp_keeper_t *kp, const uint8_t *b, size_t n,
 	case PMP_ANNOUNCE_NONE:
 		return;
 	case PMP_ANNOUNCE_RESTART:
-		emit(kp, PMP_EV_ANNOUNCEMENT, NULL, PMP_OK, 0, 0, 0);
-		emit(kp, PMP_EV_GATEWAY_RESTARTED, NULL, PMP_OK, 0, 0, 0);
+		pmp_keep_emit(kp, PMP_EV_ANNOUNCEMENT, NULL, PMP_OK, 0, 0, 0);
+		pmp_keep_emit(kp, PMP_EV_GATEWAY_RESTARTED, NULL, PMP_OK, 0, 0, 0);
 		schedule_remap(kp, now_ms, 1);
 		break;
 	case PMP_ANNOUNCE_ADDRESS:
@@ -553,7 +496,7 @@ pmp_keeper_announcement(pmp_keeper_t *kp, const uint8_t *b, size_t n,
 			(void)pmp_engine_note_epoch(kp->engine, a.epoch,
 			    now_ms);
 		if (kp->emit != NULL) {
-			make_event(kp, &ev, PMP_EV_ANNOUNCEMENT, NULL);
+			pmp_keep_event(kp, &ev, PMP_EV_ANNOUNCEMENT, NULL);
 			ev.epoch = a.epoch;	/* the announcement's own */
 			memcpy(ev.public_address, a.address, 16);
 			kp->emit(kp->ctx, &ev);

@@ -65,6 +65,8 @@ typedef struct pmp_req {
 	 * (address_probe_lifetime): granted, so the session deletes it. */
 	int leaves_mapping;
 	uint64_t deadline_ms;	/* caller's absolute deadline; 0 = none */
+	uint64_t valid_until_ms; /* a renewal: when the mapping it renews
+				 * runs out (0: not a renewal) */
 	uint64_t submitted_ms;
 	uint64_t next_ms;	/* on the wire: next send, or give-up time */
 	uint32_t rto_ms;	/* the wait after the last send */
@@ -115,7 +117,13 @@ typedef struct pmp_keep_policy {
 	/* After an error answer, wait at least this long, or the lifetime
 	 * the answer gave the error (RFC 6887 §8.3), before asking again. */
 	uint32_t error_holddown_ms;
+	/* A renewal's tries go halfway to the expiry each time (RFC 6887
+	 * §11.2.1), instead of the retransmission schedule. */
+	int renew_halfway;
 } pmp_keep_policy_t;
+
+/* §11.2.1: renewal tries at least this far apart. */
+#define PMP_RENEW_MIN_GAP_MS 4000u
 
 /* The gateway's epoch as last seen (RFC 6886 §3.6, RFC 6887 §8.5). */
 typedef struct pmp_epoch {

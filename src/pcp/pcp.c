@@ -264,6 +264,8 @@ static const pmp_proto_t pcp = {
 		/* errors answered with lifetime 0 (miniupnpd) are not
 		 * asked again for 30 s, §7.4's short-error lifetime */
 		.error_holddown_ms = 30000,
+		/* §11.2.1: later tries at 3/4, 7/8 ..., >= 4 s apart */
+		.renew_halfway = 1,
 	},
 	.announce_port = 5350,	/* §14.1.3: 224.0.0.1:5350, ff02::1:5350 */
 	.announce_port2 = 0,

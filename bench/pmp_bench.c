@@ -37,7 +37,8 @@ now_s(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-/* A client of gw, for methods (0: the default, NAT-PMP). */
+/* A client of gw, for methods (0: NAT-PMP, which the rows against
+ * libnatpmp compare; the library's default is PCP first). */
 static pmp_client_t *
 client(const char *gw, unsigned methods)
 {
@@ -45,6 +46,8 @@ client(const char *gw, unsigned methods)
 	uint8_t a[16];
 	uint16_t port;
 
+	if (methods == 0)
+		methods = PMP_METHOD_BIT(PMP_METHOD_NATPMP);
 	if (pmp_client_new(&c) != PMP_OK ||
 	    pmp_parse_gateway(gw, a, &port) != PMP_OK ||
 	    pmp_client_set_gateway(c, a, port) != PMP_OK ||

@@ -7,11 +7,12 @@
  * longer than the request allows; nothing answers a client outside the
  * served subnet; no variant is longer than its buffer (ASan checks the
  * writes); the table never gives one public port to two clients, and its
- * per-client counts add up.
+ * per-client counts add up; PCP answers (IPv4 and IPv6 side) decode; the
+ * IPv6 pinholes never hold one (client, protocol, port) twice.
  *
  * Input: a first byte of options, then records of [client 1 byte][time
  * step 1 byte][length 2 bytes][bytes]; the client byte's high bits size
- * the forge buffer.
+ * the forge buffer, its bit 5 sends PCP to the IPv6 side.
  * SPDX-License-Identifier: BSD-2-Clause
  */
 #include <stdint.h>
@@ -24,11 +25,35 @@
 #include "pcp/wire.h"
 #include "pcp_respond.h"
 #include "peer.h"
+#include "pinhole.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static const uint8_t clients[4][4] = { { 192, 168, 77, 2 },
     { 192, 168, 77, 3 }, { 192, 168, 77, 4 }, { 10, 0, 0, 9 } };
+
+/* The IPv6 clients: the same four, as documentation addresses. */
+static const uint8_t clients6[4][16] = {
+    { 0x20, 0x01, 0x0d, 0xb8, 0, 0x77, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2 },
+    { 0x20, 0x01, 0x0d, 0xb8, 0, 0x77, 0, 0, 0, 0, 0, 0, 0, 0, 0, 3 },
+    { 0x20, 0x01, 0x0d, 0xb8, 0, 0x77, 0, 0, 0, 0, 0, 0, 0, 0, 0, 4 },
+    { 0x20, 0x01, 0x0d, 0xb8, 0, 0x99, 0, 0, 0, 0, 0, 0, 0, 0, 0, 9 } };
+
+/* At most one pinhole per (client, protocol, port), within the cap. */
+static void
+check_pinholes(const gw_pinholes_t *ph)
+{
+	size_t i, j;
+
+	if (ph->n > GW_MAX_PINHOLES)
+		abort();
+	for (i = 0; i < ph->n; i++)
+		for (j = i + 1; j < ph->n; j++)
+			if (memcmp(ph->p[i].client, ph->p[j].client, 16) ==
+			    0 && ph->p[i].protocol == ph->p[j].protocol &&
+			    ph->p[i].port == ph->p[j].port)
+				abort();
+}
 
 static void
 check_table(const gw_table_t *t)
@@ -102,6 +127,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	gw_fault_t f;
 	gw_config_t cfg;
 	static gw_peers_t peers;	/* PEER flows (too big for the stack) */
+	static gw_pinholes_t pinholes;
 	uint8_t out[PMP_WIRE_MAX];
 	uint64_t now = 0;
 	unsigned long no = 0;
@@ -118,6 +144,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	cfg.grant_lifetime = -1;
 	cfg.version_form = 128;
 	gw_peers_clear(&peers);
+	gw_pinholes_clear(&pinholes);
 	cfg.peers = &peers;
 	if (size > 0) {
 		cfg.vpn = data[0] & 1;
@@ -152,9 +179,18 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			 * request with its options, never for a response */
 			pmp_pcp_msg_t pm;
 
-			n = gw_pcp_respond(&t, &cfg, (uint32_t)(now / 1000),
-			    client, data + off, len, now, out, sizeof(out),
-			    &ev);
+			/* bit 5 of the client byte: the IPv6 side
+			 * (pinholes), from the client's IPv6 twin */
+			if (data[off - 4] & 0x20)
+				n = gw_pcp_respond6(&pinholes, &cfg,
+				    (uint32_t)(now / 1000),
+				    clients6[data[off - 4] & 3], data + off,
+				    len, now, out, sizeof(out), &ev);
+			else
+				n = gw_pcp_respond(&t, &cfg,
+				    (uint32_t)(now / 1000), client,
+				    data + off, len, now, out, sizeof(out),
+				    &ev);
 			/* (an unknown opcode comes back in a bare header,
 			 * which the codec reports as such) */
 			if (n > 0 && ((pmp_pcp_decode(out, n, &pm) !=
@@ -175,13 +211,14 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 		if (n > sizeof(out))
 			abort();
-		if ((data[off - 4] & 3) == 3 && n != 0)	/* outside: S-01 */
+		if ((data[off - 4] & 0x23) == 3 && n != 0)	/* outside: S-01 */
 			abort();
 		if (n > 0)
 			forge_all(out, n, cap);
 		check_table(&t);
 		if (peers.n > GW_MAX_PEERS)
 			abort();
+		check_pinholes(&pinholes);
 		off += len;
 	}
 	gw_table_free(&t);

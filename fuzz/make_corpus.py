@@ -126,6 +126,12 @@ peer_other = bytearray(peerq)
 peer_other[24] ^= 0xFF
 peer_end = bytearray(peerq)
 peer_end[4:8] = b"\0\0\0\0"
+CLIENT6 = "20010db8007700000000000000000002"
+map6 = H(("02010000 00001c20" + CLIENT6 + NONCE + "11000000 13880000" + "00" * 16).replace(" ", ""))
+del6 = bytearray(map6)
+del6[4:8] = b"\0\0\0\0"
+put("fuzz_gateway", "pcp-ipv6", b"\x00" + b"".join(rec(c, 1, d) for c, d in [
+    (0x20, map6), (0x20, map6), (0x21, map6), (0x20, bytes(del6))]))
 put("fuzz_gateway", "pcp-peer", b"\x00" + b"".join(rec(c, 1, d) for c, d in [
     (0, peerq), (0, peerq), (0, bytes(peer_other)), (0, bytes(peer_end)), (1, peerq)]))
 

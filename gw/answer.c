@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "gateway.h"
+#include "pcp_respond.h"
 #include "io/io.h"
 
 uint32_t
@@ -181,4 +182,40 @@ send_due(struct gateway *g, uint64_t now)
 			i++;
 		}
 	}
+}
+
+void
+handle6(struct gateway *g, const uint8_t *b, size_t n,
+    const struct sockaddr_in6 *from)
+{
+	uint8_t out[PMP_WIRE_MAX];
+	char who[INET6_ADDRSTRLEN + 10];
+	gw_event_t ev;
+	size_t len = 0;
+
+	who[0] = '[';
+	inet_ntop(AF_INET6, &from->sin6_addr, who + 1, INET6_ADDRSTRLEN);
+	snprintf(who + strlen(who), 10, "]:%u", ntohs(from->sin6_port));
+	memset(&ev, 0, sizeof(ev));
+	ev.kind = GW_DROPPED;
+	if (n >= 2 && b[0] != 2) {
+		/* NAT-PMP is IPv4's (RFC 6886 §3): nothing to answer */
+		logmsg(g, "%s: version %u on IPv6 dropped (PCP only)", who,
+		    b[0]);
+		return;
+	}
+	if (n >= 2 && !(b[1] & PMP_WIRE_RESPONSE)) {
+		g->requests++;
+		if (gw_fault_drops(&g->f.drop, g->requests)) {
+			logmsg(g, "%s: dropped (fault)", who);
+			return;
+		}
+	}
+	len = gw_pcp_respond6(g->pinholes, &g->cfg, sssoe(g),
+	    (const uint8_t *)&from->sin6_addr, b, n, pmp_clock_ms(), out,
+	    sizeof(out), &ev);
+	log_event(g, who, n, &ev, g->log == 2 ? (len ? "sent" : "none") : "");
+	if (len != 0 && sendto(g->fd6, out, len, 0,
+	    (const struct sockaddr *)from, sizeof(*from)) < 0)
+		logmsg(g, "sendto: %s", strerror(errno));
 }

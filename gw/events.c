@@ -15,6 +15,7 @@
 
 #include "gateway.h"
 #include "peer.h"
+#include "pinhole.h"
 #include "io/io.h"
 #include "pcp/wire.h"
 
@@ -72,6 +73,7 @@ reboot(struct gateway *g)
 {
 	gw_table_clear(&g->table);
 	gw_peers_clear(g->cfg.peers);
+	gw_pinholes_clear(g->pinholes);
 	g->epoch_start_ms = pmp_clock_ms();
 	logmsg(g, "reboot: table cleared, epoch reset");
 	g->pcp_announce_due = 1;
@@ -118,9 +120,20 @@ dump_table(struct gateway *g)
 		    (unsigned long long)((m->expires_ms - now + 999) / 1000));
 	}
 	inet_ntop(AF_INET, g->cfg.public_addr, pa, sizeof(pa));
-	printf("{\"mappings\":%zu,\"peers\":%zu,\"requests\":%lu,"
-	    "\"epoch\":%lu,\"public_address\":\"%s\"}\n", g->table.n,
-	    gw_peers_count(g->cfg.peers, now), g->requests,
+	for (i = 0; i < gw_pinholes_count(g->pinholes, now); i++) {
+		const gw_pinhole_t *h = &g->pinholes->p[i];
+		char c[INET6_ADDRSTRLEN];
+
+		inet_ntop(AF_INET6, h->client, c, sizeof(c));
+		printf("{\"pinhole\":\"%s\",\"protocol\":\"%s\","
+		    "\"port\":%u,\"expires_in\":%llu}\n", c,
+		    h->protocol == 17 ? "udp" : "tcp", (unsigned)h->port,
+		    (unsigned long long)((h->expires_ms - now + 999) / 1000));
+	}
+	printf("{\"mappings\":%zu,\"peers\":%zu,\"pinholes\":%zu,"
+	    "\"requests\":%lu,\"epoch\":%lu,\"public_address\":\"%s\"}\n",
+	    g->table.n, gw_peers_count(g->cfg.peers, now),
+	    gw_pinholes_count(g->pinholes, now), g->requests,
 	    (unsigned long)sssoe(g), pa);
 	fflush(stdout);
 }

@@ -73,6 +73,10 @@ struct gateway {
 	    SPEAKS_NATPMP_DEAF } speaks;	/* DEAF: PCP unanswered */
 	struct sockaddr_in targets[MAX_TARGETS];	/* unicast copies */
 	size_t ntargets;
+	/* IPv6 (--listen6): PCP only, MAP as pinholes (pinhole.h) */
+	int fd6;			/* -1: none */
+	struct sockaddr_in6 listen6;
+	struct gw_pinholes *pinholes;
 };
 
 /* log.c */
@@ -93,6 +97,10 @@ void send_to(const struct gateway *g, int fd, const struct sockaddr_in *to,
 /* A datagram that arrived on the gateway's socket. */
 void handle(struct gateway *g, const uint8_t *b, size_t n,
     const struct sockaddr_in *from);
+/* One on the IPv6 socket: PCP only (NAT-PMP is IPv4's), answered at once
+ * (the delay and forgery faults are IPv4's). */
+void handle6(struct gateway *g, const uint8_t *b, size_t n,
+    const struct sockaddr_in6 *from);
 /* Send the delayed answers now due. */
 void send_due(struct gateway *g, uint64_t now);
 

@@ -24,6 +24,7 @@
 #include "pmp.h"
 #include "gateway.h"
 #include "peer.h"
+#include "pinhole.h"
 #include "io/io.h"
 
 static volatile sig_atomic_t got_stop, got_dump, got_reboot, got_change;
@@ -106,6 +107,28 @@ open_socket(uint32_t addr, uint16_t port, int fatal_on_error)
 	return fd;
 }
 
+/* The IPv6 socket: IPv6 only, on --listen6's address and the port. */
+static int
+open_socket6(struct gateway *g)
+{
+	int fd, one = 1;
+
+	fd = socket(AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		fatal("socket: %s", strerror(errno));
+	g->listen6.sin6_port = g->listen.sin_port;
+	if (setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one)) !=
+	    0 || bind(fd, (struct sockaddr *)&g->listen6,
+	    sizeof(g->listen6)) != 0) {
+		char t[INET6_ADDRSTRLEN];
+
+		inet_ntop(AF_INET6, &g->listen6.sin6_addr, t, sizeof(t));
+		fatal("bind [%s]:%u: %s", t, (unsigned)ntohs(g->listen.sin_port),
+		    strerror(errno));
+	}
+	return fd;
+}
+
 static void
 min_deadline(uint64_t *d, uint64_t t)
 {
@@ -157,9 +180,15 @@ main(int argc, char **argv)
 		fatal("out of memory");
 	g.table.max_per_client = DEFAULT_PER_CLIENT;
 	g.cfg.peers = calloc(1, sizeof(*g.cfg.peers));
-	if (g.cfg.peers == NULL)
+	g.pinholes = calloc(1, sizeof(*g.pinholes));
+	if (g.cfg.peers == NULL || g.pinholes == NULL)
 		fatal("out of memory");
+	g.fd6 = -1;
 	parse_args(&g, argc, argv);
+	if (g.listen6.sin6_family == AF_INET6 && (g.speaks == SPEAKS_NATPMP ||
+	    g.speaks == SPEAKS_NATPMP_DEAF))
+		fatal("--listen6 is PCP's: not with --natpmp-only or "
+		    "--pcp-silent (NAT-PMP is IPv4 only)");
 	g.delayed = calloc(MAX_DELAYED, sizeof(*g.delayed));
 	if (g.delayed == NULL)
 		fatal("out of memory");
@@ -182,6 +211,8 @@ main(int argc, char **argv)
 	g.fd = open_socket(g.listen.sin_addr.s_addr, ntohs(g.listen.sin_port),
 	    1);
 	setup_multicast(&g);
+	if (g.listen6.sin6_family == AF_INET6)
+		g.fd6 = open_socket6(&g);
 	if (g.f.spoof || g.f.wrong_source) {
 		/* A neighbour address (on loopback any 127/8 is ours) and
 		 * the gateway's address with another port. */
@@ -198,11 +229,19 @@ main(int argc, char **argv)
 	inet_ntop(AF_INET, g.cfg.public_addr, pa, sizeof(pa));
 	fprintf(stderr, "pmp-gateway: listening on %s:%u, public address %s\n",
 	    la, (unsigned)ntohs(g.listen.sin_port), pa);
+	if (g.fd6 >= 0) {
+		char l6[INET6_ADDRSTRLEN];
+
+		inet_ntop(AF_INET6, &g.listen6.sin6_addr, l6, sizeof(l6));
+		fprintf(stderr, "pmp-gateway: listening on [%s]:%u (PCP, "
+		    "pinholes)\n", l6, (unsigned)ntohs(g.listen.sin_port));
+	}
 	g.pcp_announce_due = 1;
 	announce(&g);	/* §3.2.1: on start */
 
 	while (!got_stop) {
-		struct pollfd pfd = { g.fd, POLLIN, 0 };
+		struct pollfd pfd[2] = { { g.fd, POLLIN, 0 },
+		    { g.fd6, POLLIN, 0 } };
 		uint64_t now = pmp_clock_ms(), d = UINT64_MAX;
 		int timeout = -1;
 		size_t i;
@@ -218,7 +257,8 @@ main(int argc, char **argv)
 			    (uint64_t)g.f.change_after_ms);
 		if (d != UINT64_MAX)
 			timeout = d <= now ? 0 : (int)(d - now);
-		if (poll(&pfd, 1, timeout) < 0 && errno != EINTR)
+		if (poll(pfd, g.fd6 >= 0 ? 2 : 1, timeout) < 0 &&
+		    errno != EINTR)
 			fatal("poll: %s", strerror(errno));
 		now = pmp_clock_ms();
 		if (got_dump) {
@@ -237,7 +277,18 @@ main(int argc, char **argv)
 			g.f.change_after_ms = -1;
 			change_address(&g);
 		}
-		if (pfd.revents & POLLIN) {
+		if (g.fd6 >= 0 && (pfd[1].revents & POLLIN)) {
+			uint8_t b[PMP_WIRE_MAX + 1];
+			struct sockaddr_in6 from;
+			socklen_t fl = sizeof(from);
+			ssize_t n = recvfrom(g.fd6, b, sizeof(b), MSG_TRUNC,
+			    (struct sockaddr *)&from, &fl);
+
+			if (n >= 0)
+				handle6(&g, b, (size_t)n < sizeof(b) ?
+				    (size_t)n : sizeof(b), &from);
+		}
+		if (pfd[0].revents & POLLIN) {
 			uint8_t b[PMP_WIRE_MAX + 1];
 			struct sockaddr_in from;
 			socklen_t fl = sizeof(from);
@@ -262,5 +313,8 @@ main(int argc, char **argv)
 	free(g.delayed);
 	gw_table_free(&g.table);
 	free(g.cfg.peers);
+	if (g.fd6 >= 0)
+		close(g.fd6);
+	free(g.pinholes);
 	return 0;
 }

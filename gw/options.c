@@ -44,6 +44,8 @@ usage(FILE *f)
 	    "      --pcp-only           answer NAT-PMP with PCP's unsupported\n"
 	    "                           version (version 2)\n"
 	    "      --pcp-silent         speak NAT-PMP only and never answer PCP\n"
+	    "      --listen6 ADDR       also serve PCP on this IPv6 address\n"
+	    "                           (MAP opens pinholes: no translation)\n"
 	    "faults:\n"
 	    "      --drop-first N       ignore the first N requests\n"
 	    "      --drop-rate F        ignore this fraction of requests\n"
@@ -127,9 +129,10 @@ parse_args(struct gateway *g, int argc, char **argv)
 	    O_SAFTER, O_DELAY, O_DUP, O_RESULT, O_GRANT, O_OFFSET, O_ZERO, O_TRUNC,
 	    O_GARBAGE, O_SPOOF, O_WRONG, O_REBOOT, O_CHANGE, O_NEXT, O_VFORM,
 	    O_OFORM, O_VPN, O_JSON, O_ACOUNT, O_ATO, O_NOMC, O_LEGACY, O_EVERY,
-	    O_NATPMP_ONLY, O_PCP_ONLY, O_APCP, O_PCP_SILENT };
+	    O_NATPMP_ONLY, O_PCP_ONLY, O_APCP, O_PCP_SILENT, O_LISTEN6 };
 	static const struct option longopts[] = {
 		{ "listen", required_argument, NULL, 'l' },
+		{ "listen6", required_argument, NULL, O_LISTEN6 },
 		{ "port", required_argument, NULL, 'p' },
 		{ "public", required_argument, NULL, 'P' },
 		{ "max-lifetime", required_argument, NULL, O_MAXLIFE },
@@ -219,6 +222,15 @@ parse_args(struct gateway *g, int argc, char **argv)
 			break;
 		case O_PCP_SILENT:
 			g->speaks = SPEAKS_NATPMP_DEAF;
+			break;
+		case O_LISTEN6:
+			if (inet_pton(AF_INET6, optarg,
+			    &g->listen6.sin6_addr) != 1 ||
+			    IN6_IS_ADDR_V4MAPPED(&g->listen6.sin6_addr) ||
+			    IN6_IS_ADDR_LINKLOCAL(&g->listen6.sin6_addr))
+				fatal("--listen6 takes an IPv6 address "
+				    "(not link-local): '%s'", optarg);
+			g->listen6.sin6_family = AF_INET6;
 			break;
 		case O_APCP:
 			g->announce_pcp = 1;

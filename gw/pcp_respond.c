@@ -6,6 +6,10 @@
 
 #include "pcp_respond.h"
 #include "peer.h"
+#include "pinhole.h"
+
+/* IPv6 pinholes' longest lifetime (the IPv4 table has its own cap). */
+#define PINHOLE_MAX_LIFETIME 86400u
 #include "core/addr.h"
 #include "pcp/wire.h"
 
@@ -148,38 +152,113 @@ map(gw_table_t *t, const gw_config_t *cfg, uint32_t epoch,
 }
 
 /* §12.3: a flow's explicit outbound mapping, leaving from the client's
- * MAP mapping's port when it has one (endpoint-independent mapping). */
+ * MAP mapping's port (map_port, 0 if none: endpoint-independent). */
 static size_t
-peer(gw_table_t *t, const gw_config_t *cfg, uint32_t epoch,
-    const uint8_t client[4], pmp_pcp_msg_t *q, uint64_t now_ms,
-    gw_event_t *ev, uint8_t *out, size_t cap)
+peer(const gw_config_t *cfg, uint32_t epoch, const uint8_t client[16],
+    uint16_t map_port, uint32_t max_lifetime, pmp_pcp_msg_t *q,
+    uint64_t now_ms, gw_event_t *ev, uint8_t *out, size_t cap)
 {
-	uint8_t op = q->protocol == 17 ? 1 : 2;
-	const gw_mapping_t *m = gw_table_lookup(t, client, op,
-	    q->internal_port);
 	uint16_t port;
 	uint32_t granted;
 	uint8_t rc;
 
 	ev->kind = GW_PEER;
-	ev->opcode = op;
+	ev->opcode = q->protocol == 17 ? 1 : 2;
 	if (cfg->peers == NULL)
 		return answer(q, PMP_PCP_UNSUPP_OPCODE, 0, epoch, ev, out, cap);
 	if (q->has_third_party)
 		return answer(q, PMP_PCP_UNSUPP_OPTION, 0, epoch, ev, out, cap);
 	rc = gw_peer_request(cfg->peers, client, q->protocol,
 	    q->internal_port, q->peer_addr, q->peer_port, q->external_port,
-	    q->nonce, q->lifetime, m != NULL ? m->public_port : 0,
-	    t->max_lifetime, now_ms, &port, &granted);
+	    q->nonce, q->lifetime, map_port, max_lifetime, now_ms, &port,
+	    &granted);
 	if (rc != PMP_PCP_SUCCESS)
 		return answer(q, rc, 0, epoch, ev, out, cap);
 	if (cfg->grant_lifetime >= 0 && q->lifetime != 0)
 		granted = (uint32_t)cfg->grant_lifetime;
 	q->external_port = port;
-	set_external(cfg, q);
+	if (pmp_addr_is_v4(client))
+		set_external(cfg, q);
+	else
+		memcpy(q->external_addr, client, 16);	/* no NAT in IPv6 */
 	ev->public_port = port;
 	ev->granted = granted;
 	return answer(q, PMP_PCP_SUCCESS, granted, epoch, ev, out, cap);
+}
+
+/*
+ * What every request goes through (§8.3 server side): framing, version,
+ * opcode, options, the source address.  Returns 1 with *len the answer
+ * (or 0 for none) when it ends here, 0 to go on with q.
+ */
+static int
+screen(const gw_config_t *cfg, uint32_t epoch, const uint8_t src[16],
+    int served, const uint8_t *req, size_t n, pmp_pcp_msg_t *q,
+    uint8_t *out, size_t cap, gw_event_t *ev, size_t *len)
+{
+	pmp_pcp_status_t st;
+
+	*len = 0;
+	memset(ev, 0, sizeof(*ev));
+	ev->kind = GW_DROPPED;
+	ev->version = n > 0 ? req[0] : 0;
+	/* §8.3 (server): responses and runts are dropped */
+	if (n < 4 || (req[1] & PMP_PCP_RESPONSE))
+		return 1;
+	st = pmp_pcp_decode(req, n, q);
+	if (st == PMP_PCP_BAD_LENGTH)
+		return 1;
+	/* S-01: nothing for senders outside the served subnet */
+	if (!served) {
+		ev->kind = GW_OUTSIDE;
+		return 1;
+	}
+	ev->opcode = q->opcode;
+	ev->private_port = q->internal_port;
+	ev->suggested_port = q->external_port;
+	ev->lifetime = q->lifetime;
+	switch (st) {
+	case PMP_PCP_BAD_VERSION:
+		/* §9: the version this server speaks, in its header */
+		ev->kind = GW_BAD_VERSION;
+		*len = answer(q, PMP_PCP_UNSUPP_VERSION, 0, epoch, ev, out,
+		    cap);
+		return 1;
+	case PMP_PCP_BAD_OPCODE:
+		ev->kind = GW_BAD_OPCODE;
+		*len = answer(q, PMP_PCP_UNSUPP_OPCODE, 0, epoch, ev, out, cap);
+		return 1;
+	case PMP_PCP_MALFORMED:
+		*len = answer(q, PMP_PCP_MALFORMED_REQUEST, 0, epoch, ev, out,
+		    cap);
+		return 1;
+	case PMP_PCP_BAD_OPTION:
+		*len = answer(q, PMP_PCP_MALFORMED_OPTION, 0, epoch, ev, out,
+		    cap);
+		return 1;
+	case PMP_PCP_UNKNOWN_OPTION:
+		*len = answer(q, PMP_PCP_UNSUPP_OPTION, 0, epoch, ev, out, cap);
+		return 1;
+	default:
+		break;
+	}
+	/* §8.3: a NAT between client and server rewrote the source */
+	if (memcmp(q->client_addr, src, 16) != 0) {
+		*len = answer(q, PMP_PCP_ADDRESS_MISMATCH, 0, epoch, ev, out,
+		    cap);
+		return 1;
+	}
+	if (cfg->force_result > 0) {
+		*len = answer(q, (uint8_t)cfg->force_result, 0, epoch, ev, out,
+		    cap);
+		return 1;
+	}
+	if (q->opcode == PMP_PCP_OP_ANNOUNCE) {
+		ev->kind = GW_ADDRESS;
+		*len = answer(q, PMP_PCP_SUCCESS, 0, epoch, ev, out, cap);
+		return 1;
+	}
+	return 0;
 }
 
 size_t
@@ -188,66 +267,63 @@ gw_pcp_respond(gw_table_t *t, const gw_config_t *cfg, uint32_t epoch,
     uint8_t *out, size_t cap, gw_event_t *ev)
 {
 	pmp_pcp_msg_t q;
-	pmp_pcp_status_t st;
 	uint8_t src[16];
+	size_t len;
 
-	memset(ev, 0, sizeof(*ev));
-	ev->kind = GW_DROPPED;
-	ev->version = n > 0 ? req[0] : 0;
-	/* §8.3 (server): responses and runts are dropped */
-	if (n < 4 || (req[1] & PMP_PCP_RESPONSE))
-		return 0;
-	st = pmp_pcp_decode(req, n, &q);
-	if (st == PMP_PCP_BAD_LENGTH)
-		return 0;
-	/* S-01: nothing for senders outside the served subnet */
-	if (!gw_served(cfg, client)) {
-		ev->kind = GW_OUTSIDE;
-		return 0;
+	pmp_addr_from_v4(src, client);
+	if (screen(cfg, epoch, src, gw_served(cfg, client), req, n, &q, out,
+	    cap, ev, &len))
+		return len;
+	if (q.opcode == PMP_PCP_OP_MAP)
+		return map(t, cfg, epoch, client, &q, now_ms, ev, out, cap);
+	{
+		const gw_mapping_t *m = gw_table_lookup(t, client,
+		    q.protocol == 17 ? 1 : 2, q.internal_port);
+
+		return peer(cfg, epoch, src, m != NULL ? m->public_port : 0,
+		    t->max_lifetime, &q, now_ms, ev, out, cap);
 	}
-	ev->opcode = q.opcode;
-	ev->private_port = q.internal_port;
-	ev->suggested_port = q.external_port;
-	ev->lifetime = q.lifetime;
-	switch (st) {
-	case PMP_PCP_BAD_VERSION:
-		/* §9: the version this server speaks, in its header */
-		ev->kind = GW_BAD_VERSION;
-		return answer(&q, PMP_PCP_UNSUPP_VERSION, 0, epoch, ev, out,
-		    cap);
-	case PMP_PCP_BAD_OPCODE:
-		ev->kind = GW_BAD_OPCODE;
-		return answer(&q, PMP_PCP_UNSUPP_OPCODE, 0, epoch, ev, out,
-		    cap);
-	case PMP_PCP_MALFORMED:
-		return answer(&q, PMP_PCP_MALFORMED_REQUEST, 0, epoch, ev, out,
-		    cap);
-	case PMP_PCP_BAD_OPTION:
-		return answer(&q, PMP_PCP_MALFORMED_OPTION, 0, epoch, ev, out,
-		    cap);
-	case PMP_PCP_UNKNOWN_OPTION:
+}
+
+size_t
+gw_pcp_respond6(gw_pinholes_t *ph, const gw_config_t *cfg, uint32_t epoch,
+    const uint8_t client[16], const uint8_t *req, size_t n, uint64_t now_ms,
+    uint8_t *out, size_t cap, gw_event_t *ev)
+{
+	pmp_pcp_msg_t q;
+	uint32_t granted;
+	size_t len;
+	uint8_t rc;
+
+	/* (every IPv6 sender reaching the listening address is served:
+	 * the address is the LAN's, or loopback) */
+	if (screen(cfg, epoch, client, 1, req, n, &q, out, cap, ev, &len))
+		return len;
+	if (q.opcode == PMP_PCP_OP_PEER)
+		return peer(cfg, epoch, client, 0, PINHOLE_MAX_LIFETIME, &q,
+		    now_ms, ev, out, cap);
+	ev->kind = q.lifetime == 0 ? GW_UNMAP : GW_MAP;
+	ev->opcode = q.protocol == 17 ? 1 : 2;
+	if (q.has_third_party)	/* §13.1: not allowed here */
 		return answer(&q, PMP_PCP_UNSUPP_OPTION, 0, epoch, ev, out,
 		    cap);
-	default:
-		break;
-	}
-	/* §8.3: a NAT between client and server rewrote the source */
-	pmp_addr_from_v4(src, client);
-	if (memcmp(q.client_addr, src, 16) != 0)
-		return answer(&q, PMP_PCP_ADDRESS_MISMATCH, 0, epoch, ev, out,
+	if ((q.prefer_failure && (q.external_port == 0 || q.lifetime == 0)) ||
+	    (q.nfilters > 0 && q.lifetime == 0))
+		return answer(&q, PMP_PCP_MALFORMED_OPTION, 0, epoch, ev, out,
 		    cap);
-	if (cfg->force_result > 0)
-		return answer(&q, (uint8_t)cfg->force_result, 0, epoch, ev,
-		    out, cap);
-	switch (q.opcode) {
-	case PMP_PCP_OP_ANNOUNCE:
-		ev->kind = GW_ADDRESS;
-		return answer(&q, PMP_PCP_SUCCESS, 0, epoch, ev, out, cap);
-	case PMP_PCP_OP_MAP:
-		return map(t, cfg, epoch, client, &q, now_ms, ev, out, cap);
-	default:
-		return peer(t, cfg, epoch, client, &q, now_ms, ev, out, cap);
-	}
+	rc = gw_pinhole_map(ph, client, q.protocol, q.internal_port,
+	    q.external_port, q.prefer_failure, q.nonce, q.lifetime,
+	    PINHOLE_MAX_LIFETIME, now_ms, &granted);
+	if (rc != PMP_PCP_SUCCESS)
+		return answer(&q, rc, 0, epoch, ev, out, cap);
+	if (cfg->grant_lifetime >= 0 && q.lifetime != 0)
+		granted = (uint32_t)cfg->grant_lifetime;
+	/* a pinhole: the client's own address and port, no translation */
+	q.external_port = q.lifetime != 0 ? q.internal_port : 0;
+	memcpy(q.external_addr, client, 16);
+	ev->public_port = q.external_port;
+	ev->granted = granted;
+	return answer(&q, PMP_PCP_SUCCESS, granted, epoch, ev, out, cap);
 }
 
 size_t

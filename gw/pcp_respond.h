@@ -25,6 +25,16 @@ size_t gw_pcp_respond(gw_table_t *t, const gw_config_t *cfg, uint32_t epoch,
     uint8_t *out, size_t cap, gw_event_t *ev);
 
 /*
+ * The same for an IPv6 client (16 bytes): MAP opens a pinhole in ph (no
+ * translation: the answer's external address and port are the client's
+ * own), PEER as for IPv4, no NAT-PMP.  Every sender is served.
+ */
+struct gw_pinholes;
+size_t gw_pcp_respond6(struct gw_pinholes *ph, const gw_config_t *cfg,
+    uint32_t epoch, const uint8_t client[16], const uint8_t *req, size_t n,
+    uint64_t now_ms, uint8_t *out, size_t cap, gw_event_t *ev);
+
+/*
  * A PCP-only server's answer to a NAT-PMP request (version 0): PCP's
  * UNSUPP_VERSION with version 2 in a 24-byte header (RFC 6887 §9; seen in
  * the wild, PROTOCOL.md §1.13).  0 for no answer (outside, not a request).

@@ -51,7 +51,7 @@ invalid_peer(const uint8_t a[16])
 }
 
 uint8_t
-gw_peer_request(gw_peers_t *ps, const uint8_t client[4], uint8_t protocol,
+gw_peer_request(gw_peers_t *ps, const uint8_t client[16], uint8_t protocol,
     uint16_t internal_port, const uint8_t peer_addr[16], uint16_t peer_port,
     uint16_t suggested_port, const uint8_t nonce[12], uint32_t lifetime,
     uint16_t external_port, uint32_t max_lifetime, uint64_t now_ms,
@@ -70,7 +70,7 @@ gw_peer_request(gw_peers_t *ps, const uint8_t client[4], uint8_t protocol,
 	for (i = 0; i < ps->n && f == NULL; i++) {
 		gw_peer_t *x = &ps->p[i];
 
-		if (memcmp(x->client, client, 4) == 0 &&
+		if (memcmp(x->client, client, 16) == 0 &&
 		    x->protocol == protocol &&
 		    x->internal_port == internal_port &&
 		    x->peer_port == peer_port &&
@@ -97,7 +97,7 @@ gw_peer_request(gw_peers_t *ps, const uint8_t client[4], uint8_t protocol,
 			return PMP_PCP_NO_RESOURCES;
 		f = &ps->p[ps->n++];
 		memset(f, 0, sizeof(*f));
-		memcpy(f->client, client, 4);
+		memcpy(f->client, client, 16);
 		f->protocol = protocol;
 		f->internal_port = internal_port;
 		memcpy(f->peer_addr, peer_addr, 16);

@@ -17,7 +17,7 @@
 #define GW_MAX_PEERS 256
 
 typedef struct gw_peer {
-	uint8_t client[4];
+	uint8_t client[16];	/* IPv4-mapped for IPv4 */
 	uint8_t protocol;	/* IANA: 6 or 17 */
 	uint16_t internal_port;
 	uint8_t peer_addr[16];
@@ -43,7 +43,7 @@ void gw_peers_clear(gw_peers_t *ps);
  * Returns a PCP result code; on success *port and *granted (capped at
  * max_lifetime).
  */
-uint8_t gw_peer_request(gw_peers_t *ps, const uint8_t client[4],
+uint8_t gw_peer_request(gw_peers_t *ps, const uint8_t client[16],
     uint8_t protocol, uint16_t internal_port, const uint8_t peer_addr[16],
     uint16_t peer_port, uint16_t suggested_port, const uint8_t nonce[12],
     uint32_t lifetime, uint16_t external_port, uint32_t max_lifetime,

@@ -16,6 +16,7 @@
 
 #include "pcp_respond.h"
 #include "peer.h"
+#include "pinhole.h"
 #include "pcp/wire.h"
 
 static const uint8_t ME[4] = { 192, 168, 77, 2 };
@@ -244,6 +245,69 @@ test_peer(void **state)
 	assert_int_equal(ask(f, &m, ME), PMP_PCP_UNSUPP_OPCODE);
 }
 
+/* The IPv6 side: MAP opens a pinhole (the client's own address and
+ * port, no translation), owned by its nonce; the client address must be
+ * the packet's source; PREFER_FAILURE with another port fails. */
+static void
+test_ipv6_pinholes(void **state)
+{
+	static const uint8_t ME6[16] = { 0x20, 0x01, 0x0d, 0xb8, 0, 0x77, 0,
+	    0, 0, 0, 0, 0, 0, 0, 0, 2 };
+	struct fx *f = *state;
+	gw_pinholes_t *ph = calloc(1, sizeof(*ph));
+	pmp_pcp_msg_t m;
+	uint8_t b[1100];
+	size_t n, len;
+
+	map_req(&m, ME, 1, 5000, 600);
+	memcpy(m.client_addr, ME6, 16);
+	memset(m.external_addr, 0, 16);
+	m.external_port = 6000;		/* cannot be honoured: ignored */
+	n = pmp_pcp_encode(&m, b, sizeof(b));
+	len = gw_pcp_respond6(ph, &f->cfg, 77, ME6, b, n, 1000, f->out,
+	    sizeof(f->out), &f->ev);
+	assert_true(len > 0);
+	assert_int_equal(pmp_pcp_decode(f->out, len, &f->a), PMP_PCP_OK);
+	assert_int_equal(f->a.result, PMP_PCP_SUCCESS);
+	assert_int_equal(f->a.external_port, 5000);
+	assert_memory_equal(f->a.external_addr, ME6, 16);
+	assert_int_equal(f->a.lifetime, 600);
+	assert_int_equal(gw_pinholes_count(ph, 1000), 1);
+	/* another nonce may not close it; its own may */
+	m.nonce[0] ^= 1;
+	m.lifetime = 0;
+	n = pmp_pcp_encode(&m, b, sizeof(b));
+	len = gw_pcp_respond6(ph, &f->cfg, 77, ME6, b, n, 1000, f->out,
+	    sizeof(f->out), &f->ev);
+	assert_int_equal(pmp_pcp_decode(f->out, len, &f->a), PMP_PCP_OK);
+	assert_int_equal(f->a.result, PMP_PCP_NOT_AUTHORIZED);
+	m.nonce[0] ^= 1;
+	n = pmp_pcp_encode(&m, b, sizeof(b));
+	len = gw_pcp_respond6(ph, &f->cfg, 77, ME6, b, n, 1000, f->out,
+	    sizeof(f->out), &f->ev);
+	assert_int_equal(pmp_pcp_decode(f->out, len, &f->a), PMP_PCP_OK);
+	assert_int_equal(f->a.result, PMP_PCP_SUCCESS);
+	assert_int_equal(gw_pinholes_count(ph, 1000), 0);
+	/* PREFER_FAILURE with another port: no translation, so no */
+	m.lifetime = 600;
+	m.prefer_failure = 1;
+	n = pmp_pcp_encode(&m, b, sizeof(b));
+	len = gw_pcp_respond6(ph, &f->cfg, 77, ME6, b, n, 1000, f->out,
+	    sizeof(f->out), &f->ev);
+	assert_int_equal(pmp_pcp_decode(f->out, len, &f->a), PMP_PCP_OK);
+	assert_int_equal(f->a.result, PMP_PCP_CANNOT_PROVIDE_EXTERNAL);
+	/* the client field must be the source (§8.3) */
+	m.prefer_failure = 0;
+	m.client_addr[15] = 9;
+	n = pmp_pcp_encode(&m, b, sizeof(b));
+	len = gw_pcp_respond6(ph, &f->cfg, 77, ME6, b, n, 1000, f->out,
+	    sizeof(f->out), &f->ev);
+	assert_int_equal(pmp_pcp_decode(f->out, len, &f->a), PMP_PCP_OK);
+	assert_int_equal(f->a.result, PMP_PCP_ADDRESS_MISMATCH);
+	assert_int_equal(gw_pinholes_count(ph, 1000), 0);
+	free(ph);
+}
+
 static void
 test_announce_and_pcp_only(void **state)
 {
@@ -276,6 +340,8 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_errors, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_peer, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_ipv6_pinholes, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_announce_and_pcp_only,
 		    setup, teardown),
 	};

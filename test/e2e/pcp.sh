@@ -182,3 +182,35 @@ run $PMPA -g fe80::1 addr
 	&& ok "a link-local gateway without its interface: usage error" || ko "link-local no zone (rc=$rc)"
 run $PMPA -6 -g 10.0.0.1 addr
 [ $rc -eq 2 ] && has "not an IPv6 address" "$T/err" && ok "-6 with an IPv4 gateway: usage error" || ko "-6 v4 (rc=$rc)"
+
+# pmp-gateway's IPv6 side (--listen6 ::1): PCP MAP opens a pinhole for
+# the client's own address, reported as such; the nonce record deletes
+# it; PEER and the address (the client's own: no NAT) over IPv6.
+gw_start $G --listen6 ::1
+run $PMPA -g ::1 map -u 7600
+gw_dump
+[ $rc -eq 0 ] && has "^opened udp \[::1\]:7600 (firewall pinhole, no translation), lifetime 7200 s$" "$T/out" \
+    && has '"pinhole":"::1","protocol":"udp","port":7600' "$T/gw.out" && has '"pinholes":1,' "$T/gw.out" \
+    && has '"mappings":0,' "$T/gw.out" \
+	&& ok "IPv6 map: a firewall pinhole for [::1]:7600, said so, in the gateway's pinholes" \
+	|| ko "v6 pinhole (rc=$rc $(cat "$T/out" "$T/err"))"
+run $PMPA -g '[::1]:5351' --json map 7601 8601
+[ $rc -eq 0 ] && has '"pinhole":true' "$T/out" && has '"public_port":7601' "$T/out" \
+	&& ok "IPv6 --json map: \"pinhole\":true, the port untranslated (suggestion ignored)" \
+	|| ko "v6 json (rc=$rc $(cat "$T/out" "$T/err"))"
+run $PMPA -g ::1 unmap -u 7600
+gw_dump
+[ $rc -eq 0 ] && has '"pinholes":1,' "$T/gw.out" && ! has '"port":7600' "$T/gw.out" \
+	&& ok "IPv6 unmap: the pinhole closed with the recorded nonce" \
+	|| ko "v6 unmap (rc=$rc $(cat "$T/err"))"
+run $PMPA -g ::1 --json addr
+[ $rc -eq 0 ] && has '"public_address":"::1"' "$T/out" \
+	&& ok "IPv6 addr: the host's own address (no NAT), from a pinhole opened and closed" \
+	|| ko "v6 addr (rc=$rc $(cat "$T/out" "$T/err"))"
+run $PMPA -g ::1 map --peer '[2001:db8::9]:443' 7602
+[ $rc -eq 0 ] && has "^peer tcp \[::1\]:7602 -> private port 7602, to \[2001:db8::9\]:443" "$T/out" \
+	&& ok "IPv6 PEER: the flow to [2001:db8::9]:443" || ko "v6 peer (rc=$rc $(cat "$T/out" "$T/err"))"
+run $PMPA -g 127.77.0.1 map -u 7603
+[ $rc -eq 0 ] && has "^mapped udp 203.0.113.7:7603" "$T/out" \
+	&& ok "the same gateway on IPv4 still translates" || ko "v4 beside v6 (rc=$rc)"
+gw_stop

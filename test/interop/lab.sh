@@ -3,11 +3,14 @@
 # bench/run.sh; needs root, and $top (the source tree) and $T (a scratch
 # directory) set by the caller, and test/lib.sh sourced.
 #
-#   wan  198.51.100.1 (STUN responder; the outside host that sends packets)
+#   wan  198.51.100.1, 2001:db8:ff::1 (STUN; the outside host that sends)
 #    |
-#   gw   gw-wan 198.51.100.2 | br-lan 10.77.0.1, miniupnpd NAT-PMP/PCP :5351
-#    |-- lan   10.77.0.2, default via 10.77.0.1
-#    `-- lan2  10.77.0.3, default via 10.77.0.1
+#   gw   gw-wan 198.51.100.2, 2001:db8:ff::2 | br-lan 10.77.0.1,
+#        2001:db8:77::1; miniupnpd NAT-PMP/PCP :5351 (IPv4 and IPv6)
+#    |-- lan   10.77.0.2, 2001:db8:77::2, default via the gw
+#    `-- lan2  10.77.0.3, 2001:db8:77::3, default via the gw
+# IPv6 is routed, not translated: PCP MAP opens pinholes in the forward
+# chain, whose policy drops everything else from the WAN.
 #
 # lab_up builds it all and starts miniupnpd (returns non-zero if it does
 # not come up); start_miniupnpd starts it again; lab_down removes every
@@ -72,8 +75,17 @@ lab_up() {
 		ip -n "$ns" addr add "${h#*:}/24" dev eth0
 		ip -n "$ns" link set eth0 up
 		ip -n "$ns" route add default via 10.77.0.1
+		ip -n "$ns" addr add "2001:db8:77::$((i + 1))/64" dev eth0 nodad
+		ip -n "$ns" route add default via 2001:db8:77::1
 		i=$((i + 1))
 	done
+	# IPv6 (no DAD: miniupnpd's first ANNOUNCE would find the address
+	# still tentative, docs/miniupnpd.md)
+	ip -n "$NS_GW" addr add 2001:db8:77::1/64 dev br-lan nodad
+	ip -n "$NS_GW" addr add 2001:db8:ff::2/64 dev gw-wan nodad
+	ip -n "$NS_WAN" addr add 2001:db8:ff::1/64 dev eth0 nodad
+	ip -n "$NS_WAN" route add 2001:db8:77::/64 via 2001:db8:ff::2
+	in_ns "$NS_GW" sh -c 'echo 1 > /proc/sys/net/ipv6/conf/all/forwarding'
 	in_ns "$NS_GW" sh -c 'echo 1 > /proc/sys/net/ipv4/ip_forward'
 	# NAT and a stateful forward policy; empty chains for miniupnpd's rules
 	# (it adds rules, never tables or chains).

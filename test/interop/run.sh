@@ -241,6 +241,54 @@ kill -TERM $kpid; wait $kpid; rc=$?
 	&& ok "pmp keep SIGTERM: both deleted in the router, exit 0" || ko "keep stop (rc=$rc)"
 
 echo
+# ------------------------------------------------------------ IPv6, PEER
+# IPv6 is routed: PCP MAP opens a pinhole in the forward chain for the
+# host's own address, and a real packet from the WAN reaches it (and none
+# before, nor after the delete).
+pinhole() { in_ns "$NS_GW" nft list chain inet filter miniupnpd | grep -q "dport $1 @nh,192,128 0x20010db8007700000000000000000002"; }
+through6() {	# PROTO PORT TEXT: from wan to [2001:db8:77::2]:PORT, received?
+	: > "$T/sink"
+	in_ns "$NS_LAN" python3 "$here/sink.py" "${1}6" "$2" 2 >"$T/sink" 2>&1 &
+	sp=$!
+	wait_lines "$T/sink" 1
+	in_ns "$NS_WAN" python3 "$here/send.py" "$1" 2001:db8:77::2 "$2" "$3"
+	wait $sp
+	grep -q "^got $1 2001:db8:ff::1 $3$" "$T/sink"
+}
+run in_ns "$NS_LAN" $P -6 gateway
+[ $rc -eq 0 ] && has "^gateway 2001:db8:77::1 via eth0 from 2001:db8:77::2" "$T/out" \
+	&& ok "pmp -6 gateway: the IPv6 default router over rtnetlink" || ko "v6 gateway ($(cat "$T/out" "$T/err"))"
+! through6 udp 40300 before-mapping && ok "IPv6: nothing reaches [2001:db8:77::2]:40300 before the mapping" \
+	|| ko "v6 open before mapping"
+run in_ns "$NS_LAN" $P -6 map -u 40300
+[ $rc -eq 0 ] && has "^opened udp \[2001:db8:77::2\]:40300 (firewall pinhole, no translation)" "$T/out" && pinhole 40300 \
+	&& ok "pmp -6 map -u 40300: a pinhole in the router's nftables, reported as one" \
+	|| ko "v6 map ($(cat "$T/out" "$T/err"))"
+through6 udp 40300 hello-v6-udp && ok "... and a UDP datagram from the WAN reaches the LAN host over IPv6" \
+	|| ko "v6 udp through ($(cat "$T/sink"))"
+run in_ns "$NS_LAN" $P -6 --json map 40301
+[ $rc -eq 0 ] && has '"pinhole":true' "$T/out" && pinhole 40301 && through6 tcp 40301 hello-v6-tcp \
+	&& ok "pmp -6 map 40301 (TCP): pinhole, and a TCP connection from the WAN gets through" \
+	|| ko "v6 tcp ($(cat "$T/out" "$T/err" "$T/sink"))"
+run in_ns "$NS_LAN" $P -6 unmap -u 40300
+[ $rc -eq 0 ] && ! pinhole 40300 && pinhole 40301 && ! through6 udp 40300 after-delete \
+	&& ok "pmp -6 unmap -u 40300 (its nonce): the pinhole closed, the other kept, nothing gets through" \
+	|| ko "v6 unmap (rc=$rc $(cat "$T/err"))"
+run in_ns "$NS_LAN" $P -6 addr
+[ $rc -eq 0 ] && has "^public address 2001:db8:77::2$" "$T/out" \
+	&& ok "pmp -6 addr: the host's own address (routed, no NAT)" || ko "v6 addr ($(cat "$T/out" "$T/err"))"
+# PEER: the exchange succeeds; the rule miniupnpd writes is not one that
+# serves the flow (docs/miniupnpd.md: its nftables PEER rule matches the
+# reverse direction), so only the protocol is asserted
+run in_ns "$NS_LAN" $P --json map -u --peer 198.51.100.1:3478 40310
+[ $rc -eq 0 ] && has '"peer":"198.51.100.1:3478"' "$T/out" && has '"public_port":40310' "$T/out" \
+    && in_ns "$NS_GW" nft list chain inet filter postrouting_miniupnpd | grep -q "dport 40310 th sport 3478 snat" \
+	&& ok "PEER over PCP: granted; the router's rule is there (in its known-wrong direction)" \
+	|| ko "peer (rc=$rc $(cat "$T/out" "$T/err"))"
+run in_ns "$NS_LAN" $P map --third-party 10.77.0.3 40311
+[ $rc -eq 4 ] && has "result code 5, unsupported option" "$T/err" \
+	&& ok "THIRD_PARTY: refused (UNSUPP_OPTION) without pcp_allow_thirdparty" || ko "third party (rc=$rc)"
+
 echo "pmp and natpmpc against miniupnpd, side by side:"
 printf '%-46s %-8s %s\n' "check" "pmp" "natpmpc"
 cat "$T/table"

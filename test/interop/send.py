@@ -14,7 +14,8 @@ try:
         s.settimeout(3)
         reply = s.recv(100)
         sys.exit(0 if reply.startswith(b"pong") else 1)
-    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s = socket.socket(socket.AF_INET6 if ":" in addr else socket.AF_INET,
+                      socket.SOCK_DGRAM)
     s.sendto(text.encode() + b"\n", (addr, port))
 except OSError as e:
     print("send:", e, file=sys.stderr)

@@ -30,13 +30,16 @@ wait_lines() {
 
 # wait_count PATTERN FILE N [SECONDS]: until FILE has N lines matching
 # PATTERN (5 s by default, times $SLOW).  Returns whether it got them.
+# (A file not created yet counts 0: a background job's redirection may
+# come after the first look.)
+count_matching() { n=$(grep -c -- "$1" "$2" 2>/dev/null); echo "${n:-0}"; }
 wait_count() {
 	i=0
 	lim=$(( ${4:-5} * 50 * ${SLOW:-1} ))
-	while [ "$(grep -c -- "$1" "$2" 2>/dev/null)" -lt "$3" ] && [ $i -lt $lim ]; do
+	while [ "$(count_matching "$1" "$2")" -lt "$3" ] && [ $i -lt $lim ]; do
 		i=$((i + 1)); sleep 0.02
 	done
-	[ "$(grep -c -- "$1" "$2" 2>/dev/null)" -ge "$3" ]
+	[ "$(count_matching "$1" "$2")" -ge "$3" ]
 }
 
 # summary NAME: the closing line, and the exit status.

@@ -307,6 +307,27 @@ test_pcp_address_by_short_mapping(void **state)
 	assert_null(pmp_session_take_done(&f->s));
 }
 
+/* Before settling, a NAT-PMP address announcement still tells a PCP
+ * session the address (pmp watch, keep on a dual gateway), never its
+ * epoch (D-8); without a fallback (PCP forced) it is not read. */
+static void
+test_natpmp_announcement_address_only(void **state)
+{
+	struct fx *f = *state;
+	uint8_t a[16];
+
+	pmp_session_announcement(&f->s, natpmp_addr_answer, 12, GW, 5351,
+	    100);
+	assert_int_equal(pmp_session_public_address(&f->s, a), 1);
+	assert_memory_equal(a + 12, "\xcb\x00\x71\x09", 4);
+	assert_false(f->s.engine.epoch.valid);
+	pmp_session_init(&f->s, pmp_pcp_proto(), &test_rng, GW, 5351,
+	    no_event, f);
+	pmp_session_announcement(&f->s, natpmp_addr_answer, 12, GW, 5351,
+	    100);
+	assert_int_equal(pmp_session_public_address(&f->s, a), 0);
+}
+
 int
 main(void)
 {
@@ -324,6 +345,8 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_pcp_address_by_short_mapping, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_natpmp_announcement_address_only, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

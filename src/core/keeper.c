@@ -475,7 +475,6 @@ pmp_keeper_announcement(pmp_keeper_t *kp, const uint8_t *b, size_t n,
     const uint8_t src[16], uint16_t sport, uint64_t now_ms)
 {
 	pmp_announce_t a;
-	pmp_event_t ev;
 
 	/* RFC 6886 §3.2.1: "the client MUST check the source IP address, and
 	 * silently discard the packet if the address is not the address of
@@ -483,6 +482,16 @@ pmp_keeper_announcement(pmp_keeper_t *kp, const uint8_t *b, size_t n,
 	if (memcmp(src, kp->engine->gateway, 16) != 0)
 		return;
 	kp->engine->proto->announcement(b, n, sport, &a);
+	pmp_keeper_announced(kp, &a, now_ms);
+}
+
+void
+pmp_keeper_announced(pmp_keeper_t *kp, const pmp_announce_t *ap,
+    uint64_t now_ms)
+{
+	pmp_announce_t a = *ap;
+	pmp_event_t ev;
+
 	switch (a.kind) {
 	case PMP_ANNOUNCE_NONE:
 		return;

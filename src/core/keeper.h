@@ -120,6 +120,10 @@ pmp_kept_t *pmp_keeper_done(pmp_keeper_t *kp, pmp_req_t *r, uint64_t now_ms);
 /* A datagram received on the announcement port from src:sport. */
 void pmp_keeper_announcement(pmp_keeper_t *kp, const uint8_t *b, size_t n,
     const uint8_t src[16], uint16_t sport, uint64_t now_ms);
+/* One already parsed (and from the gateway), e.g. by another protocol's
+ * parser: the same handling. */
+void pmp_keeper_announced(pmp_keeper_t *kp, const pmp_announce_t *a,
+    uint64_t now_ms);
 
 /* The next time pmp_keeper_run() has work, or PMP_NO_DEADLINE. */
 uint64_t pmp_keeper_deadline(const pmp_keeper_t *kp);

@@ -65,7 +65,26 @@ void
 pmp_session_announcement(pmp_session_t *s, const uint8_t *b, size_t n,
     const uint8_t src[16], uint16_t sport, uint64_t now_ms)
 {
-	pmp_keeper_announcement(&s->keeper, b, n, src, sport, now_ms);
+	pmp_announce_t a;
+
+	if (s->fallback == NULL) {
+		pmp_keeper_announcement(&s->keeper, b, n, src, sport, now_ms);
+		return;
+	}
+	/* Not settled on the newer protocol yet: an older one's
+	 * announcement (NAT-PMP's address, which dual gateways send beside
+	 * PCP's ANNOUNCE) still names the address; its epoch is the other
+	 * protocol's and is never fed to this one's rule (D-8). */
+	if (memcmp(src, s->engine.gateway, 16) != 0)
+		return;
+	s->engine.proto->announcement(b, n, sport, &a);
+	if (a.kind == PMP_ANNOUNCE_NONE) {
+		s->fallback->announcement(b, n, sport, &a);
+		if (a.kind != PMP_ANNOUNCE_ADDRESS || !a.has_address)
+			return;
+		a.has_epoch = 0;
+	}
+	pmp_keeper_announced(&s->keeper, &a, now_ms);
 }
 
 void

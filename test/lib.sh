@@ -32,7 +32,7 @@ wait_lines() {
 # PATTERN (5 s by default, times $SLOW).  Returns whether it got them.
 # (A file not created yet counts 0: a background job's redirection may
 # come after the first look.)
-count_matching() { n=$(grep -c -- "$1" "$2" 2>/dev/null); echo "${n:-0}"; }
+count_matching() { n=$(grep -c -- "$1" "$2" 2>/dev/null) || :; echo "${n:-0}"; }
 wait_count() {
 	i=0
 	lim=$(( ${4:-5} * 50 * ${SLOW:-1} ))

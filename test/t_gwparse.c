@@ -1,6 +1,7 @@
 /*
  * t_gwparse.c - gateway discovery parsers on captured kernel data:
- * rtnetlink RTM_GETROUTE replies and /proc/net/route text.
+ * rtnetlink RTM_GETROUTE replies (IPv4 captured; IPv6, with its
+ * link-local router, laid out as the kernel does) and /proc/net/route.
  * SPDX-License-Identifier: BSD-2-Clause
  */
 #include <stdarg.h>
@@ -11,6 +12,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
+
+#include <sys/socket.h>
+#include <linux/netlink.h>
+#include <linux/rtnetlink.h>
 
 #include "route/route.h"
 
@@ -68,6 +73,78 @@ test_netlink_gateway(void **state)
 	/* every truncation is rejected or incomplete, never read past */
 	while (--n > 0) {
 		int rc = pmp_route_parse_netlink(b, n, 7, &gi, &oif);
+
+		assert_true(rc == PMP_EINVAL || rc == PMP_EAGAIN);
+	}
+}
+
+/* An IPv6 RTM_NEWROUTE as the kernel lays it out (seq 9): a gateway
+ * (16 bytes) and the output interface. */
+static size_t
+v6_route(uint8_t *b, const uint8_t gw[16], int with_oif)
+{
+	struct nlmsghdr nh;
+	struct rtmsg rtm;
+	struct rtattr rta;
+	uint32_t oif = 5;
+	size_t off = NLMSG_HDRLEN;
+
+	memset(b, 0, 256);
+	memset(&rtm, 0, sizeof(rtm));
+	rtm.rtm_family = AF_INET6;
+	rtm.rtm_dst_len = 128;
+	rtm.rtm_type = RTN_UNICAST;
+	memcpy(b + off, &rtm, sizeof(rtm));
+	off += NLMSG_ALIGN(sizeof(rtm));
+	rta.rta_type = RTA_GATEWAY;
+	rta.rta_len = RTA_LENGTH(16);
+	memcpy(b + off, &rta, sizeof(rta));
+	memcpy(b + off + RTA_LENGTH(0), gw, 16);
+	off += RTA_SPACE(16);
+	if (with_oif) {
+		rta.rta_type = RTA_OIF;
+		rta.rta_len = RTA_LENGTH(4);
+		memcpy(b + off, &rta, sizeof(rta));
+		memcpy(b + off + RTA_LENGTH(0), &oif, 4);
+		off += RTA_SPACE(4);
+	}
+	memset(&nh, 0, sizeof(nh));
+	nh.nlmsg_len = (uint32_t)off;
+	nh.nlmsg_type = RTM_NEWROUTE;
+	nh.nlmsg_seq = 9;
+	memcpy(b, &nh, sizeof(nh));
+	return off;
+}
+
+/* IPv6's default router: a global one as it is; a link-local one gets
+ * its interface in bytes 2-3 (the library's form, core/addr.h), and
+ * without the interface it is refused. */
+static void
+test_netlink_ipv6(void **state)
+{
+	static const uint8_t global[16] = { 0x20, 0x01, 0x0d, 0xb8, 0, 0, 0,
+	    0, 0, 0, 0, 0, 0, 0, 0, 1 };
+	static const uint8_t ll[16] = { 0xfe, 0x80, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	    0, 0, 0, 0, 1 };
+	uint8_t b[256];
+	pmp_gateway_info_t gi;
+	unsigned oif;
+	size_t n;
+
+	(void)state;
+	n = v6_route(b, global, 1);
+	assert_int_equal(pmp_route_parse_netlink(b, n, 9, &gi, &oif), PMP_OK);
+	assert_memory_equal(gi.gateway, global, 16);
+	assert_int_equal(oif, 5);
+	n = v6_route(b, ll, 1);
+	assert_int_equal(pmp_route_parse_netlink(b, n, 9, &gi, &oif), PMP_OK);
+	assert_memory_equal(gi.gateway, "\xfe\x80\x00\x05", 4);
+	assert_memory_equal(gi.gateway + 4, ll + 4, 12);
+	n = v6_route(b, ll, 0);
+	assert_int_equal(pmp_route_parse_netlink(b, n, 9, &gi, &oif),
+	    PMP_EINVAL);
+	while (--n > 0) {
+		int rc = pmp_route_parse_netlink(b, n, 9, &gi, &oif);
 
 		assert_true(rc == PMP_EINVAL || rc == PMP_EAGAIN);
 	}
@@ -205,6 +282,7 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_netlink_ipv6),
 		cmocka_unit_test(test_netlink_gateway),
 		cmocka_unit_test(test_netlink_point_to_point),
 		cmocka_unit_test(test_netlink_unreachable),

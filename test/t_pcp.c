@@ -377,10 +377,12 @@ test_params_and_options(void **state)
 	assert_int_equal(m.nfilters, 2);
 	assert_int_equal(m.filters[1].remote_port, 443);
 	assert_int_equal(m.filters[0].prefix_len, 120);
-	/* lifetime 0 is a delete (and may not prefer failure) */
+	/* lifetime 0 is a delete (and may neither prefer failure nor carry
+	 * filters) */
 	p.lifetime = 0;
 	assert_int_equal(pmp_args_from_params(&p, r), PMP_EINVAL);
 	p.flags = 0;
+	assert_int_equal(pmp_args_from_params(&p, r), PMP_EINVAL);
 	p.nfilters = 0;
 	assert_int_equal(pmp_args_from_params(&p, r), PMP_OK);
 	assert_int_equal(r->op, PMP_OP_UNMAP);
@@ -413,6 +415,7 @@ test_params_and_options(void **state)
 	assert_int_equal(pmp_args_from_params(&big.p, r), PMP_EINVAL);
 	/* NAT-PMP cannot say what only PCP can */
 	assert_false(pmp_natpmp_proto()->map_flags & PMP_MAP_PEER);
+	assert_int_equal(pmp_natpmp_proto()->max_filters, 0);
 }
 
 int

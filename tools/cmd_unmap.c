@@ -85,6 +85,16 @@ delete_all(const struct opts *o, pmp_client_t *c, const struct target *t,
 	int rc = PMP_OK, recorded;
 
 	*count = 0;
+	/* NAT-PMP asked for: its own delete-all, which takes every mapping
+	 * of the host (on a dual gateway the PCP ones too): the records of
+	 * this gateway's go with it */
+	if (o->methods == PMP_METHOD_BIT(PMP_METHOD_NATPMP)) {
+		rc = pmp_unmap_all(c, proto, r);
+		if (rc == PMP_OK)
+			(void)nonce_del(t->gw, t->port, proto, 0, err,
+			    sizeof(err));
+		return rc;
+	}
 	while (nonce_get(t->gw, t->port, proto, &port, nonce, err,
 	    sizeof(err)) == 1) {
 		rc = delete_one(c, t, proto, port, &recorded, r);

@@ -110,8 +110,10 @@ pmp_args_from_params(const pmp_map_params_t *p, pmp_req_t *r)
 	} else {
 		r->op = p->lifetime != 0 ? PMP_OP_MAP : PMP_OP_UNMAP;
 	}
-	/* §13.2: PREFER_FAILURE is for creating MAPs only */
-	if ((p->flags & PMP_MAP_PREFER_FAILURE) && r->op != PMP_OP_MAP)
+	/* §13.2, §13.3: PREFER_FAILURE and FILTER go with a MAP that
+	 * creates or renews, never with a delete */
+	if (((p->flags & PMP_MAP_PREFER_FAILURE) || p->nfilters != 0) &&
+	    r->op != PMP_OP_MAP)
 		return PMP_EINVAL;
 	for (i = 0; i < p->nfilters; i++) {
 		if (!filter_ok(&p->filters[i]))

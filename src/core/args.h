@@ -36,7 +36,8 @@ uint16_t pmp_args_suggestion(uint16_t private_port, uint16_t wish,
  * PMP_OK, or PMP_EINVAL for a size this version cannot read (smaller than
  * its own, or larger with non-zero bytes past its own: a newer field in
  * use), an unknown flag, a PEER without its peer, a delete with
- * PREFER_FAILURE, a filter out of range.  lifetime 0 makes an unmap.
+ * PREFER_FAILURE or filters, a filter out of range.  lifetime 0 makes an
+ * unmap.
  */
 int pmp_args_from_params(const pmp_map_params_t *p, pmp_req_t *r);
 

@@ -32,6 +32,7 @@ int
 pmp_engine_submit(pmp_engine_t *e, pmp_req_t *r, uint64_t now_ms)
 {
 	if ((r->flags & ~e->proto->map_flags) != 0 ||
+	    r->nfilters > e->proto->max_filters ||
 	    (r->op == PMP_OP_UNMAP_ALL && !e->proto->unmap_all))
 		return PMP_EUNSUPPORTED;
 	if (r->op == PMP_OP_PUBLIC_ADDRESS &&

@@ -175,8 +175,10 @@ typedef struct pmp_proto {
 	 * a second port that may carry copies (0: none). */
 	uint16_t announce_port;
 	uint16_t announce_port2;
-	/* The PMP_MAP_* flags it can carry (others: PMP_EUNSUPPORTED). */
+	/* The PMP_MAP_* flags it can carry, and how many FILTERs (more:
+	 * PMP_EUNSUPPORTED). */
 	unsigned map_flags;
+	unsigned max_filters;
 	/* It has a "delete all of this host's mappings" (NAT-PMP's port 0;
 	 * PCP has none: PMP_EUNSUPPORTED). */
 	int unmap_all;

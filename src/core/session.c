@@ -71,9 +71,9 @@ pmp_session_announcement(pmp_session_t *s, const uint8_t *b, size_t n,
 		pmp_keeper_announcement(&s->keeper, b, n, src, sport, now_ms);
 		return;
 	}
-	/* Not settled on the newer protocol yet: an older one's
-	 * announcement (NAT-PMP's address, which dual gateways send beside
-	 * PCP's ANNOUNCE) still names the address; its epoch is the other
+	/* With an older protocol to fall back to (auto): its announcement
+	 * (NAT-PMP's address, which dual gateways send beside PCP's
+	 * ANNOUNCE) still names the address; its epoch is the other
 	 * protocol's and is never fed to this one's rule (D-8). */
 	if (memcmp(src, s->engine.gateway, 16) != 0)
 		return;

@@ -63,7 +63,7 @@ encode_options(const pmp_req_t *r, pmp_pcp_msg_t *m)
 	/* §13.2: MAP only; never with a delete */
 	if ((r->flags & PMP_MAP_PREFER_FAILURE) && r->op == PMP_OP_MAP)
 		m->prefer_failure = 1;
-	if (r->op == PMP_OP_MAP || r->op == PMP_OP_UNMAP) {
+	if (r->op == PMP_OP_MAP) {
 		for (i = 0; i < r->nfilters && i < PMP_PCP_MAX_FILTERS; i++) {
 			m->filters[i].prefix_len = r->filters[i].prefix_len;
 			m->filters[i].remote_port = r->filters[i].port;
@@ -271,6 +271,7 @@ static const pmp_proto_t pcp = {
 	.announce_port2 = 0,
 	.map_flags = PMP_MAP_NONCE | PMP_MAP_PREFER_FAILURE |
 	    PMP_MAP_THIRD_PARTY | PMP_MAP_PEER,
+	.max_filters = PMP_PCP_MAX_FILTERS,
 	/* §11.6: long enough for the answer, short if the delete is lost
 	 * (servers may raise it to their minimum, miniupnpd's is 120 s) */
 	.address_probe_lifetime = 30,

@@ -87,6 +87,8 @@ int report_error(const struct opts *o, const char *what, const pmp_result_t *r,
     pmp_client_t *c);
 
 /* One file per subcommand; each returns the exit status. */
+/* nonces.c: the PCP nonce record (see there), at most this many lines. */
+#define NONCE_RECORDS_MAX 4096
 /* nonces.c: the PCP nonce record (see there).  1 done/found, 0 nothing
  * matched, -1 with the reason in err.  *private_port 0 asks for any. */
 int nonce_put(const char *gw, unsigned port, int proto, unsigned private_port,

@@ -95,8 +95,10 @@ delete_all(const struct opts *o, pmp_client_t *c, const struct target *t,
 			    sizeof(err));
 		return rc;
 	}
-	while (nonce_get(t->gw, t->port, proto, &port, nonce, err,
-	    sizeof(err)) == 1) {
+	/* (bounded by the record's size: a record that cannot be rewritten
+	 * would otherwise be found again and again) */
+	while (*count < NONCE_RECORDS_MAX && nonce_get(t->gw, t->port, proto,
+	    &port, nonce, err, sizeof(err)) == 1) {
 		rc = delete_one(c, t, proto, port, &recorded, r);
 		if (rc != PMP_OK)
 			return rc;

@@ -29,7 +29,7 @@
 
 #include "cli.h"
 
-#define MAX_ENTRIES 4096
+#define MAX_ENTRIES NONCE_RECORDS_MAX
 
 struct entry {
 	char gateway[ADDR_TEXT_LEN];

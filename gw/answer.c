@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "gateway.h"
+#include "pcp/wire.h"
 #include "pcp_respond.h"
 #include "io/io.h"
 
@@ -44,25 +45,71 @@ answer_fd(const struct gateway *g)
 	return g->fd;
 }
 
-static void
-queue_or_send(struct gateway *g, const struct sockaddr_in *to,
-    const uint8_t *b, size_t n)
+void
+send_later(struct gateway *g, const struct sockaddr_in *to,
+    const uint8_t *b, size_t n, uint64_t due_ms, int update)
 {
 	struct delayed *d;
 
-	if (g->f.delay_ms == 0) {
-		send_to(g, answer_fd(g), to, b, n);
-		return;
-	}
 	if (g->ndelayed == MAX_DELAYED) {
 		logmsg(g, "delay queue full, answer dropped");
 		return;
 	}
 	d = &g->delayed[g->ndelayed++];
-	d->due_ms = pmp_clock_ms() + g->f.delay_ms;
+	d->due_ms = due_ms;
+	d->update = update;
 	d->to = *to;
 	d->len = n < sizeof(d->b) ? n : sizeof(d->b);
 	memcpy(d->b, b, d->len);
+}
+
+static void
+queue_or_send(struct gateway *g, const struct sockaddr_in *to,
+    const uint8_t *b, size_t n)
+{
+	if (g->f.delay_ms == 0)
+		send_to(g, answer_fd(g), to, b, n);
+	else
+		send_later(g, to, b, n, pmp_clock_ms() + g->f.delay_ms, 0);
+}
+
+/* RFC 6887 §14.2: "Once the PCP server has received a refreshed state for
+ * that mapping, [it] SHOULD cease those retransmissions": a request from
+ * the same client and port with the same nonce (bytes 24-35 of a MAP or
+ * PEER) cancels the updates still queued for it. */
+static void
+cancel_updates(struct gateway *g, const uint8_t *b, size_t n,
+    const struct sockaddr_in *from)
+{
+	size_t i = 0;
+
+	if (n < 36 || b[0] != PMP_PCP_VERSION)
+		return;
+	while (i < g->ndelayed) {
+		struct delayed *d = &g->delayed[i];
+
+		if (d->update && d->len >= 36 &&
+		    d->to.sin_addr.s_addr == from->sin_addr.s_addr &&
+		    d->to.sin_port == from->sin_port &&
+		    memcmp(d->b + 24, b + 24, 12) == 0) {
+			memmove(d, d + 1, (g->ndelayed - i - 1) * sizeof(*d));
+			g->ndelayed--;
+		} else {
+			i++;
+		}
+	}
+}
+
+/* Where a PCP mapping's update would go: the port its answer went to. */
+static void
+note_client_port(struct gateway *g, const struct sockaddr_in *from,
+    const gw_event_t *ev)
+{
+	gw_mapping_t *m = gw_table_lookup(&g->table,
+	    (const uint8_t *)&from->sin_addr, ev->opcode, ev->private_port);
+
+	if (m != NULL && m->has_nonce)
+		m->client_port = ntohs(from->sin_port);
 }
 
 /* fault.c's malformed answers (from the right address and port) and
@@ -159,6 +206,11 @@ handle(struct gateway *g, const uint8_t *b, size_t n,
 		return;
 	}
 	len = respond(g, b, n, from, out, sizeof(out), &ev);
+	if (b[0] == PMP_PCP_VERSION && ev.kind == GW_MAP &&
+	    ev.result == PMP_PCP_SUCCESS) {
+		note_client_port(g, from, &ev);
+		cancel_updates(g, b, n, from);
+	}
 	if (g->log == 2)
 		fate = len ? "sent" : "none";
 	log_event(g, who, n, &ev, fate);
@@ -173,6 +225,17 @@ send_due(struct gateway *g, uint64_t now)
 
 	while (i < g->ndelayed) {
 		if (g->delayed[i].due_ms <= now) {
+			if (g->delayed[i].update) {
+				/* §14.2: "an appropriate Epoch Time value
+				 * in each" (header bytes 8-11) */
+				uint32_t e = sssoe(g);
+				uint8_t *p = g->delayed[i].b + 8;
+
+				p[0] = (uint8_t)(e >> 24);
+				p[1] = (uint8_t)(e >> 16);
+				p[2] = (uint8_t)(e >> 8);
+				p[3] = (uint8_t)e;
+			}
 			send_to(g, answer_fd(g), &g->delayed[i].to,
 			    g->delayed[i].b, g->delayed[i].len);
 			memmove(&g->delayed[i], &g->delayed[i + 1],

@@ -19,6 +19,26 @@
 #include "io/io.h"
 #include "pcp/wire.h"
 
+/* §14.1.3: "to the link-scoped all-nodes multicast address (ff02::1)",
+ * port 5350, on the interface of the IPv6 listening address. */
+static void
+send_announcement6(const struct gateway *g, const uint8_t *p, size_t n)
+{
+	struct sockaddr_in6 to;
+
+	memset(&to, 0, sizeof(to));
+	to.sin6_family = AF_INET6;
+	to.sin6_port = htons(PMP_WIRE_CLIENT_PORT);
+	to.sin6_addr.s6_addr[0] = 0xff;
+	to.sin6_addr.s6_addr[1] = 0x02;
+	to.sin6_addr.s6_addr[15] = 0x01;
+	to.sin6_scope_id = g->ifindex6;
+	if (sendto(g->fd6, p, n, 0, (const struct sockaddr *)&to,
+	    sizeof(to)) < 0)
+		logmsg(g, "sendto [ff02::1]:%u: %s",
+		    (unsigned)PMP_WIRE_CLIENT_PORT, strerror(errno));
+}
+
 void
 send_announcement(struct gateway *g)
 {
@@ -51,6 +71,8 @@ send_announcement(struct gateway *g)
 		}
 		for (i = 0; i < g->ntargets; i++)
 			send_to(g, g->fd, &g->targets[i], p, pn);
+		if (g->announce_multicast && g->fd6 >= 0 && g->ifindex6 != 0)
+			send_announcement6(g, p, pn);
 	}
 	inet_ntop(AF_INET, g->cfg.public_addr, pa, sizeof(pa));
 	logmsg(g, "announce %s epoch %lu (%u left)", pa,
@@ -80,6 +102,44 @@ reboot(struct gateway *g)
 	announce(g);
 }
 
+/*
+ * RFC 6887 §14.2: the gateway kept its mappings but their address moved:
+ * each PCP mapping's client gets its MAP answer unasked, three times (at
+ * once, 250 ms and 750 ms later), to the port its last answer went to.
+ */
+static void
+send_mapping_updates(struct gateway *g)
+{
+	static const unsigned after_ms[3] = { 0, 250, 750 };
+	uint64_t now = pmp_clock_ms();
+	size_t i, sent = 0;
+
+	gw_table_expire(&g->table, now);
+	for (i = 0; i < g->table.n; i++) {
+		const gw_mapping_t *m = gw_table_at(&g->table, i);
+		uint8_t b[PMP_WIRE_MAX];
+		struct sockaddr_in to;
+		size_t n;
+		unsigned k;
+
+		if (m->client_port == 0)
+			continue;
+		n = gw_pcp_mapping_update(&g->cfg, sssoe(g), m, now, b,
+		    sizeof(b));
+		if (n == 0)
+			continue;
+		memset(&to, 0, sizeof(to));
+		to.sin_family = AF_INET;
+		memcpy(&to.sin_addr, m->client, 4);
+		to.sin_port = htons(m->client_port);
+		for (k = 0; k < 3; k++)
+			send_later(g, &to, b, n, now + after_ms[k], 1);
+		sent++;
+	}
+	if (sent != 0)
+		logmsg(g, "mapping updates for %zu PCP mappings", sent);
+}
+
 void
 change_address(struct gateway *g)
 {
@@ -87,8 +147,10 @@ change_address(struct gateway *g)
 	uint8_t old[4];
 
 	memcpy(old, g->cfg.public_addr, 4);
-	/* NAT-PMP's announcement only: the epoch is not reset here */
-	g->pcp_announce_due = 0;
+	/* PCP's ANNOUNCE too (with --announce-pcp): its epoch is not reset,
+	 * so it only says the server is there; the mapping updates say
+	 * what changed. */
+	g->pcp_announce_due = 1;
 	if (g->have_next_public) {
 		memcpy(g->cfg.public_addr, g->next_public, 4);
 		memcpy(g->next_public, old, 4);	/* the next change goes back */
@@ -97,6 +159,7 @@ change_address(struct gateway *g)
 	}
 	inet_ntop(AF_INET, g->cfg.public_addr, pa, sizeof(pa));
 	logmsg(g, "public address changed to %s", pa);
+	send_mapping_updates(g);
 	announce(g);
 }
 

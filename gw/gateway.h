@@ -43,6 +43,7 @@ struct fault {
 
 struct delayed {
 	uint64_t due_ms;
+	int update;		/* a PCP mapping update (RFC 6887 §14.2) */
 	struct sockaddr_in to;
 	size_t len;
 	uint8_t b[PMP_WIRE_MAX];
@@ -76,6 +77,7 @@ struct gateway {
 	/* IPv6 (--listen6): PCP only, MAP as pinholes (pinhole.h) */
 	int fd6;			/* -1: none */
 	struct sockaddr_in6 listen6;
+	unsigned ifindex6;		/* its interface: ff02::1 goes there */
 	struct gw_pinholes *pinholes;
 };
 
@@ -103,6 +105,11 @@ void handle6(struct gateway *g, const uint8_t *b, size_t n,
     const struct sockaddr_in6 *from);
 /* Send the delayed answers now due. */
 void send_due(struct gateway *g, uint64_t now);
+/* Queue b to go to `to` at due_ms; update: a PCP mapping update, whose
+ * epoch is set when it leaves and which an answer to the same client and
+ * nonce cancels. */
+void send_later(struct gateway *g, const struct sockaddr_in *to,
+    const uint8_t *b, size_t n, uint64_t due_ms, int update);
 
 /* events.c */
 void send_announcement(struct gateway *g);

@@ -11,6 +11,7 @@
 #include <sys/socket.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <net/if.h>
 #include <ifaddrs.h>
 
 #include <errno.h>
@@ -108,6 +109,29 @@ open_socket(uint32_t addr, uint16_t port, int fatal_on_error)
 }
 
 /* The IPv6 socket: IPv6 only, on --listen6's address and the port. */
+/* The index of the interface holding a (0: none, or loopback: PCP's
+ * ANNOUNCE goes to a LAN, §14.1.3). */
+static unsigned
+interface_of6(const struct in6_addr *a)
+{
+	struct ifaddrs *all, *i;
+	unsigned idx = 0;
+
+	if (getifaddrs(&all) != 0)
+		return 0;
+	for (i = all; i != NULL && idx == 0; i = i->ifa_next) {
+		const struct sockaddr_in6 *s6 =
+		    (const struct sockaddr_in6 *)(const void *)i->ifa_addr;
+
+		if (s6 != NULL && s6->sin6_family == AF_INET6 &&
+		    !(i->ifa_flags & IFF_LOOPBACK) &&
+		    memcmp(&s6->sin6_addr, a, sizeof(*a)) == 0)
+			idx = if_nametoindex(i->ifa_name);
+	}
+	freeifaddrs(all);
+	return idx;
+}
+
 static int
 open_socket6(struct gateway *g)
 {
@@ -125,6 +149,15 @@ open_socket6(struct gateway *g)
 		inet_ntop(AF_INET6, &g->listen6.sin6_addr, t, sizeof(t));
 		fatal("bind [%s]:%u: %s", t, (unsigned)ntohs(g->listen.sin_port),
 		    strerror(errno));
+	}
+	g->ifindex6 = interface_of6(&g->listen6.sin6_addr);
+	if (g->ifindex6 != 0) {
+		int hops = 1;
+
+		(void)setsockopt(fd, IPPROTO_IPV6, IPV6_MULTICAST_IF,
+		    &g->ifindex6, sizeof(g->ifindex6));
+		(void)setsockopt(fd, IPPROTO_IPV6, IPV6_MULTICAST_HOPS, &hops,
+		    sizeof(hops));
 	}
 	return fd;
 }

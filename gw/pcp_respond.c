@@ -151,6 +151,27 @@ map(gw_table_t *t, const gw_config_t *cfg, uint32_t epoch,
 	return answer(q, PMP_PCP_SUCCESS, granted, epoch, ev, out, cap);
 }
 
+size_t
+gw_pcp_mapping_update(const gw_config_t *cfg, uint32_t epoch,
+    const gw_mapping_t *m, uint64_t now_ms, uint8_t *out, size_t cap)
+{
+	pmp_pcp_msg_t a;
+	gw_event_t ev;
+
+	if (!m->has_nonce || m->expires_ms <= now_ms)
+		return 0;
+	memset(&a, 0, sizeof(a));
+	a.opcode = PMP_PCP_OP_MAP;
+	memcpy(a.nonce, m->nonce, sizeof(a.nonce));
+	a.protocol = m->proto == 1 ? 17 : 6;
+	a.internal_port = m->private_port;
+	a.external_port = m->public_port;
+	set_external(cfg, &a);
+	return answer(&a, PMP_PCP_SUCCESS,
+	    (uint32_t)((m->expires_ms - now_ms) / 1000u), epoch, &ev, out,
+	    cap);
+}
+
 /* §12.3: a flow's explicit outbound mapping, leaving from the client's
  * MAP mapping's port (map_port, 0 if none: endpoint-independent). */
 static size_t

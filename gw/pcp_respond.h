@@ -43,6 +43,14 @@ size_t gw_pcp_refuse_version(const gw_config_t *cfg, uint32_t epoch,
     const uint8_t client[4], const uint8_t *req, size_t n, uint8_t *out,
     size_t cap, gw_event_t *ev);
 
+/*
+ * The mapping update of PCP mapping m (RFC 6887 §14.2): the MAP answer it
+ * would get now, unasked, naming the public address cfg has now and the
+ * lifetime left.  0 if m is not PCP's (no nonce) or has run out.
+ */
+size_t gw_pcp_mapping_update(const gw_config_t *cfg, uint32_t epoch,
+    const gw_mapping_t *m, uint64_t now_ms, uint8_t *out, size_t cap);
+
 /* The unsolicited ANNOUNCE (§14.1.3): 24 bytes with the epoch. */
 size_t gw_pcp_announcement(uint32_t epoch, uint8_t *out, size_t cap);
 

@@ -30,6 +30,9 @@ typedef struct gw_mapping {
 	 * not renew or delete it); NAT-PMP mappings have none. */
 	uint8_t has_nonce;
 	uint8_t nonce[12];
+	/* PCP: the client's port its last answer went to, where a mapping
+	 * update goes (RFC 6887 §14.2); 0: none. */
+	uint16_t client_port;
 	/* Index links, table.c's own. */
 	uint32_t next_key;	/* key hash chain; the free list when unused */
 	uint32_t next_port;	/* others on the same public port */

@@ -6,6 +6,8 @@
  * server answering PCP late keeps PCP; a PCP-only server's version-2
  * refusal of the probe keeps PCP.  And PCP's address request (RFC 6887
  * §11.6): a short mapping of the client's own port, deleted at once.
+ * A kept mapping moved by the gateway unasked (§14.2), and the choice made
+ * again after a restart of a NAT-PMP gateway (App. A).
  * SPDX-License-Identifier: BSD-2-Clause
  */
 #include <stdarg.h>
@@ -29,6 +31,8 @@ static const uint8_t ME[16] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff,
 
 struct fx {
 	pmp_session_t s;
+	pmp_kept_t k;
+	int events[16];		/* count per pmp_event_type_t */
 	pmp_req_t req;
 	uint8_t sent[8][PMP_MAX_DATAGRAM];
 	size_t len[8];
@@ -42,13 +46,22 @@ no_event(void *ctx, const pmp_event_t *ev)
 	(void)ev;
 }
 
+static void
+count_event(void *ctx, const pmp_event_t *ev)
+{
+	struct fx *f = ctx;
+
+	if (ev->type >= 0 && ev->type < 16)
+		f->events[ev->type]++;
+}
+
 static int
 setup(void **state)
 {
 	struct fx *f = calloc(1, sizeof(*f));
 
 	pmp_session_init(&f->s, pmp_pcp_proto(), &test_rng, GW, 5351,
-	    no_event, f);
+	    count_event, f);
 	pmp_session_set_fallback(&f->s, pmp_natpmp_proto());
 	pmp_session_set_local(&f->s, ME, 40000);
 	*state = f;
@@ -328,6 +341,143 @@ test_natpmp_announcement_address_only(void **state)
 	assert_int_equal(pmp_session_public_address(&f->s, a), 0);
 }
 
+static void
+keep_udp_6000(struct fx *f, uint64_t now)
+{
+	memset(&f->k, 0, sizeof(f->k));
+	f->k.id = 1;
+	f->k.protocol = PMP_PROTO_UDP;
+	f->k.private_port = 6000;
+	f->k.lifetime = 3600;
+	pmp_session_keep(&f->s, &f->k, now);
+}
+
+/* The PCP answer to request q (decoded), granting port on address a. */
+static size_t
+pcp_grant(const pmp_pcp_msg_t *q, uint16_t port, const char *a,
+    uint32_t epoch, uint8_t *b)
+{
+	pmp_pcp_msg_t m = *q;
+
+	m.response = 1;
+	m.result = 0;
+	m.epoch = epoch;
+	m.external_port = port;
+	memset(m.external_addr, 0, 16);
+	m.external_addr[10] = m.external_addr[11] = 0xff;
+	memcpy(m.external_addr + 12, a, 4);
+	return pmp_pcp_encode(&m, b, PMP_MAX_DATAGRAM);
+}
+
+/* RFC 6887 §14.2: the gateway's address changed and it says so with the
+ * mapping's own answer, unasked; the nonce makes it ours.  One with
+ * another nonce, or from another port, is ignored. */
+static void
+test_mapping_update(void **state)
+{
+	struct fx *f = *state;
+	pmp_pcp_msg_t q, forged;
+	uint8_t b[PMP_MAX_DATAGRAM];
+	size_t n;
+
+	keep_udp_6000(f, 0);
+	assert_int_equal(run(f, 0), 1);
+	assert_int_equal(pmp_pcp_decode(f->sent[0], f->len[0], &q),
+	    PMP_PCP_OK);
+	n = pcp_grant(&q, 6000, "\xcb\x00\x71\x09", 100, b);
+	pmp_session_input(&f->s, b, n, GW, 5351, 20);
+	(void)run(f, 20);
+	assert_int_equal(f->events[PMP_EV_MAPPED], 1);
+	/* unasked, another nonce: nothing */
+	forged = q;
+	forged.nonce[0] ^= 1;
+	n = pcp_grant(&forged, 7000, "\xcb\x00\x71\x0a", 160, b);
+	pmp_session_input(&f->s, b, n, GW, 5351, 60000);
+	/* the right nonce from another port: nothing */
+	n = pcp_grant(&q, 7000, "\xcb\x00\x71\x0a", 160, b);
+	pmp_session_input(&f->s, b, n, GW, 5350, 60000);
+	assert_int_equal(run(f, 60000), 0);
+	assert_int_equal(f->events[PMP_EV_PORT_CHANGED], 0);
+	assert_int_equal(f->events[PMP_EV_ADDRESS_CHANGED], 0);
+	/* the update: new address and port, taken at once */
+	pmp_session_input(&f->s, b, n, GW, 5351, 60000);
+	(void)run(f, 60000);
+	assert_int_equal(f->events[PMP_EV_ADDRESS_CHANGED], 1);
+	assert_int_equal(f->k.public_port, 7000);
+	assert_int_equal(f->k.state, PMP_KEPT_MAPPED);
+	{
+		uint8_t a[16];
+
+		assert_int_equal(pmp_session_public_address(&f->s, a), 1);
+		assert_memory_equal(a + 12, "\xcb\x00\x71\x0a", 4);
+	}
+	/* and confirmed with the same nonce (the server stops repeating) */
+	assert_int_equal(f->n, 1);
+	assert_int_equal(pmp_pcp_decode(f->sent[0], f->len[0], &forged),
+	    PMP_PCP_OK);
+	assert_memory_equal(forged.nonce, q.nonce, 12);
+	assert_int_equal(forged.external_port, 7000);
+}
+
+/* Fallen back to NAT-PMP, the gateway restarts (its epoch goes back):
+ * after the random 0-5 s the kept mapping is made again, PCP first. */
+static void
+test_restart_negotiates_again(void **state)
+{
+	struct fx *f = *state;
+	static const uint8_t unsupported[8] = { 0, 0x80, 0, 1, 0, 0, 0, 9 };
+	static const uint8_t map_answer[16] = { 0, 129, 0, 0, 0, 0, 0, 50,
+	    0x17, 0x70, 0x17, 0x70, 0, 0, 0x0e, 0x10 };
+	uint64_t d;
+	pmp_pcp_msg_t q;
+
+	keep_udp_6000(f, 0);
+	assert_int_equal(run(f, 0), 1);
+	pmp_session_input(&f->s, unsupported, 8, GW, 5351, 5);
+	(void)run(f, 5);
+	assert_int_equal(pmp_session_proto(&f->s)->method,
+	    PMP_METHOD_NATPMP);
+	pmp_session_input(&f->s, natpmp_addr_answer, 12, GW, 5351, 10);
+	(void)run(f, 10);
+	pmp_session_input(&f->s, map_answer, 16, GW, 5351, 12);
+	(void)run(f, 12);
+	assert_int_equal(f->events[PMP_EV_MAPPED], 1);
+	assert_int_equal(f->k.public_port, 6000);
+	/* 100 s later the gateway's announcement says 3 s: it restarted */
+	{
+		uint8_t restarted[12];
+
+		memcpy(restarted, natpmp_addr_answer, 12);
+		restarted[7] = 3;
+		pmp_session_announcement(&f->s, restarted, 12, GW, 5351,
+		    100000);
+	}
+	(void)run(f, 100000);
+	assert_int_equal(f->events[PMP_EV_GATEWAY_RESTARTED], 1);
+	assert_int_equal(pmp_session_proto(&f->s)->method, PMP_METHOD_PCP);
+	d = pmp_session_deadline(&f->s);
+	assert_true(d >= 100000 && d <= 105000);
+	assert_true(f->n == 0 || d == 100000);
+	/* at the cycle: PCP's MAP, suggesting the port it had */
+	assert_int_equal(run(f, d), 1);
+	assert_int_equal(pmp_pcp_decode(f->sent[0], f->len[0], &q),
+	    PMP_PCP_OK);
+	assert_int_equal(q.opcode, PMP_PCP_OP_MAP);
+	assert_int_equal(q.internal_port, 6000);
+	assert_int_equal(q.external_port, 6000);
+	{
+		uint8_t b[PMP_MAX_DATAGRAM];
+		size_t n = pcp_grant(&q, 6000, "\xcb\x00\x71\x09", 4, b);
+
+		pmp_session_input(&f->s, b, n, GW, 5351, d + 5);
+	}
+	(void)run(f, d + 5);
+	assert_int_equal(f->events[PMP_EV_RESTORED], 1);
+	assert_int_equal(f->events[PMP_EV_MAPPED], 1);
+	assert_int_equal(f->k.state, PMP_KEPT_MAPPED);
+	assert_int_equal(pmp_session_proto(&f->s)->method, PMP_METHOD_PCP);
+}
+
 int
 main(void)
 {
@@ -347,6 +497,10 @@ main(void)
 		    test_pcp_address_by_short_mapping, setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_natpmp_announcement_address_only, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_mapping_update, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_restart_negotiates_again, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -120,6 +120,48 @@ test_map_nonce_delete(void **state)
 	assert_null(gw_table_find(&f->t, ME, 1, 5000));
 }
 
+/* RFC 6887 §14.2: after an address change, the mapping's answer as it
+ * would be now, unasked: its nonce, ports, the new address, what is left
+ * of its lifetime; none for a NAT-PMP mapping (no nonce). */
+static void
+test_mapping_update(void **state)
+{
+	struct fx *f = *state;
+	pmp_pcp_msg_t m, u;
+	const gw_mapping_t *g;
+	uint8_t b[1100];
+	size_t n;
+
+	map_req(&m, ME, 9, 5100, 3600);
+	assert_int_equal(ask(f, &m, ME), PMP_PCP_SUCCESS);	/* at 1 s */
+	g = gw_table_find(&f->t, ME, 1, 5100);
+	assert_non_null(g);
+	memcpy(f->cfg.public_addr, "\xcb\x00\x71\x08", 4);
+	n = gw_pcp_mapping_update(&f->cfg, 90, g, 601000, b, sizeof(b));
+	assert_int_equal(n, 60);
+	assert_int_equal(pmp_pcp_decode(b, n, &u), PMP_PCP_OK);
+	assert_true(u.response);
+	assert_int_equal(u.opcode, PMP_PCP_OP_MAP);
+	assert_int_equal(u.result, PMP_PCP_SUCCESS);
+	assert_int_equal(u.epoch, 90);
+	assert_int_equal(u.lifetime, 3000);
+	assert_memory_equal(u.nonce, m.nonce, 12);
+	assert_int_equal(u.protocol, 17);
+	assert_int_equal(u.internal_port, 5100);
+	assert_int_equal(u.external_port, 5100);
+	assert_memory_equal(u.external_addr + 12, "\xcb\x00\x71\x08", 4);
+	/* run out: nothing */
+	assert_int_equal(gw_pcp_mapping_update(&f->cfg, 90, g, 3601000, b,
+	    sizeof(b)), 0);
+	{
+		gw_mapping_t natpmp = *g;
+
+		natpmp.has_nonce = 0;
+		assert_int_equal(gw_pcp_mapping_update(&f->cfg, 90, &natpmp,
+		    601000, b, sizeof(b)), 0);
+	}
+}
+
 static void
 test_errors(void **state)
 {
@@ -340,6 +382,8 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_errors, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_peer, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_mapping_update, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_ipv6_pinholes, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_announce_and_pcp_only,

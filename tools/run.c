@@ -233,8 +233,14 @@ print_event(const struct keeper *kp, const pmp_event_t *ev)
 		    "mappings\n", (unsigned long)ev->epoch);
 		break;
 	case PMP_EV_ANNOUNCEMENT:
-		printf("announcement public address %s, epoch %lu\n", addr,
-		    (unsigned long)ev->epoch);
+		/* PCP's ANNOUNCE names no address (RFC 6887 §14.1.3) */
+		if (ev->public_address[10] == 0xff ||
+		    ev->public_address[0] != 0)
+			printf("announcement public address %s, epoch %lu\n",
+			    addr, (unsigned long)ev->epoch);
+		else
+			printf("announcement epoch %lu\n",
+			    (unsigned long)ev->epoch);
 		break;
 	case PMP_EV_LOST:
 		printf("lost %s private port %u: %s\n", proto,

@@ -162,6 +162,26 @@ pmp_engine_input(pmp_engine_t *e, const uint8_t *b, size_t n,
 	return 0;
 }
 
+int
+pmp_engine_update(pmp_engine_t *e, pmp_req_t *r, const uint8_t *b,
+    size_t n, const uint8_t src[16], uint16_t sport, uint64_t now_ms)
+{
+	pmp_reply_t m;
+
+	if (!e->proto->mapping_updates || !r->nonce_set ||
+	    (r->op != PMP_OP_MAP && r->op != PMP_OP_PEER) ||
+	    memcmp(src, e->gateway, 16) != 0 || sport != e->port ||
+	    e->proto->parse(b, n, &m) != 0 || !m.has_epoch ||
+	    !e->proto->answers(r, &m))
+		return 0;	/* (an update is a full answer, with its epoch:
+				 * never a NAT-PMP server's short refusal) */
+	/* (pmp_engine_input() fed its epoch already) */
+	memset(&r->result, 0, sizeof(r->result));
+	r->next = NULL;
+	complete(e, r, &m, now_ms);
+	return 1;
+}
+
 static void
 expire_deadlines(pmp_engine_t *e, uint64_t now_ms)
 {

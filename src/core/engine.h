@@ -95,6 +95,17 @@ pmp_req_t *pmp_engine_take_done(pmp_engine_t *e);
 pmp_req_t *pmp_engine_take_queued(pmp_engine_t *e);
 
 /*
+ * A datagram pmp_engine_input() ignored, read again as an answer to r,
+ * which is not queued: the last request of a mapping the gateway may
+ * update unasked (pmp_proto_t.mapping_updates, RFC 6887 §14.2).  If it
+ * is from the gateway and answers r (nonce and all), r is finished with
+ * it, as an answer on the wire would, and joins the done list: returns 1.
+ * Otherwise 0, and nothing changes.
+ */
+int pmp_engine_update(pmp_engine_t *e, pmp_req_t *r, const uint8_t *b,
+    size_t n, const uint8_t src[16], uint16_t sport, uint64_t now_ms);
+
+/*
  * Feed the epoch of a packet from the gateway that did not go through
  * pmp_engine_input() (an announcement).  Returns 1 if consistent, 0 if
  * the gateway lost its state (and counts it in state_losses).

@@ -93,6 +93,17 @@ void pmp_keeper_init(pmp_keeper_t *kp, pmp_engine_t *e,
 /* Start keeping k (id, protocol, ports and lifetime filled in). */
 void pmp_keeper_add(pmp_keeper_t *kp, pmp_kept_t *k, uint64_t now_ms);
 
+/*
+ * Take over every kept mapping of from, whose engine is being replaced
+ * (the session changes protocol, RFC 6887 §9): what was granted, the
+ * public port, the address known and a pending re-creation cycle stand;
+ * requests out are gone with the old engine, and those mappings ask
+ * again now; nonces were the other protocol's.  Mappings being deleted
+ * are not taken: they are left on from's list for the caller.
+ */
+void pmp_keeper_take_over(pmp_keeper_t *kp, pmp_keeper_t *from,
+    uint64_t now_ms);
+
 /* Stop keeping id: delete on the gateway.  Returns PMP_OK, or PMP_EINVAL
  * if unknown.  If nothing is owed to the gateway (or nothing can be
  * sent), *freed gets k, unlinked, at once. */
@@ -116,6 +127,15 @@ void pmp_keeper_resumed(pmp_keeper_t *kp, uint64_t now_ms);
  * is now deleted and unlinked (the caller frees it), or NULL.
  */
 pmp_kept_t *pmp_keeper_done(pmp_keeper_t *kp, pmp_req_t *r, uint64_t now_ms);
+
+/*
+ * A datagram from src:sport on the request socket that answered nothing
+ * asked: a gateway's update of a kept mapping (RFC 6887 §14.2, when the
+ * protocol has them)?  Returns 1 if it finished a mapping's request (the
+ * caller routes it back through pmp_keeper_done()), 0 if ignored.
+ */
+int pmp_keeper_update(pmp_keeper_t *kp, const uint8_t *b, size_t n,
+    const uint8_t src[16], uint16_t sport, uint64_t now_ms);
 
 /* A datagram received on the announcement port from src:sport. */
 void pmp_keeper_announcement(pmp_keeper_t *kp, const uint8_t *b, size_t n,

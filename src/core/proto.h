@@ -190,6 +190,10 @@ typedef struct pmp_proto {
 	/* Every mapping answer names the public address (PCP, §11.4): a
 	 * keeper needs no address requests of its own. */
 	int map_names_address;
+	/* The server may send a mapping's answer unasked when the mapping
+	 * changes (PCP's mapping update, RFC 6887 §14.2): the nonce makes it
+	 * the mapping's.  NAT-PMP has none, and no nonce to trust one by. */
+	int mapping_updates;
 
 	/* The request's datagram into b, from the client's address local
 	 * (IPv4-mapped; PCP puts it in every request, RFC 6887 §8.1); its

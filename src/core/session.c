@@ -49,6 +49,8 @@ pmp_session_input(pmp_session_t *s, const uint8_t *b, size_t n,
 			pmp_negotiate_settle(&s->negotiate);
 		return;
 	}
+	if (pmp_keeper_update(&s->keeper, b, n, src, sport, now_ms))
+		return;		/* the gateway moved a kept mapping */
 	if (s->fallback == NULL || memcmp(src, s->engine.gateway, 16) != 0 ||
 	    sport != s->engine.port ||
 	    !pmp_negotiate_input(&s->negotiate, b, n, sport, &a))
@@ -91,6 +93,7 @@ void
 pmp_session_set_fallback(pmp_session_t *s, const pmp_proto_t *proto)
 {
 	s->fallback = proto;
+	s->preferred = proto != NULL ? s->engine.proto : NULL;
 	pmp_negotiate_init(&s->negotiate, proto);
 }
 
@@ -109,19 +112,21 @@ append(pmp_req_t ***tail, pmp_req_t *r)
 }
 
 /*
- * The server speaks only s->fallback's protocol: a fresh engine and keeper
- * for it, with every caller's request not yet finished (and those the
- * answer ended) submitted again, and every kept mapping kept again from
- * the start (nothing was granted through the old protocol).
+ * A fresh engine and keeper of proto, with older to fall back to (or
+ * NULL): every caller's request not yet finished (and first, which an
+ * answer ended) is submitted again; every kept mapping is taken over (what
+ * was granted stands; requests out ask again); one being deleted is deleted
+ * again, which costs nothing (its gateway forgot it, or never granted it
+ * through this protocol) and gives its DELETED event as promised.
  */
 static void
-fall_back(pmp_session_t *s, pmp_req_t *first, uint64_t now_ms)
+switch_protocol(pmp_session_t *s, const pmp_proto_t *proto,
+    const pmp_proto_t *older, pmp_req_t *first, uint64_t now_ms)
 {
 	pmp_req_t *redo = NULL, **rt = &redo, *r;
-	pmp_kept_t *kept = NULL, **kt = &kept, *k;
+	pmp_keeper_t old = s->keeper;
+	pmp_kept_t *k;
 	const pmp_rng_t *rng = s->engine.rng;
-	pmp_keeper_emit_fn emit = s->keeper.emit;
-	void *ctx = s->keeper.ctx;
 	uint8_t gw[16], local[16];
 	uint16_t port = s->engine.port, local_port = s->engine.local_port;
 
@@ -134,37 +139,29 @@ fall_back(pmp_session_t *s, pmp_req_t *first, uint64_t now_ms)
 			continue;
 		if (r->result.status == PMP_STATUS_FALLBACK)
 			append(&rt, r);
-		else {
-			r->next = NULL;
-			*s->done_tail = r;
-			s->done_tail = &r->next;
-		}
+		else
+			append(&s->done_tail, r);
 	}
 	while ((r = pmp_engine_take_queued(&s->engine)) != NULL)
 		if (!r->embedded)
 			append(&rt, r);
-	while ((k = pmp_session_take_kept(s)) != NULL) {
-		*kt = k;
-		kt = &k->next;
-	}
-	pmp_engine_init(&s->engine, s->fallback, rng, gw, port);
+	pmp_engine_init(&s->engine, proto, rng, gw, port);
 	pmp_engine_set_local(&s->engine, local, local_port);
-	pmp_keeper_init(&s->keeper, &s->engine, emit, ctx);
-	s->fallback = NULL;
-	pmp_negotiate_init(&s->negotiate, NULL);
+	pmp_keeper_init(&s->keeper, &s->engine, old.emit, old.ctx);
+	s->fallback = older;
+	pmp_negotiate_init(&s->negotiate, older);
 	s->cleanup_busy = 0;	/* the old engine's, gone with it */
 	while ((r = redo) != NULL) {
 		int rc;
 
 		redo = r->next;
-		/* A nonce the caller gave stays (the older protocol ignores
-		 * it); one drawn for the newer protocol is not kept. */
+		/* A nonce the caller gave stays (NAT-PMP ignores it); one
+		 * drawn for the other protocol is not kept. */
 		if (!(r->flags & PMP_MAP_NONCE))
 			r->nonce_set = 0;
 		rc = pmp_engine_submit(&s->engine, r, r->submitted_ms);
 		if (rc != PMP_OK) {
-			/* what the older protocol cannot say, or no
-			 * randomness */
+			/* what this protocol cannot say, or no randomness */
 			memset(&r->result, 0, sizeof(r->result));
 			r->result.status = rc;
 			r->result.request_id = r->id;
@@ -175,24 +172,38 @@ fall_back(pmp_session_t *s, pmp_req_t *first, uint64_t now_ms)
 			append(&s->done_tail, r);
 		}
 	}
-	while ((k = kept) != NULL) {
-		pmp_kept_t fresh;
-		int stopping = k->state == PMP_KEPT_STOPPING;
-
-		kept = k->next;
-		memset(&fresh, 0, sizeof(fresh));
-		fresh.id = k->id;
-		fresh.protocol = k->protocol;
-		fresh.private_port = k->private_port;
-		fresh.wish_port = k->wish_port;
-		fresh.lifetime = k->lifetime;
-		*k = fresh;
+	pmp_keeper_take_over(&s->keeper, &old, now_ms);
+	while ((k = old.list) != NULL) {
+		old.list = k->next;
+		k->granted_ever = 0;
+		k->outcome_unknown = 0;
 		pmp_keeper_add(&s->keeper, k, now_ms);
-		/* one being stopped is stopped again: nothing was granted, so
-		 * nothing is sent, and its DELETED event comes as promised */
-		if (stopping)
-			(void)pmp_session_keep_stop(s, k->id, now_ms);
+		(void)pmp_session_keep_stop(s, k->id, now_ms);
 	}
+}
+
+/* The server speaks only s->fallback's protocol (RFC 6887 §9). */
+static void
+fall_back(pmp_session_t *s, pmp_req_t *first, uint64_t now_ms)
+{
+	switch_protocol(s, s->fallback, NULL, first, now_ms);
+}
+
+/*
+ * Fallen back to the older protocol, the gateway restarted (its epoch
+ * said so): it may have been upgraded, so the choice is made again, the
+ * newer protocol first (RFC 6887 App. A).  The keeper has seen the
+ * restart first: its event is out and its re-creation cycle, after the
+ * random 0-5 s (RFC 6887 §8.5, RFC 6886 §3.7), is taken over as it is.
+ */
+static void
+renegotiate_after_restart(pmp_session_t *s, uint64_t now_ms)
+{
+	if (s->preferred == NULL || s->engine.proto == s->preferred ||
+	    s->engine.state_losses == 0)
+		return;
+	pmp_keeper_run(&s->keeper, now_ms);
+	switch_protocol(s, s->preferred, s->engine.proto, NULL, now_ms);
 }
 
 /*
@@ -269,6 +280,7 @@ pmp_session_output(pmp_session_t *s, uint64_t now_ms, uint8_t *b,
 	 * the keeper's run leaves nothing of its own due at now_ms. */
 	for (;;) {
 		route(s, now_ms);
+		renegotiate_after_restart(s, now_ms);
 		pmp_keeper_run(&s->keeper, now_ms);
 		n = pmp_engine_output(&s->engine, now_ms, b, cap, sent);
 		if (n > 0) {

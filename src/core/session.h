@@ -28,6 +28,9 @@ typedef struct pmp_session {
 	/* The protocol to fall back to when the server speaks only an
 	 * older one (NULL: none; set by the caller, used once). */
 	const pmp_proto_t *fallback;
+	/* The newer protocol, tried again after a fall back when the
+	 * gateway restarts (NULL: no fallback was set). */
+	const pmp_proto_t *preferred;
 	pmp_negotiate_t negotiate;	/* the older one's probe */
 	/* Deletes the short mapping an address request left (PCP, RFC 6887
 	 * §11.6); one at a time: if busy, that mapping just expires. */
@@ -45,7 +48,8 @@ void pmp_session_init(pmp_session_t *s, const pmp_proto_t *proto,
  * proto and go on with it (RFC 6887 §9, App. A: PCP to NAT-PMP at once).
  * The same when the server stays silent to the newer protocol but answers
  * the older one's probe (negotiate.h).  NULL: no fallback; such answers
- * end requests with PMP_EGATEWAY.
+ * end requests with PMP_EGATEWAY.  Once fallen back, a restart of the
+ * gateway (its epoch) makes the session try the newer protocol again.
  */
 void pmp_session_set_fallback(pmp_session_t *s, const pmp_proto_t *proto);
 

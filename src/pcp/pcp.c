@@ -276,6 +276,7 @@ static const pmp_proto_t pcp = {
 	 * (servers may raise it to their minimum, miniupnpd's is 120 s) */
 	.address_probe_lifetime = 30,
 	.map_names_address = 1,
+	.mapping_updates = 1,	/* §14.2 */
 	.encode = encode,
 	.parse = parse,
 	.answers = answers,

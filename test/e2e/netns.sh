@@ -105,6 +105,26 @@ PY
 	then ok "multicast: two listeners on the LAN each get all $acount announcements on the RFC schedule"
 	else ko "multicast announcements"; cat "$T/mc1"; fi
 	gw_stop
+
+	# IPv6 (RFC 6887 section 14.1.3): PCP's ANNOUNCE to ff02::1:5350 on
+	# the LAN interface, heard by pmp watch toward the IPv6 gateway (and
+	# to 224.0.0.1 for IPv4 listeners)
+	ip -n "$NS_GW" addr add fd00:77:9::1/64 dev gw0 nodad
+	ip -n "$NS_LAN" addr add fd00:77:9::2/64 dev lan0 nodad
+	ip netns exec "$NS_LAN" $PMPA -g fd00:77:9::1 watch >"$T/watch6.out" 2>&1 &
+	w6pid=$!
+	sleep 0.3
+	ip netns exec "$NS_GW" $GWD -l 10.77.9.1 -P 198.51.100.4 --listen6 fd00:77:9::1 --announce-pcp \
+	    --announce-count 2 --log >/dev/null 2>"$T/gw6.log" &
+	gw6pid=$!
+	wait_count "^announcement" "$T/watch6.out" 2 3
+	sleep 3	# (the epoch rule's 2 s of slack)
+	kill -HUP $gw6pid
+	wait_count "^gateway-restarted" "$T/watch6.out" 1 3
+	kill $w6pid $gw6pid; wait $w6pid $gw6pid 2>/dev/null
+	[ "$(count "^announcement epoch 0$" "$T/watch6.out")" -ge 2 ] && has "^gateway-restarted" "$T/watch6.out" \
+		&& ok "IPv6: PCP ANNOUNCE to ff02::1 on the LAN interface; pmp watch hears it, and the restart" \
+		|| ko "ipv6 announce ($(cat "$T/watch6.out"); $(cat "$T/gw6.log"))"
 	ip netns del "$NS_GW"
 	ip netns del "$NS_LAN"
 else

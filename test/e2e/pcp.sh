@@ -57,6 +57,59 @@ else
 fi
 gw_stop
 
+# RFC 6887 section 14.2: the gateway's address changes; pmp keep hears it
+# from the mapping's own answer sent unasked (no announcements here, and
+# the renewal is minutes away), confirms with the same nonce at once.
+gw_start $G --announce-count 0 --max-lifetime 600
+: > "$T/keep.out"
+$PMPA -g $G --protocol pcp keep -u 6100 >"$T/keep.out" 2>"$T/keep.err" &
+kppid=$!
+if wait_count "^mapped" "$T/keep.out" 1 3; then
+	t0=$(ms)
+	kill -USR2 $gwpid
+	if wait_count "^address-changed 203.0.113.8 (was 203.0.113.7)$" "$T/keep.out" 1 2; then
+		dt=$(($(ms) - t0))
+		wait_count "^restored udp 203.0.113.8:6100" "$T/keep.out" 1 2
+		has "mapping updates for 1 PCP mappings" "$T/gw.log" && [ $dt -lt $((1500 * SLOW)) ] 		    && has "^restored udp 203.0.113.8:6100" "$T/keep.out" && ! has "result 2" "$T/gw.log" 			&& ok "keep over PCP: an address change reaches it unasked (mapping update, ${dt} ms), confirmed with its nonce" 			|| ko "pcp mapping update (dt=$dt $(cat "$T/keep.out"))"
+	else
+		ko "pcp mapping update: not heard ($(cat "$T/keep.out" "$T/keep.err"))"
+	fi
+	kill -TERM $kppid; wait $kppid; kppid=
+else
+	ko "pcp mapping update: keep did not map ($(cat "$T/keep.err"))"
+	kill $kppid 2>/dev/null; kppid=
+fi
+gw_stop
+
+# Fallen back to NAT-PMP, the gateway restarts as a dual server (an
+# upgrade): pmp keep sees the restart in the epoch and makes its mapping
+# again PCP first (RFC 6887 appendix A), after the random 0-5 s.
+gw_start $G --natpmp-only --max-lifetime 4 --announce-count 0
+: > "$T/keep.out"
+$PMPA -g $G keep -u 6200 >"$T/keep.out" 2>"$T/keep.err" &
+kppid=$!
+# (the epoch rule tolerates 2 s: the first gateway runs ~6 s, three renewals)
+if wait_count "^renewed" "$T/keep.out" 3 9; then
+	has "version 2 -> result 1" "$T/gw.log"; fell=$?
+	gw_stop
+	gw_start $G --max-lifetime 4 --announce-count 0 --log-json
+	if wait_count "^restored" "$T/keep.out" 1 12; then
+		gw_dump
+		[ $fell -eq 0 ] && has "^gateway-restarted" "$T/keep.out" && has '"mappings":1,' "$T/gw.out" \
+		    && has '"event":"map",.*"version":2,.*"private_port":6200,.*"result":0,' "$T/gw.log" \
+		    && [ "$(grep '"event":"map"' "$T/gw.log" | tail -1 | grep -c '"version":2,')" -eq 1 ] \
+			&& ok "keep: after a restart of a NAT-PMP gateway, PCP is tried again and used" \
+			|| ko "renegotiation ($(cat "$T/keep.out"); $(head -5 "$T/gw.log"))"
+	else
+		ko "renegotiation: not restored ($(cat "$T/keep.out" "$T/keep.err"))"
+	fi
+	kill -TERM $kppid; wait $kppid; kppid=
+else
+	ko "renegotiation: keep did not map ($(cat "$T/keep.err"))"
+	kill $kppid 2>/dev/null; kppid=
+fi
+gw_stop
+
 # The default is auto: PCP first, one round trip; the address alone
 # through a short mapping of the client's own port, deleted at once
 # (RFC 6887 section 11.6), so the table is empty after it.

@@ -241,9 +241,51 @@ check-install: all
 	LD_LIBRARY_PATH=$(CURDIR)/$(B)/stage/usr/lib $(B)/example
 	@test -f $(B)/stage/usr/share/man/man3/libpmp.3
 	@test -L $(B)/stage/usr/lib/libpmp.so.$(SOVERSION)
-	@echo "check-install: header, libraries, libpmp.pc and man pages install"
+	cd / && PYTHONDONTWRITEBYTECODE=1 \
+	    PYTHONPATH=$(CURDIR)/$(B)/stage/usr/lib/python3/dist-packages \
+	    $(PYTHON) -c 'import pmp, natpmp; assert pmp.library_path.startswith("$(CURDIR)/$(B)/stage/")'
+	@echo "check-install: header, libraries, libpmp.pc, man pages and the Python packages install"
 
-check: check-flags check-arch unit check-fuzz-replay check-symbols check-man check-install e2e
+check: check-flags check-arch unit check-fuzz-replay check-symbols check-man check-install e2e \
+    check-python
+
+# ---- Python: packages pmp and natpmp over libpmp (ctypes), docs/python.md
+# Debian's interpreter, explicitly: the python3 first on PATH may be another
+# build that cannot see Debian's packages (python3-pytest).
+PYTHON ?= /usr/bin/python3
+PY_SRC = $(wildcard python/pmp/*.py python/natpmp/*.py) python/pmp/py.typed
+# dist-packages of Debian's interpreter: /usr's shared one, or under any
+# other prefix the version's own (both are on Debian's sys.path).
+PYTHONDIR ?= $(shell $(PYTHON) -c 'import sys; p = "$(PREFIX)"; \
+    print(p + "/lib/python3/dist-packages" if p == "/usr" else \
+    "%s/lib/python%d.%d/dist-packages" % ((p,) + sys.version_info[:2]))')
+
+# Importable from build/python: the packages, and libpmp's shared library
+# inside pmp/ (the copy the ctypes declarations were built with).
+python: $(B)/python/pmp/libpmp.so.$(SOVERSION)
+$(B)/python/pmp/libpmp.so.$(SOVERSION): $(PY_SRC) $(SHLIB)
+	rm -rf $(B)/python
+	mkdir -p $(B)/python/pmp $(B)/python/natpmp
+	cp python/pmp/*.py python/pmp/py.typed $(B)/python/pmp/
+	cp python/natpmp/*.py $(B)/python/natpmp/
+	cp $(SHLIB) $@
+
+$(B)/test/py_layout: test/python/layout.c include/pmp.h
+	@mkdir -p $(B)/test
+	$(CC) $(PMP_CPPFLAGS) $(PMP_CFLAGS) $(CFLAGS) -o $@ $<
+
+# pytest against pmp-gateway on loopback (test/python/).
+check-python: python all $(B)/test/py_layout
+	PMP_BUILD=$(B) PYTHONPATH=$(B)/python PYTHONDONTWRITEBYTECODE=1 \
+	    $(PYTHON) -m pytest -p no:cacheprovider -q test/python
+
+install-python: python
+	install -d $(DESTDIR)$(PYTHONDIR)/pmp $(DESTDIR)$(PYTHONDIR)/natpmp
+	install -m 644 $(B)/python/pmp/*.py $(B)/python/pmp/py.typed \
+	    $(DESTDIR)$(PYTHONDIR)/pmp/
+	install -m 755 $(B)/python/pmp/libpmp.so.$(SOVERSION) \
+	    $(DESTDIR)$(PYTHONDIR)/pmp/
+	install -m 644 $(B)/python/natpmp/*.py $(DESTDIR)$(PYTHONDIR)/natpmp/
 
 # The threaded client tests under ThreadSanitizer, in build-tsan/.
 TSAN_FLAGS = -O1 -g -fsanitize=thread
@@ -267,7 +309,7 @@ check-clean:
 	    git status --porcelain --untracked-files=all | head -20; exit 1; \
 	else echo "check-clean: git status is clean"; fi
 
-install: all
+install: all install-python
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR) \
 	    $(DESTDIR)$(INCLUDEDIR) $(DESTDIR)$(PKGCONFIGDIR) \
 	    $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man3 \
@@ -309,4 +351,5 @@ clean:
 	rm -rf build build-san build-tsan build-fuzz
 
 .PHONY: all examples check-arch unit e2e interop fuzz lint check-fuzz-replay check-flags e2e-valgrind sanitize tsan check check-all check-symbols check-clean \
-    check-man check-install install demo bench clean
+    check-man check-install install demo bench clean python check-python \
+    install-python

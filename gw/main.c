@@ -4,10 +4,11 @@
  * kernel: the mapping table lives in memory.  Fault options make it
  * misbehave on purpose so that clients can be tested.
  *
- * main.c: the sockets and the single-threaded poll() loop; the rest is in
+ * main.c: the sockets and the single-threaded ppoll() loop; the rest is in
  * the files gateway.h names.
  * SPDX-License-Identifier: BSD-2-Clause
  */
+#define _GNU_SOURCE	/* ppoll() (POSIX.1-2024; glibc asks for this) */
 #include <sys/socket.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -20,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "pmp.h"
@@ -188,6 +190,7 @@ main(int argc, char **argv)
 {
 	struct gateway g;
 	struct sigaction sa;
+	sigset_t handled, waiting;
 	char la[INET_ADDRSTRLEN], pa[INET_ADDRSTRLEN];
 	uint64_t seed;
 
@@ -234,6 +237,16 @@ main(int argc, char **argv)
 
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
+	/* The signals are blocked but while the loop waits in ppoll(): one
+	 * arriving between the loop's check of its flag and the wait would
+	 * otherwise wait for the next packet or timer. */
+	sigemptyset(&handled);
+	sigaddset(&handled, SIGINT);
+	sigaddset(&handled, SIGTERM);
+	sigaddset(&handled, SIGUSR1);
+	sigaddset(&handled, SIGUSR2);
+	sigaddset(&handled, SIGHUP);
+	sigprocmask(SIG_BLOCK, &handled, &waiting);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGUSR1, &sa, NULL);
@@ -277,6 +290,7 @@ main(int argc, char **argv)
 		    { g.fd6, POLLIN, 0 } };
 		uint64_t now = pmp_clock_ms(), d = UINT64_MAX;
 		int timeout = -1;
+		struct timespec ts;
 		size_t i;
 
 		for (i = 0; i < g.ndelayed; i++)
@@ -290,7 +304,10 @@ main(int argc, char **argv)
 			    (uint64_t)g.f.change_after_ms);
 		if (d != UINT64_MAX)
 			timeout = d <= now ? 0 : (int)(d - now);
-		if (poll(pfd, g.fd6 >= 0 ? 2 : 1, timeout) < 0 &&
+		ts.tv_sec = timeout / 1000;
+		ts.tv_nsec = (long)(timeout % 1000) * 1000000L;
+		if (ppoll(pfd, g.fd6 >= 0 ? 2 : 1, timeout < 0 ? NULL : &ts,
+		    &waiting) < 0 &&
 		    errno != EINTR)
 			fatal("poll: %s", strerror(errno));
 		now = pmp_clock_ms();

@@ -344,7 +344,7 @@ BENCH_BINS = $(B)/bench/pmp_bench $(B)/bench/natpmp_bench \
     $(B)/bench/proc_time $(B)/bench/gw_rate $(B)/bench/table_rate
 
 # Figures against pmp-gateway on loopback; see bench/.
-bench: all $(BENCH_BINS)
+bench: all python $(BENCH_BINS)
 	PMP_BUILD=$(B) sh bench/run.sh
 
 clean:

@@ -288,6 +288,26 @@ g1=$("$X/gw_rate" $GW 1 3 | sed -n 's/.*: *\([0-9]*\) answered.*/\1/p')
 g8=$("$X/gw_rate" $GW 8 3 | sed -n 's/.*: *\([0-9]*\) answered.*/\1/p')
 echo "| 7 | pmp-gateway answered requests/s, 1 and 8 clients | $g1/s, $g8/s | | |"
 
+# 9. Python: py-natpmp's map_port through the drop-in natpmp (libpmp,
+# NAT-PMP), whole process (python3 -c), against natpmpc -a (the same two
+# requests from C) and against the interpreter starting and doing nothing
+# (python3 -c pass: the floor any Python client pays).  py-natpmp itself
+# is not a Debian package, and only Debian's packages are reachable here.
+PY=/usr/bin/python3
+i=0; : > "$T/a"; : > "$T/b"; : > "$T/f"
+while [ $i -lt $RUNS ]; do
+	PYTHONPATH="$B/python" "$X/proc_time" 10 -- $PY -c \
+	    "import natpmp; natpmp.map_udp_port(40000, 40000, 7200, gateway_ip='$GW')" \
+	    | sed 's/median \([0-9.]*\).*/\1/' >> "$T/a"
+	"$X/proc_time" 10 -- natpmpc -g $GW -a 40000 40000 udp 7200 | sed 's/median \([0-9.]*\).*/\1/' >> "$T/b"
+	"$X/proc_time" 10 -- $PY -c pass | sed 's/median \([0-9.]*\).*/\1/' >> "$T/f"
+	i=$((i + 1))
+done
+a=$(median < "$T/a"); b=$(median < "$T/b"); f=$(median < "$T/f")
+need "row 9 (python)" "$a"; need "row 9 (python3 -c pass)" "$f"
+echo "| 9 | Python natpmp.map_udp_port, whole process (python3 -c) | $a ms | natpmpc -a: $b ms | $(ratio "$a" "$b") |"
+echo "| 9 | ... the same against python3 -c pass (interpreter start) | $a ms | python3 -c pass: $f ms | $(ratio "$a" "$f") |"
+
 # 8. pmp-gateway with a full table: the same work against a gateway that
 # holds 60,000 mappings (from 120 clients) and one that holds none, each
 # fresh; then gw_respond() alone, in-process, the same comparison.

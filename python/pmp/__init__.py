@@ -22,18 +22,24 @@ one queue (NAT-PMP: one request on the wire at a time, RFC 6886 §3.1).
 Failures raise ``pmp.Error`` subclasses carrying the library's status and,
 for a gateway's refusal, its result code and text.
 """
+from __future__ import annotations
+
 import collections
 import ctypes
-import dataclasses
-import ipaddress
 import select
 import socket
 import threading
 import time
-from typing import Deque, Dict, Iterator, List, Optional, Sequence, Tuple
-
 from . import _lib
 from ._lib import lib
+
+# (type checkers treat TYPE_CHECKING as true; importing typing itself at
+# run time costs start-up, and the annotations are strings)
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import (Any, Deque, Dict, Iterator, List, Optional,
+                        Sequence, Tuple)
+    from .aio import AsyncClient
 
 __all__ = [
     "Client", "AsyncClient", "Keep", "Mapping", "Event", "GatewayInfo",
@@ -161,23 +167,26 @@ def _addr_text(b) -> Optional[str]:
     if raw[0] == 0xfe and (raw[1] & 0xc0) == 0x80 and raw[2:4] != b"\0\0":
         # link-local with its interface in bytes 2-3 (pmp.h)
         index = raw[2] << 8 | raw[3]
-        text = str(ipaddress.IPv6Address(raw[:2] + b"\0\0" + raw[4:]))
+        text = socket.inet_ntop(socket.AF_INET6, raw[:2] + b"\0\0" +
+                                raw[4:])
         try:
             return "%s%%%s" % (text, socket.if_indextoname(index))
         except OSError:
             return "%s%%%d" % (text, index)
-    return str(ipaddress.IPv6Address(raw))
+    return socket.inet_ntop(socket.AF_INET6, raw)
 
 
 def _addr_bytes(text: str) -> bytes:
     """An address (IPv4 or IPv6 text) as 16 bytes, IPv4-mapped."""
     try:
-        a = ipaddress.ip_address(text)
-    except ValueError:
+        return bytes(10) + b"\xff\xff" + socket.inet_pton(socket.AF_INET,
+                                                          text)
+    except (OSError, TypeError):
+        pass
+    try:
+        return socket.inet_pton(socket.AF_INET6, text)
+    except (OSError, TypeError):
         raise InvalidArgument(_lib.EINVAL, "not an IP address: %r" % text)
-    if a.version == 4:
-        return bytes(10) + b"\xff\xff" + a.packed
-    return a.packed
 
 
 def _parse_gateway(text: str) -> Tuple[bytes, int]:
@@ -191,19 +200,57 @@ def _parse_gateway(text: str) -> Tuple[bytes, int]:
 
 # --------------------------------------------------------------- results
 
-@dataclasses.dataclass(frozen=True)
-class Mapping:
-    """A granted mapping, as the gateway really granted it."""
-    protocol: Optional[str]          # "pcp" or "natpmp": who served it
-    transport: str                   # "udp" or "tcp"
-    public_address: Optional[str]    # None if the gateway never said
-    public_port: int
-    private_port: int
-    private_address: Optional[str]   # the host it points to
-    lifetime: int                    # seconds granted
-    epoch: int                       # the gateway's seconds since start
-    gateway: Optional[str]
-    nonce: Optional[bytes]           # PCP: give it back to renew/delete
+class _Record:
+    """A frozen record (dataclass-like: keyword construction, equality,
+    repr, replace()), without dataclasses' cost at import."""
+    __slots__ = ()
+
+    def __init__(self, **fields: Any) -> None:
+        for name in self.__slots__:
+            object.__setattr__(self, name, fields.pop(name))
+        if fields:
+            raise TypeError("unknown fields: %s" % ", ".join(fields))
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError("%s is frozen" % type(self).__name__)
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError("%s is frozen" % type(self).__name__)
+
+    def _values(self) -> tuple:
+        return tuple(getattr(self, n) for n in self.__slots__)
+
+    def __eq__(self, other: object) -> bool:
+        return type(other) is type(self) and \
+            self._values() == other._values()  # type: ignore
+
+    def __hash__(self) -> int:
+        return hash(self._values())
+
+    def __repr__(self) -> str:
+        return "%s(%s)" % (type(self).__name__, ", ".join(
+            "%s=%r" % (n, getattr(self, n)) for n in self.__slots__))
+
+    def replace(self, **changes: Any):
+        """A copy with some fields changed."""
+        fields = {n: getattr(self, n) for n in self.__slots__}
+        fields.update(changes)
+        return type(self)(**fields)
+
+    def asdict(self) -> dict:
+        return {n: getattr(self, n) for n in self.__slots__}
+
+
+class Mapping(_Record):
+    """A granted mapping, as the gateway really granted it:
+    protocol ("pcp" or "natpmp": who served it), transport ("udp",
+    "tcp"), public_address (None if the gateway never said), public_port,
+    private_port, private_address (the host it points to), lifetime
+    (seconds granted), epoch (the gateway's seconds since its start),
+    gateway, nonce (PCP: give it back to renew or delete)."""
+    __slots__ = ("protocol", "transport", "public_address", "public_port",
+                 "private_port", "private_address", "lifetime", "epoch",
+                 "gateway", "nonce")
 
     @property
     def pinhole(self) -> bool:
@@ -225,26 +272,20 @@ def _mapping(res: _lib.Result) -> Mapping:
         nonce=nonce if nonce != bytes(12) else None)
 
 
-@dataclasses.dataclass(frozen=True)
-class Event:
-    """What happened to a kept mapping (or to the gateway: keep_id 0);
-    the same events as ``pmp keep`` prints."""
-    type: str                  # "mapped", "renewed", ... (pmp(1))
-    keep_id: int
-    protocol: Optional[str]
-    transport: Optional[str]   # None for the gateway's own events
-    private_port: int
-    public_port: int
-    previous_public_port: int
-    public_address: Optional[str]
-    previous_address: Optional[str]
-    lifetime: int
-    epoch: int
-    retry_ms: int
-    status: int                # 0, or the PMP_E* code (lost, retrying)
-    error: Optional[str]       # its text
-    result_code: int           # with a gateway's refusal
-    result_text: Optional[str]
+class Event(_Record):
+    """What happened to a kept mapping (or to the gateway: keep_id 0),
+    the same events as ``pmp keep`` prints: type ("mapped", "renewed",
+    "port-changed", "address-changed", "gateway-restarted", "lost",
+    "restored", "retrying", "deleted", "announcement"), keep_id,
+    protocol, transport (None for the gateway's own events),
+    private_port, public_port, previous_public_port, public_address,
+    previous_address, lifetime, epoch, retry_ms, status (0, or the PMP_E*
+    code: lost, retrying), error (its text), result_code and result_text
+    (a gateway's refusal)."""
+    __slots__ = ("type", "keep_id", "protocol", "transport", "private_port",
+                 "public_port", "previous_public_port", "public_address",
+                 "previous_address", "lifetime", "epoch", "retry_ms",
+                 "status", "error", "result_code", "result_text")
 
 
 def _event(ev: _lib.Event) -> Event:
@@ -266,12 +307,11 @@ def _event(ev: _lib.Event) -> Event:
         if refused else None)
 
 
-@dataclasses.dataclass(frozen=True)
-class GatewayInfo:
-    gateway: Optional[str]     # None: the route has no gateway (-g)
-    source: Optional[str]      # our address on that route
-    interface: str
-    method: str                # "netlink", "proc-route", "route-socket"
+class GatewayInfo(_Record):
+    """gateway (None: the route has none, give it with -g), source (our
+    address on that route), interface, method ("netlink", "proc-route",
+    "route-socket")."""
+    __slots__ = ("gateway", "source", "interface", "method")
 
 
 def discover_gateway(ipv6: bool = False) -> GatewayInfo:
@@ -282,10 +322,11 @@ def discover_gateway(ipv6: bool = False) -> GatewayInfo:
     rc = f(ctypes.byref(info))
     if rc != 0:
         raise _error(rc)
-    return GatewayInfo(_addr_text(info.gateway), _addr_text(info.source),
-                       info.ifname.decode(errors="replace"),
-                       {1: "netlink", 2: "proc-route",
-                        3: "route-socket"}.get(info.method, "?"))
+    return GatewayInfo(gateway=_addr_text(info.gateway),
+                       source=_addr_text(info.source),
+                       interface=info.ifname.decode(errors="replace"),
+                       method={1: "netlink", 2: "proc-route",
+                               3: "route-socket"}.get(info.method, "?"))
 
 
 def _map_params(port: int, udp: bool, public_port: Optional[int],
@@ -329,7 +370,11 @@ def _map_params(port: int, udp: bool, public_port: Optional[int],
         text, _, fport = f.rpartition(":") if f.count(":") == 1 or \
             f.startswith("[") else (f, "", "")
         text = text.strip("[]")
-        net = ipaddress.ip_network(text, strict=False)
+        import ipaddress
+        try:
+            net = ipaddress.ip_network(text, strict=False)
+        except ValueError:
+            raise InvalidArgument(_lib.EINVAL, "not a prefix: %r" % f)
         flt = p.filters[i]
         ctypes.memmove(flt.address, _addr_bytes(str(net.network_address)),
                        16)
@@ -668,4 +713,9 @@ class Keep:
             self.client._unregister(self.id)
 
 
-from .aio import AsyncClient  # noqa: E402  (uses the names above)
+def __getattr__(name: str):
+    # asyncio is imported only by those who use it (it costs ~20 ms)
+    if name == "AsyncClient":
+        from .aio import AsyncClient
+        return AsyncClient
+    raise AttributeError("module 'pmp' has no attribute %r" % name)

@@ -13,7 +13,6 @@ thread never stops the others, and callbacks (run by the library with
 its client lock held) take the GIL like any Python code.
 """
 import ctypes
-import ctypes.util
 import os
 import sys
 
@@ -142,6 +141,7 @@ def _candidates():
         path = os.path.join(here, name)
         if os.path.exists(path):
             yield path
+    import ctypes.util      # (only without a copy: it costs start-up)
     found = ctypes.util.find_library("pmp")
     if found:
         yield found

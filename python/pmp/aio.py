@@ -224,8 +224,7 @@ class AsyncClient(_Base):
 
 
 def _replace_address(m: Mapping, addr: str) -> Mapping:
-    import dataclasses
-    return dataclasses.replace(m, public_address=addr)
+    return m.replace(public_address=addr)
 
 
 class AsyncKeep:

@@ -38,8 +38,9 @@ def test_map_over_pcp_by_default(gateway):
             public_port=5000, private_port=5000, private_address="127.0.0.1",
             lifetime=600, epoch=m.epoch, gateway=g.address, nonce=m.nonce)
         assert len(m.nonce) == 12 and not m.pinhole
-        with pytest.raises(dataclasses_frozen()):
+        with pytest.raises(AttributeError):
             m.public_port = 1
+        assert m.replace(public_port=1).public_port == 1
         summary, rows = g.dump()
         assert summary["mappings"] == 1
         assert rows[0]["public_port"] == 5000
@@ -47,11 +48,6 @@ def test_map_over_pcp_by_default(gateway):
         assert [e["event"] for e in g.requests()] == ["map"]
         c.unmap(5000, udp=True, nonce=m.nonce)
         assert g.dump()[0]["mappings"] == 0
-
-
-def dataclasses_frozen():
-    import dataclasses
-    return dataclasses.FrozenInstanceError
 
 
 def test_natpmp_forced_and_the_granted_port(gateway):

@@ -5,7 +5,9 @@
  * another nonce never completes a request; a kept mapping's nonce never
  * changes once drawn (RFC 6887 §11.2); a retransmission never comes
  * before 0.9 x its wait (§8.1.1); one answer completes at most one
- * request; at most 8 requests on the wire.
+ * request; at most 8 requests on the wire; a mapping update (§14.2) is
+ * taken only with the kept mapping's own nonce, and always by an idle
+ * granted one.
  * SPDX-License-Identifier: BSD-2-Clause
  */
 #include <stdint.h>
@@ -137,6 +139,43 @@ near_answer(const pmp_engine_t *e, unsigned i, unsigned sel, unsigned v,
 	return pmp_pcp_encode(&m, b, 128);
 }
 
+/* Does the MAP answer in b carry the nonce of a kept mapping? */
+static int
+owned_nonce(const struct state *st, const uint8_t *b, size_t n)
+{
+	int j;
+
+	for (j = 0; j < MAX_KEPT; j++)
+		if (n >= 36 && st->k[j] != NULL && st->k[j]->nonce_set &&
+		    memcmp(st->k[j]->nonce, b + 24, 12) == 0)
+			return 1;
+	return 0;
+}
+
+/* The gateway's unasked answer for kept mapping k (RFC 6887 §14.2): a new
+ * port and address, its nonce (or, with wrong, one bit off). */
+static size_t
+update_of(const pmp_kept_t *k, unsigned wrong, unsigned v, uint8_t *b)
+{
+	pmp_pcp_msg_t m;
+
+	memset(&m, 0, sizeof(m));
+	m.response = 1;
+	m.opcode = PMP_PCP_OP_MAP;
+	m.lifetime = 60 + v;
+	m.epoch = v * 3;
+	memcpy(m.nonce, k->nonce, 12);
+	if (wrong)
+		m.nonce[v % 12] ^= 0x10;
+	m.protocol = (uint8_t)k->protocol;
+	m.internal_port = k->private_port;
+	m.external_port = (uint16_t)(3000 + v);
+	m.external_addr[10] = m.external_addr[11] = 0xff;
+	m.external_addr[12] = 198;
+	m.external_addr[15] = (uint8_t)v;
+	return pmp_pcp_encode(&m, b, 128);
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -183,13 +222,20 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			if (len > 0 && pmp_engine_input(&e, b, len, GW, 5351,
 			    now) && wrong)
 				abort();	/* another nonce completed one */
+			/* what nothing waited for, as the session does */
+			else if (len > 0 && pmp_keeper_update(&kp, b, len, GW,
+			    5351, now) && wrong)
+				abort();
 			break;
 		case 2:		/* raw bytes */
 			len = take(&c) * 4u;
 			for (v = 0; v < len && v < sizeof(b); v++)
 				b[v] = (uint8_t)take(&c);
-			(void)pmp_engine_input(&e, b, len < sizeof(b) ? len :
-			    sizeof(b), GW, 5351, now);
+			len = len < sizeof(b) ? len : sizeof(b);
+			if (!pmp_engine_input(&e, b, len, GW, 5351, now) &&
+			    pmp_keeper_update(&kp, b, len, GW, 5351, now) &&
+			    !owned_nonce(&st, b, len))
+				abort();	/* an update with no one's nonce */
 			break;
 		case 3:		/* time */
 			now += (uint64_t)(take(&c) << 8 | take(&c)) * 50u;
@@ -218,7 +264,22 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				free(k);
 			}
 			break;
-		case 6:		/* an ANNOUNCE with some epoch */
+		case 6:		/* an ANNOUNCE, or a mapping update */
+			a = take(&c);
+			if (a & 1) {
+				j = (int)((a >> 2) % MAX_KEPT);
+				if (st.k[j] == NULL)
+					break;
+				len = update_of(st.k[j], a & 2, take(&c), b);
+				v = st.k[j]->state == PMP_KEPT_MAPPED &&
+				    !st.k[j]->in_flight && st.k[j]->nonce_set;
+				wrong = pmp_keeper_update(&kp, b, len, GW, 5351,
+				    now);
+				if ((wrong && (a & 2)) || (v && !(a & 2) &&
+				    !wrong))
+					abort();
+				break;
+			}
 			memset(b, 0, 24);
 			b[0] = 2;
 			b[1] = 0x80;

@@ -306,3 +306,15 @@ def test_gateway_discovery_reads_routes_only():
         assert e.args[0] == natpmp.NATPMP_GATEWAY_CANNOT_FIND
         return
     socket.inet_aton(gw)
+
+
+@pytest.mark.parametrize("code", range(1, 6))
+def test_every_result_code(gateway, code):
+    g = gateway("--result", str(code))
+    with pytest.raises(natpmp.NATPMPResultError) as ei:
+        natpmp.map_udp_port(40050, 40050, gateway_ip=g.address, retry=3)
+    assert ei.value.args[:2] == (code, natpmp.error_str(code))
+    assert ei.value.args[2].result == code
+    r = natpmp.map_udp_port(40050, 40050, gateway_ip=g.address, retry=3,
+                            use_exception=False)
+    assert r.result == code

@@ -272,3 +272,25 @@ def test_discover_gateway():
         return
     assert info.method in ("netlink", "proc-route")
     assert isinstance(info.interface, str)
+
+
+@pytest.mark.parametrize("code", range(1, 14))
+def test_every_pcp_result_code(gateway, code):
+    g = gateway("--result", str(code))
+    with pmp.Client(g.address, protocol="pcp", timeout=2) as c:
+        with pytest.raises(pmp.GatewayError) as ei:
+            c.map(5300)
+    e = ei.value
+    assert (e.status, e.protocol, e.result_code) == (-8, "pcp", code)
+    assert e.result_text == _lib.result_code_text(_lib.METHOD_PCP, code)
+    assert e.result_text != "unknown result code"
+
+
+@pytest.mark.parametrize("code", range(1, 6))
+def test_every_natpmp_result_code(gateway, code):
+    g = gateway("--result", str(code))
+    with pmp.Client(g.address, protocol="natpmp", timeout=2) as c:
+        with pytest.raises(pmp.GatewayError) as ei:
+            c.map(5301)
+    assert (ei.value.protocol, ei.value.result_code) == ("natpmp", code)
+    assert ei.value.result_text != "unknown result code"

@@ -334,7 +334,11 @@ def _map_params(port: int, udp: bool, public_port: Optional[int],
                 prefer_failure: bool, filters: Sequence[str],
                 peer: Optional[Tuple[str, int]],
                 third_party: Optional[str],
-                public_address: Optional[str]) -> _lib.MapParams:
+                public_address: Optional[str],
+                deleting: bool = False) -> _lib.MapParams:
+    if not deleting and (not isinstance(lifetime, int) or lifetime < 1):
+        raise InvalidArgument(_lib.EINVAL, "lifetime must be >= 1 "
+                              "(unmap() deletes)")
     p = _lib.MapParams()
     lib.pmp_map_params_init_size(ctypes.byref(p), ctypes.sizeof(p))
     p.protocol = _lib.PROTO_UDP if udp else _lib.PROTO_TCP
@@ -562,9 +566,6 @@ class Client(_Base):
         PCP-only options (nonce, prefer_failure, filters such as
         "192.0.2.0/24:443", peer=(address, port), third_party,
         public_address) raise Unsupported over NAT-PMP."""
-        if lifetime < 1:
-            raise InvalidArgument(_lib.EINVAL, "lifetime must be >= 1 "
-                                  "(unmap() deletes)")
         p = _map_params(port, udp, public_port, lifetime, nonce,
                         prefer_failure, filters, peer, third_party,
                         public_address)
@@ -591,7 +592,7 @@ class Client(_Base):
                                _lib.PROTO_TCP, port, ctypes.byref(res))
         else:
             p = _map_params(port, udp, None, 0, nonce, False, (), None,
-                            None, None)
+                            None, None, deleting=True)
             rc = lib.pmp_map_with(self._handle(), ctypes.byref(p),
                                   ctypes.byref(res))
         self._check(rc, res)

@@ -141,9 +141,6 @@ class AsyncClient(_Base):
                   public_address: Optional[str] = None) -> Mapping:
         """As Client.map."""
         self._attach()
-        if lifetime < 1:
-            raise InvalidArgument(_lib.EINVAL, "lifetime must be >= 1 "
-                                  "(unmap() deletes)")
         p = _map_params(port, udp, public_port, lifetime, nonce,
                         prefer_failure, filters, peer, third_party,
                         public_address)
@@ -172,7 +169,7 @@ class AsyncClient(_Base):
                                         self._done_cb, None)
         else:
             p = _map_params(port, udp, None, 0, nonce, False, (), None, None,
-                            None)
+                            None, deleting=True)
             rid = lib.pmp_request_map_params(self._handle(), ctypes.byref(p),
                                              self._done_cb, None)
         self._result(await self._wait(rid))

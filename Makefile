@@ -44,11 +44,14 @@ CORE_SRC   = src/core/engine.c src/core/keeper.c src/core/session.c \
              src/core/rng.c src/core/args.c src/core/addr.c
 NATPMP_SRC = src/natpmp/natpmp.c src/natpmp/wire.c src/natpmp/epoch.c
 PCP_SRC    = src/pcp/pcp.c src/pcp/wire.c src/pcp/epoch.c
+UPNP_SRC   = src/upnp/xml.c src/upnp/desc.c src/upnp/ssdp.c src/upnp/url.c \
+             src/upnp/http.c src/upnp/soap.c
 IO_SRC     = src/io/clock.c src/io/fd.c src/io/udp.c src/io/listen.c \
              src/io/random.c src/io/wake.c src/io/sockaddr.c
 API_SRC    = src/api/client.c src/api/drive.c src/api/request.c \
              src/api/loop.c src/api/keep.c src/api/sync.c src/api/strerror.c
-LIB_SRC = $(CORE_SRC) $(NATPMP_SRC) $(PCP_SRC) $(IO_SRC) $(ROUTE_SRC) $(API_SRC)
+LIB_SRC = $(CORE_SRC) $(NATPMP_SRC) $(PCP_SRC) $(UPNP_SRC) $(IO_SRC) \
+          $(ROUTE_SRC) $(API_SRC)
 LIB_OBJ = $(LIB_SRC:src/%.c=$(B)/lib/%.o)
 LIB_HDR = include/pmp.h $(wildcard src/*/*.h)
 GWD_SRC = gw/table.c gw/respond.c gw/pcp_respond.c gw/peer.c gw/pinhole.c gw/fault.c gw/log.c gw/options.c gw/answer.c \
@@ -111,7 +114,7 @@ $(B)/libpmp.pc: pmp.pc.in Makefile
 # ---- tests ----
 CMOCKA_CFLAGS := $(shell pkg-config --cflags cmocka 2>/dev/null)
 CMOCKA_LIBS   := $(shell pkg-config --libs cmocka 2>/dev/null || echo -lcmocka)
-UNIT_TESTS = t_wire t_pcp_wire t_epoch t_pcp_epoch t_engine t_core t_pcp t_negotiate t_keep t_gwparse t_table t_respond t_pcp_respond t_client \
+UNIT_TESTS = t_wire t_pcp_wire t_epoch t_pcp_epoch t_engine t_core t_pcp t_negotiate t_keep t_gwparse t_table t_respond t_pcp_respond t_client t_upnp \
              t_clock
 UNIT_BINS  = $(UNIT_TESTS:%=$(B)/test/%)
 
@@ -151,7 +154,7 @@ sanitize:
 
 # ---- fuzzing ----
 FUZZERS = fuzz_wire fuzz_pcp_wire fuzz_gateway fuzz_gwparse fuzz_engine \
-          fuzz_pcp_engine
+          fuzz_pcp_engine fuzz_upnp
 FUZZ_SECONDS ?= 60
 REPLAYS = $(FUZZERS:%=$(B)/fuzz/replay_%)
 

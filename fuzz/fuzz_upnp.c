@@ -5,8 +5,9 @@
  * parsed and resolved.  Properties: no read past the input (ASan), every
  * string NUL-terminated within its field, the HTTP body never beyond its
  * buffer, a document's tokens consistent (depth never negative, END
- * matching START), and a service's control URL resolved only to an
- * address and path that parse.
+ * matching START), a service's control URL resolved only to an
+ * address and path that parse, and a search's candidates bounded, each
+ * with a parsed LOCATION, ranked best first.
  * SPDX-License-Identifier: BSD-2-Clause
  */
 #include <stdint.h>
@@ -15,6 +16,7 @@
 
 #include "upnp/desc.h"
 #include "upnp/http.h"
+#include "upnp/search.h"
 #include "upnp/soap.h"
 #include "upnp/ssdp.h"
 #include "upnp/url.h"
@@ -175,12 +177,51 @@ url(const uint8_t *b, size_t n)
 	}
 }
 
+/* Datagrams (split at 0xff bytes) into a search, from the gateway or
+ * a neighbour as the byte before each says. */
+static void
+search(const uint8_t *b, size_t n)
+{
+	static const uint8_t gw[16] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff,
+	    0xff, 192, 168, 1, 1 };
+	static const uint8_t nb[16] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff,
+	    0xff, 192, 168, 1, 7 };
+	pmp_search_t s;
+	const pmp_igd_candidate_t *c, *prev = NULL;
+	uint64_t now = 0;
+	unsigned i;
+
+	pmp_search_init(&s, gw, 0);
+	while (n > 1) {
+		const uint8_t *end = memchr(b + 1, 0xff, n - 1);
+		size_t len = end == NULL ? n - 1 : (size_t)(end - b - 1);
+
+		now += b[0] & 0x3f;
+		pmp_search_input(&s, b + 1, len, (b[0] & 0x40) ? gw : nb,
+		    (b[0] & 0x80) ? 1900 : 40000, now * 10);
+		b += 1 + len;
+		n -= 1 + len;
+	}
+	if (s.ncand > PMP_SEARCH_MAX_CANDIDATES)
+		abort();
+	for (i = 0; (c = pmp_search_best(&s, i)) != NULL; i++) {
+		if (c->location.port == 0 || c->location.path[0] != '/')
+			abort();
+		if (prev != NULL && c->score > prev->score)
+			abort();
+		terminated(c->reason, sizeof(c->reason));
+		prev = c;
+	}
+	if (i != s.ncand)
+		abort();
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	if (size == 0)
 		return 0;
-	switch (data[0] % 5) {
+	switch (data[0] % 6) {
 	case 0:
 		ssdp(data + 1, size - 1);
 		break;
@@ -193,8 +234,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	case 3:
 		xml(data + 1, size - 1);
 		break;
-	default:
+	case 4:
 		url(data + 1, size - 1);
+		break;
+	default:
+		search(data + 1, size - 1);
 		break;
 	}
 	return 0;

@@ -11,12 +11,14 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
 
 #include "upnp/desc.h"
 #include "upnp/http.h"
+#include "upnp/search.h"
 #include "upnp/soap.h"
 #include "upnp/ssdp.h"
 #include "upnp/url.h"
@@ -430,6 +432,94 @@ test_soap(void **state)
 	assert_int_equal(pmp_soap_read(500, ok, strlen(ok), "x", &a), -1);
 }
 
+static size_t
+answer(char *b, size_t cap, const char *st, const char *location)
+{
+	int n = snprintf(b, cap, "HTTP/1.1 200 OK\r\nST: %s\r\n"
+	    "USN: uuid:x::%s\r\nLocation: %s\r\n\r\n", st, st, location);
+
+	return (size_t)n;
+}
+
+/* The search: every target unicast and multicast, three rounds a second
+ * apart; answers from any port; a device answering every ST counted once;
+ * the IGD on the gateway's address first, the other (CARP) after; over
+ * 200 ms after the gateway's own answer. */
+static void
+test_search(void **state)
+{
+	static const uint8_t gw[16] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff,
+	    0xff, 192, 168, 77, 1 };
+	static const uint8_t other[16] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff,
+	    0xff, 192, 168, 77, 9 };
+	pmp_search_t s;
+	char out[512], b[512];
+	uint8_t to[16];
+	uint16_t port;
+	size_t n;
+	int sent = 0, unicast = 0;
+	const pmp_igd_candidate_t *c;
+
+	(void)state;
+	pmp_search_init(&s, gw, 0);
+	while ((n = pmp_search_output(&s, 0, out, sizeof(out), to, &port)) >
+	    0) {
+		sent++;
+		assert_int_equal(port, 1900);
+		if (memcmp(to, gw, 16) == 0) {
+			unicast++;
+			assert_non_null(strstr(out, "HOST: 192.168.77.1:1900\r\n"));
+		} else {
+			assert_int_equal(to[12], 239);
+			assert_non_null(strstr(out,
+			    "HOST: 239.255.255.250:1900\r\n"));
+		}
+		assert_non_null(strstr(out, "MAN: \"ssdp:discover\"\r\nMX: 2\r\n"));
+	}
+	assert_int_equal(sent, 10);
+	assert_int_equal(unicast, 5);
+	assert_int_equal(pmp_search_deadline(&s), 1000);
+	assert_int_equal(pmp_search_output(&s, 999, out, sizeof(out), to,
+	    &port), 0);
+	/* another device first: a CARP peer, then a Wi-Fi thing */
+	n = answer(b, sizeof(b), "urn:schemas-upnp-org:device:"
+	    "InternetGatewayDevice:1", "http://192.168.77.9:5000/root.xml");
+	pmp_search_input(&s, (const uint8_t *)b, n, other, 1900, 300);
+	n = answer(b, sizeof(b), "urn:schemas-wifialliance-org:device:"
+	    "WFADevice:1", "http://192.168.77.7/wfa.xml");
+	pmp_search_input(&s, (const uint8_t *)b, n, other, 1900, 310);
+	assert_int_equal(s.ncand, 1);
+	assert_false(pmp_search_done(&s, 900));
+	/* the gateway, from port 32768, for two of the targets */
+	n = answer(b, sizeof(b), "urn:schemas-upnp-org:service:"
+	    "WANIPConnection:1", "http://192.168.77.1:5000/rootDesc.xml");
+	pmp_search_input(&s, (const uint8_t *)b, n, gw, 32768, 1100);
+	n = answer(b, sizeof(b), "urn:schemas-upnp-org:service:"
+	    "WANIPConnection:2", "http://192.168.77.1:5000/rootDesc.xml");
+	pmp_search_input(&s, (const uint8_t *)b, n, gw, 32768, 1101);
+	assert_int_equal(s.ncand, 2);
+	assert_false(pmp_search_done(&s, 1299));
+	assert_true(pmp_search_done(&s, 1300));
+	assert_int_equal(pmp_search_output(&s, 2000, out, sizeof(out), to,
+	    &port), 0);		/* no more rounds once over */
+	c = pmp_search_best(&s, 0);
+	assert_non_null(c);
+	assert_string_equal(c->location.host, "192.168.77.1:5000");
+	assert_int_equal(c->from_port, 32768);
+	assert_string_equal(c->reason, "on the gateway's address, answered by "
+	    "the gateway, IGDv2");
+	c = pmp_search_best(&s, 1);
+	assert_non_null(c);
+	assert_string_equal(c->location.host, "192.168.77.9:5000");
+	assert_string_equal(c->reason, "elsewhere on the LAN, answered by "
+	    "another host, IGDv1");
+	assert_null(pmp_search_best(&s, 2));
+	/* nobody on the gateway: the whole window, 2 s after round 3 */
+	pmp_search_init(&s, gw, 0);
+	assert_int_equal(pmp_search_done(&s, 4499), 0);
+	assert_int_equal(pmp_search_done(&s, 4500), 1);
+}
+
 int
 main(void)
 {
@@ -440,6 +530,7 @@ main(void)
 		cmocka_unit_test(test_url),
 		cmocka_unit_test(test_http),
 		cmocka_unit_test(test_soap),
+		cmocka_unit_test(test_search),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

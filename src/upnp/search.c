@@ -28,7 +28,7 @@ pmp_search_init(pmp_search_t *s, const uint8_t gateway[16], uint64_t now_ms)
 	memcpy(s->gateway, gateway, 16);
 	s->start_ms = now_ms;
 	s->end_ms = now_ms + (uint64_t)(PMP_SEARCH_ROUNDS - 1) *
-	    PMP_SEARCH_ROUND_MS + PMP_SEARCH_MX * 1000u + 500u;
+	    PMP_SEARCH_ROUND_MS + (uint64_t)PMP_SEARCH_MX * 1000u + 500u;
 }
 
 size_t

@@ -97,6 +97,7 @@ reboot(struct gateway *g)
 	gw_peers_clear(g->cfg.peers);
 	gw_pinholes_clear(g->pinholes);
 	g->epoch_start_ms = pmp_clock_ms();
+	g->upnp.cfg.bootid++;	/* UDA 1.1 §1.2: a new BOOTID.UPNP.ORG */
 	logmsg(g, "reboot: table cleared, epoch reset");
 	g->pcp_announce_due = 1;
 	announce(g);

@@ -19,6 +19,7 @@
 #include "respond.h"
 #include "pcp_respond.h"
 #include "table.h"
+#include "upnp_server.h"
 #include "natpmp/wire.h"
 
 #define MAX_DELAYED 1024
@@ -79,6 +80,7 @@ struct gateway {
 	struct sockaddr_in6 listen6;
 	unsigned ifindex6;		/* its interface: ff02::1 goes there */
 	struct gw_pinholes *pinholes;
+	struct upnp_server upnp;	/* --upnp: UPnP-IGD (upnp_server.h) */
 };
 
 /* log.c */

@@ -220,6 +220,10 @@ main(int argc, char **argv)
 	if (g.cfg.peers == NULL || g.pinholes == NULL)
 		fatal("out of memory");
 	g.fd6 = -1;
+	g.upnp.cfg.version = 2;
+	g.upnp.cfg.bootid = 1;
+	g.upnp.http_port = 5000;
+	g.upnp.group_fd = -1;
 	parse_args(&g, argc, argv);
 	if (g.listen6.sin6_family == AF_INET6 && (g.speaks == SPEAKS_NATPMP ||
 	    g.speaks == SPEAKS_NATPMP_DEAF))
@@ -259,6 +263,7 @@ main(int argc, char **argv)
 	setup_multicast(&g);
 	if (g.listen6.sin6_family == AF_INET6)
 		g.fd6 = open_socket6(&g);
+	upnp_open(&g);
 	if (g.f.spoof || g.f.wrong_source) {
 		/* A neighbour address (on loopback any 127/8 is ours) and
 		 * the gateway's address with another port. */
@@ -286,8 +291,9 @@ main(int argc, char **argv)
 	announce(&g);	/* §3.2.1: on start */
 
 	while (!got_stop) {
-		struct pollfd pfd[2] = { { g.fd, POLLIN, 0 },
+		struct pollfd pfd[2 + UPNP_POLLFDS] = { { g.fd, POLLIN, 0 },
 		    { g.fd6, POLLIN, 0 } };
+		size_t nu = upnp_pollfds(&g, pfd + 2, UPNP_POLLFDS);
 		uint64_t now = pmp_clock_ms(), d = UINT64_MAX;
 		int timeout = -1;
 		struct timespec ts;
@@ -306,7 +312,7 @@ main(int argc, char **argv)
 			timeout = d <= now ? 0 : (int)(d - now);
 		ts.tv_sec = timeout / 1000;
 		ts.tv_nsec = (long)(timeout % 1000) * 1000000L;
-		if (ppoll(pfd, g.fd6 >= 0 ? 2 : 1, timeout < 0 ? NULL : &ts,
+		if (ppoll(pfd, 2 + nu, timeout < 0 ? NULL : &ts,
 		    &waiting) < 0 &&
 		    errno != EINTR)
 			fatal("poll: %s", strerror(errno));
@@ -349,6 +355,7 @@ main(int argc, char **argv)
 				handle(&g, b, (size_t)n < sizeof(b) ?
 				    (size_t)n : sizeof(b), &from);
 		}
+		upnp_handle(&g, pfd + 2, nu);
 		now = pmp_clock_ms();
 		send_due(&g, now);
 		while (gw_announce_due(&g.ann, now))
@@ -360,6 +367,7 @@ main(int argc, char **argv)
 		close(g.alt_fd[0]);
 	if (g.alt_fd[1] >= 0)
 		close(g.alt_fd[1]);
+	upnp_close(&g);
 	free(g.delayed);
 	gw_table_free(&g.table);
 	free(g.cfg.peers);

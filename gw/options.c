@@ -39,6 +39,13 @@ usage(FILE *f)
 	    "      --announce-legacy    also to 224.0.0.1:5351, as miniupnpd\n"
 	    "      --announce-pcp       also PCP ANNOUNCEs (start, reboot, address\n"
 	    "                           change; ff02::1 too with --listen6)\n"
+	    "UPnP-IGD (answers SSDP on port 1900 and HTTP, over the same table):\n"
+	    "      --upnp               serve an IGD (WANIPConnection)\n"
+	    "      --upnp-version 1|2   InternetGatewayDevice:1 or :2 (2)\n"
+	    "      --upnp-port N        its HTTP port (5000)\n"
+	    "      --upnp-fault F       725 or 402 (a finite lease refused),\n"
+	    "                           718 (every AddPortMapping), chunked,\n"
+	    "                           empty-address, bad-xml; repeatable\n"
 	    "protocols (both by default; version 2 is PCP, the rest NAT-PMP):\n"
 	    "      --natpmp-only        answer PCP with NAT-PMP's 8-byte\n"
 	    "                           unsupported version (version 0)\n"
@@ -123,6 +130,29 @@ parse_target(struct gateway *g, const char *s)
 	parse_addr(buf, "--announce-to", &t->sin_addr);
 }
 
+/* --upnp-fault NAME (igd.h's faults) */
+static void
+upnp_fault(struct gateway *g, const char *s)
+{
+	gw_igd_cfg_t *c = &g->upnp.cfg;
+
+	if (strcmp(s, "725") == 0)
+		c->only_permanent = 1;
+	else if (strcmp(s, "402") == 0)
+		c->args_on_lease = 1;
+	else if (strcmp(s, "718") == 0)
+		c->conflict = 1;
+	else if (strcmp(s, "chunked") == 0)
+		c->chunked = 1;
+	else if (strcmp(s, "empty-address") == 0)
+		c->empty_address = 1;
+	else if (strcmp(s, "bad-xml") == 0)
+		c->bad_xml = 1;
+	else
+		fatal("--upnp-fault '%s': 725, 402, 718, chunked, "
+		    "empty-address or bad-xml", s);
+}
+
 void
 parse_args(struct gateway *g, int argc, char **argv)
 {
@@ -130,10 +160,15 @@ parse_args(struct gateway *g, int argc, char **argv)
 	    O_SAFTER, O_DELAY, O_DUP, O_RESULT, O_GRANT, O_OFFSET, O_ZERO, O_TRUNC,
 	    O_GARBAGE, O_SPOOF, O_WRONG, O_REBOOT, O_CHANGE, O_NEXT, O_VFORM,
 	    O_OFORM, O_VPN, O_JSON, O_ACOUNT, O_ATO, O_NOMC, O_LEGACY, O_EVERY,
-	    O_NATPMP_ONLY, O_PCP_ONLY, O_APCP, O_PCP_SILENT, O_LISTEN6 };
+	    O_NATPMP_ONLY, O_PCP_ONLY, O_APCP, O_PCP_SILENT, O_LISTEN6, O_UPNP,
+	    O_UPNP_VERSION, O_UPNP_PORT, O_UPNP_FAULT };
 	static const struct option longopts[] = {
 		{ "listen", required_argument, NULL, 'l' },
 		{ "listen6", required_argument, NULL, O_LISTEN6 },
+		{ "upnp", no_argument, NULL, O_UPNP },
+		{ "upnp-version", required_argument, NULL, O_UPNP_VERSION },
+		{ "upnp-port", required_argument, NULL, O_UPNP_PORT },
+		{ "upnp-fault", required_argument, NULL, O_UPNP_FAULT },
 		{ "port", required_argument, NULL, 'p' },
 		{ "public", required_argument, NULL, 'P' },
 		{ "max-lifetime", required_argument, NULL, O_MAXLIFE },
@@ -198,6 +233,20 @@ parse_args(struct gateway *g, int argc, char **argv)
 			break;
 		case O_VPN:
 			g->cfg.vpn = 1;
+			break;
+		case O_UPNP:
+			g->upnp.enabled = 1;
+			break;
+		case O_UPNP_VERSION:
+			g->upnp.cfg.version = (unsigned)num(optarg,
+			    "--upnp-version", 1, 2);
+			break;
+		case O_UPNP_PORT:
+			g->upnp.http_port = (uint16_t)num(optarg,
+			    "--upnp-port", 1, 65535);
+			break;
+		case O_UPNP_FAULT:
+			upnp_fault(g, optarg);
 			break;
 		case 'v':
 			g->log = 1;

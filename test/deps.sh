@@ -6,7 +6,7 @@ set -eu
 pkgs="make gcc libc6-dev pkg-config libcmocka-dev mandoc valgrind natpmpc
 iproute2 python3 bsdutils binutils util-linux miniupnpd-nftables nftables
 libnatpmp-dev clang libclang-rt-14-dev cppcheck clang-tidy strace
-python3-pytest"
+python3-pytest miniupnpc"
 missing=
 for p in $pkgs; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' ||

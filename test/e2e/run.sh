@@ -106,8 +106,8 @@ run() {
 here=$(dirname "$0")
 G=127.77.0.1
 # E2E_ONLY="gateway netns" runs only those parts (client gateway hostile
-# netns keep loop pcp).
-for part in ${E2E_ONLY:-client gateway hostile netns keep loop pcp}; do
+# netns keep loop pcp upnp).
+for part in ${E2E_ONLY:-client gateway hostile netns keep loop pcp upnp}; do
 	. "$here/$part.sh"
 done
 

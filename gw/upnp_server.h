@@ -1,0 +1,46 @@
+/*
+ * upnp_server.h - pmp-gateway's UPnP-IGD sockets (upnp_server.c) and their
+ * state, part of struct gateway.
+ * SPDX-License-Identifier: BSD-2-Clause
+ */
+#ifndef PMP_GW_UPNP_SERVER_H
+#define PMP_GW_UPNP_SERVER_H
+
+#include <netinet/in.h>
+#include <poll.h>
+
+#include <stddef.h>
+
+#include "igd.h"
+
+#define PMP_GW_SSDP_PORT 1900
+#define UPNP_MAX_CONN 8
+#define UPNP_POLLFDS (3 + UPNP_MAX_CONN)
+
+struct upnp_conn {
+	int fd;			/* -1: free */
+	struct sockaddr_in from;
+	char in[GW_IGD_MAX_REQUEST + 1];
+	size_t len;
+	char out[GW_IGD_MAX_ANSWER];
+	size_t out_len, sent;
+};
+
+struct upnp_server {
+	int enabled;
+	uint16_t http_port;
+	gw_igd_cfg_t cfg;
+	int ssdp_fd, group_fd, http_fd;
+	struct upnp_conn conn[UPNP_MAX_CONN];
+};
+
+struct gateway;
+void upnp_open(struct gateway *g);
+void upnp_close(struct gateway *g);
+/* The descriptors to wait for, into pfd (UPNP_POLLFDS of them, some
+ * -1); 0 when --upnp is off. */
+size_t upnp_pollfds(struct gateway *g, struct pollfd *pfd, size_t max);
+/* After poll: serve what is ready (pfd as upnp_pollfds filled it). */
+void upnp_handle(struct gateway *g, const struct pollfd *pfd, size_t n);
+
+#endif

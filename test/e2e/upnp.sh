@@ -6,18 +6,19 @@
 # SPDX-License-Identifier: BSD-2-Clause
 
 U="upnpc -u http://$G:5000/rootDesc.xml"
+W=$(awk -v s="$SLOW" 'BEGIN {print 0.5 * s}')	# SSDP answers: wait this long
 if ! command -v upnpc >/dev/null; then
 	skip "upnpc (miniupnpc) missing: sh test/deps.sh"
 else
 gw_start $G --upnp
-run python3 "$here/ssdp.py" $G urn:schemas-upnp-org:device:InternetGatewayDevice:1
+run python3 "$here/ssdp.py" $G urn:schemas-upnp-org:device:InternetGatewayDevice:1 --wait $W
 has "^1900 urn:schemas-upnp-org:device:InternetGatewayDevice:1 http://$G:5000/rootDesc.xml 1$" "$T/out" \
 	&& ok "SSDP: an IGDv2 answers a search for IGD:1 (with BOOTID)" || ko "ssdp igd1 ($(cat "$T/out"))"
-run python3 "$here/ssdp.py" $G ssdp:all
+run python3 "$here/ssdp.py" $G ssdp:all --wait $W
 [ "$(grep -c . "$T/out")" -eq 5 ] && has " upnp:rootdevice " "$T/out" \
     && has "service:WANIPConnection:2 " "$T/out" \
 	&& ok "SSDP: ssdp:all gets one answer per device and service type" || ko "ssdp all ($(cat "$T/out"))"
-run python3 "$here/ssdp.py" $G urn:schemas-upnp-org:device:InternetGatewayDevice:1 --man ssdp:discover
+run python3 "$here/ssdp.py" $G urn:schemas-upnp-org:device:InternetGatewayDevice:1 --man ssdp:discover --wait $W
 [ ! -s "$T/out" ] && ok "SSDP: an unquoted MAN gets no answer (UDA 1.1)" || ko "ssdp man"
 run $U -s
 [ $rc -eq 0 ] && has "^Found valid IGD : http://$G:5000/ctl/IPConn" "$T/out" \
@@ -42,8 +43,8 @@ run $U -d 6100 UDP
 has "UPNP_DeletePortMapping() returned : 0" "$T/out" && ok "upnpc -d: deleted" || ko "delete ($(tail -2 "$T/out"))"
 run $U -d 6100 UDP
 has "714" "$T/out" && ok "deleting it again: 714 NoSuchEntryInArray" || ko "delete twice ($(tail -2 "$T/out"))"
-kill -HUP $gwpid; sleep 0.2
-run python3 "$here/ssdp.py" $G upnp:rootdevice
+kill -HUP $gwpid; sleep $W
+run python3 "$here/ssdp.py" $G upnp:rootdevice --wait $W
 has " 2$" "$T/out" && ok "a reboot (SIGHUP) raises BOOTID.UPNP.ORG" || ko "bootid ($(cat "$T/out"))"
 gw_stop
 
@@ -60,7 +61,7 @@ run $U -a 127.0.0.1 6300 6300 TCP 3600
 has "402" "$T/out" && ok "fault 402: a finite lease refused as Invalid Args (ARRIS)" || ko "402 ($(tail -3 "$T/out"))"
 run $U -n 127.0.0.1 6300 6300 TCP 0
 has "401\|Invalid Action" "$T/out" && ok "IGDv1: AddAnyPortMapping is 401 Invalid Action" || ko "v1 401 ($(tail -3 "$T/out"))"
-run python3 "$here/ssdp.py" $G urn:schemas-upnp-org:device:InternetGatewayDevice:2
+run python3 "$here/ssdp.py" $G urn:schemas-upnp-org:device:InternetGatewayDevice:2 --wait $W
 [ ! -s "$T/out" ] && ok "IGDv1: no answer to a search for IGD:2" || ko "v1 ssdp"
 gw_stop
 

@@ -1,0 +1,246 @@
+/*
+ * t_control.c - the UPnP-IGD control point (src/upnp/control.c) on
+ * virtual time, against pmp-gateway's test IGD (gw/igd.c) in the same
+ * process as its network: the first call finds the IGD (SSDP, ranking,
+ * description) and then acts; later calls go straight to the control URL;
+ * a UPnPError is PMP_EGATEWAY with its code; no IGD is PMP_ENOSUPPORT
+ * once the search window is over; a silent or refusing IGD ends the call
+ * within its bound and is searched for again next time.
+ * SPDX-License-Identifier: BSD-2-Clause
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "igd.h"
+#include "pmp.h"
+#include "upnp/control.h"
+
+static const uint8_t GW[16] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff,
+    192, 168, 77, 1 };
+static const uint8_t ME[4] = { 192, 168, 77, 2 };
+
+struct net {
+	pmp_control_t c;
+	gw_table_t t;
+	gw_config_t g;
+	gw_igd_cfg_t igd;
+	int ssdp_deaf;		/* the IGD ignores M-SEARCH */
+	int http_silent;	/* accepts, never answers */
+	int refuse;		/* connections refused */
+	char req[8192];
+	size_t req_len;
+	uint64_t now;
+	unsigned datagrams, connects;
+};
+
+static int
+setup(void **state)
+{
+	struct net *n = calloc(1, sizeof(*n));
+
+	assert_int_equal(gw_table_init(&n->t, 64, 86400, 1), 0);
+	memcpy(n->g.public_addr, "\xcb\x00\x71\x07", 4);
+	n->g.force_result = -1;
+	n->g.grant_lifetime = -1;
+	n->igd.version = 2;
+	n->igd.bootid = 1;
+	strcpy(n->igd.location, "http://192.168.77.1:5000/rootDesc.xml");
+	pmp_control_init(&n->c, GW);
+	n->now = 1000;
+	*state = n;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	struct net *n = *state;
+
+	gw_table_free(&n->t);
+	free(n);
+	return 0;
+}
+
+/* The IGD's side of one step's output. */
+static void
+deliver(struct net *n, const pmp_control_out_t *o)
+{
+	char ans[GW_IGD_MAX_ANSWER];
+	size_t len, i;
+	unsigned k;
+	long whole;
+	gw_igd_event_t ev;
+
+	switch (o->kind) {
+	case PMP_CONTROL_SEND_TO:
+		n->datagrams++;
+		assert_int_equal(o->port, 1900);
+		if (n->ssdp_deaf)
+			return;
+		for (k = 0; (len = gw_igd_ssdp(&n->igd, o->data, o->len, k,
+		    ans, sizeof(ans))) > 0; k++)
+			pmp_control_datagram(&n->c, (const uint8_t *)ans, len,
+			    GW, 1900, n->now + 5);
+		return;
+	case PMP_CONTROL_CONNECT:
+		n->connects++;
+		assert_memory_equal(o->addr, GW, 16);
+		assert_int_equal(o->port, 5000);
+		n->req_len = 0;
+		pmp_control_connected(&n->c, !n->refuse, n->now + 1);
+		return;
+	case PMP_CONTROL_WRITE:
+		/* in two pieces, as a socket may take it */
+		i = o->len > 10 ? o->len / 2 : o->len;
+		assert_true(n->req_len + i < sizeof(n->req));
+		memcpy(n->req + n->req_len, o->data, i);
+		n->req_len += i;
+		n->req[n->req_len] = '\0';
+		pmp_control_wrote(&n->c, i, n->now);
+		whole = gw_igd_request_length(n->req, n->req_len);
+		if (whole <= 0 || n->http_silent)
+			return;
+		len = gw_igd_http(&n->t, &n->g, &n->igd, ME, n->req,
+		    (size_t)whole, n->now, ans, sizeof(ans), &ev);
+		/* the answer in small pieces, then the close */
+		for (i = 0; i < len; i += 7)
+			pmp_control_read(&n->c, (const uint8_t *)ans + i,
+			    len - i < 7 ? len - i : 7, n->now + 2);
+		pmp_control_read(&n->c, NULL, 0, n->now + 2);
+		return;
+	default:
+		return;
+	}
+}
+
+/* Run the call to its end; its status. */
+static int
+run(struct net *n, const char *action, const pmp_soap_arg_t *args,
+    size_t nargs)
+{
+	pmp_control_out_t o;
+	int guard = 0;
+
+	assert_int_equal(pmp_control_call(&n->c, action, args, nargs, n->now),
+	    PMP_OK);
+	for (;;) {
+		assert_true(++guard < 10000);
+		pmp_control_step(&n->c, n->now, &o);
+		if (o.kind == PMP_CONTROL_DONE)
+			return n->c.status;
+		if (o.kind == PMP_CONTROL_WAIT) {
+			uint64_t d = pmp_control_deadline(&n->c);
+
+			assert_true(d != UINT64_MAX);
+			assert_true(d > n->now);
+			n->now = d;
+			continue;
+		}
+		deliver(n, &o);
+	}
+}
+
+static const pmp_soap_arg_t add_args[] = { { "NewRemoteHost", "" },
+    { "NewExternalPort", "6000" }, { "NewProtocol", "UDP" },
+    { "NewInternalPort", "6000" }, { "NewInternalClient", "192.168.77.2" },
+    { "NewEnabled", "1" }, { "NewPortMappingDescription", "pmp test" },
+    { "NewLeaseDuration", "3600" } };
+
+static void
+test_first_call_finds_the_igd(void **state)
+{
+	struct net *n = *state;
+	uint64_t t0 = n->now;
+
+	assert_int_equal(run(n, "GetExternalIPAddress", NULL, 0), PMP_OK);
+	assert_string_equal(pmp_soap_get(&n->c.answer,
+	    "NewExternalIPAddress"), "203.0.113.7");
+	assert_true(n->c.have_igd);
+	assert_string_equal(n->c.control.path, "/ctl/IPConn");
+	assert_string_equal(n->c.service_type,
+	    "urn:schemas-upnp-org:service:WANIPConnection:2");
+	assert_string_equal(n->c.desc.friendly_name, "pmp-gateway");
+	assert_non_null(strstr(n->c.reason, "on the gateway's address"));
+	/* the first round only: the gateway answered, 200 ms of grace */
+	assert_int_equal(n->datagrams, 10);
+	assert_true(n->now - t0 < 300);
+	assert_int_equal(n->connects, 2);	/* description, action */
+	/* the next call: straight to the control URL */
+	assert_int_equal(run(n, "AddPortMapping", add_args, 8), PMP_OK);
+	assert_int_equal(n->datagrams, 10);
+	assert_int_equal(n->connects, 3);
+	assert_int_equal(n->t.n, 1);
+	/* a refusal: its UPnPError */
+	n->igd.only_permanent = 1;
+	assert_int_equal(run(n, "AddPortMapping", add_args, 8), PMP_EGATEWAY);
+	assert_int_equal(n->c.answer.error_code, 725);
+	assert_true(n->c.have_igd);
+	/* chunked answers read the same */
+	n->igd.chunked = 1;
+	assert_int_equal(run(n, "GetStatusInfo", NULL, 0), PMP_OK);
+	assert_string_equal(pmp_soap_get(&n->c.answer, "NewConnectionStatus"),
+	    "Connected");
+	/* a cut envelope: not an answer */
+	n->igd.bad_xml = 1;
+	assert_int_equal(run(n, "GetStatusInfo", NULL, 0), PMP_EINVAL);
+}
+
+static void
+test_no_igd(void **state)
+{
+	struct net *n = *state;
+	uint64_t t0 = n->now;
+
+	n->ssdp_deaf = 1;
+	assert_int_equal(run(n, "GetExternalIPAddress", NULL, 0),
+	    PMP_ENOSUPPORT);
+	/* three rounds, then MX: 4.5 s in all */
+	assert_int_equal(n->datagrams, 30);
+	assert_int_equal(n->now - t0, 4500);
+	assert_int_equal(n->connects, 0);
+}
+
+static void
+test_silent_and_refusing(void **state)
+{
+	struct net *n = *state;
+	uint64_t t0;
+
+	assert_int_equal(run(n, "GetExternalIPAddress", NULL, 0), PMP_OK);
+	n->http_silent = 1;
+	t0 = n->now;
+	assert_int_equal(run(n, "GetStatusInfo", NULL, 0), PMP_ETIMEDOUT);
+	assert_int_equal(n->now - t0, PMP_CONTROL_HTTP_MS);
+	assert_false(n->c.have_igd);	/* found again next time */
+	n->http_silent = 0;
+	assert_int_equal(run(n, "GetStatusInfo", NULL, 0), PMP_OK);
+	assert_int_equal(n->datagrams, 20);
+	n->refuse = 1;
+	assert_int_equal(run(n, "GetStatusInfo", NULL, 0), PMP_EREFUSED);
+	/* one call at a time */
+	n->refuse = 0;
+	assert_int_equal(pmp_control_call(&n->c, "GetStatusInfo", NULL, 0,
+	    n->now), PMP_OK);
+	assert_int_equal(pmp_control_call(&n->c, "GetStatusInfo", NULL, 0,
+	    n->now), PMP_EINVAL);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_first_call_finds_the_igd,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_no_igd, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_silent_and_refusing,
+		    setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

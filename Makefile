@@ -46,7 +46,7 @@ NATPMP_SRC = src/natpmp/natpmp.c src/natpmp/wire.c src/natpmp/epoch.c
 PCP_SRC    = src/pcp/pcp.c src/pcp/wire.c src/pcp/epoch.c
 UPNP_SRC   = src/upnp/xml.c src/upnp/desc.c src/upnp/ssdp.c src/upnp/url.c \
              src/upnp/http.c src/upnp/soap.c src/upnp/search.c \
-             src/upnp/control.c
+             src/upnp/control.c src/upnp/mapper.c
 IO_SRC     = src/io/clock.c src/io/fd.c src/io/udp.c src/io/listen.c \
              src/io/random.c src/io/wake.c src/io/sockaddr.c
 API_SRC    = src/api/client.c src/api/drive.c src/api/request.c \

@@ -5,7 +5,11 @@
  * description) and then acts; later calls go straight to the control URL;
  * a UPnPError is PMP_EGATEWAY with its code; no IGD is PMP_ENOSUPPORT
  * once the search window is over; a silent or refusing IGD ends the call
- * within its bound and is searched for again next time.
+ * within its bound and is searched for again next time.  And the mapping
+ * policy over it (upnp/mapper.c): the address checked first, 725 and 402
+ * answered with a permanent lease, conflicts with AddAnyPortMapping
+ * (IGDv2) or a bounded number of other ports (IGDv1), no address refused,
+ * a private one flagged double NAT, a delete of nothing done.
  * SPDX-License-Identifier: BSD-2-Clause
  */
 #include <stdarg.h>
@@ -20,6 +24,8 @@
 #include "igd.h"
 #include "pmp.h"
 #include "upnp/control.h"
+#include "upnp/mapper.h"
+#include "test_rng.h"
 
 static const uint8_t GW[16] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff,
     192, 168, 77, 1 };
@@ -231,6 +237,109 @@ test_silent_and_refusing(void **state)
 	    n->now), PMP_EINVAL);
 }
 
+/* Run a mapper request to its end through the control point. */
+static pmp_mapper_t *
+map_run(struct net *n, pmp_mapper_op_t op, uint16_t port, uint32_t lease)
+{
+	static pmp_mapper_t m;
+	pmp_control_out_t o;
+	int guard = 0;
+
+	memset(&m, 0, sizeof(m));
+	m.op = op;
+	m.udp = 1;
+	m.internal_port = port;
+	m.lease = lease;
+	strcpy(m.client, "192.168.77.2");
+	strcpy(m.description, "pmp t_control");
+	assert_int_equal(pmp_mapper_start(&m, &n->c, &test_rng, n->now),
+	    PMP_OK);
+	while (!m.done) {
+		assert_true(++guard < 10000);
+		pmp_control_step(&n->c, n->now, &o);
+		if (o.kind == PMP_CONTROL_DONE)
+			pmp_mapper_advance(&m, &n->c, n->now);
+		else if (o.kind == PMP_CONTROL_WAIT)
+			n->now = pmp_control_deadline(&n->c);
+		else
+			deliver(n, &o);
+	}
+	return &m;
+}
+
+static void
+test_mapping_policy(void **state)
+{
+	struct net *n = *state;
+	pmp_mapper_t *m;
+	const gw_mapping_t *held;
+
+	m = map_run(n, PMP_MAPPER_MAP, 6000, 3600);
+	assert_int_equal(m->status, PMP_OK);
+	assert_string_equal(m->address, "203.0.113.7");
+	assert_false(m->double_nat);
+	assert_int_equal(m->granted_port, 6000);
+	assert_int_equal(m->granted_lease, 3600);
+	assert_int_equal(m->adds, 1);
+	/* only permanent leases (725), or 402 to any lease: lease 0 */
+	n->igd.only_permanent = 1;
+	m = map_run(n, PMP_MAPPER_MAP, 6001, 3600);
+	assert_int_equal(m->status, PMP_OK);
+	assert_true(m->permanent);
+	assert_int_equal(m->granted_lease, 0);
+	assert_int_equal(m->adds, 2);
+	n->igd.only_permanent = 0;
+	n->igd.args_on_lease = 1;
+	m = map_run(n, PMP_MAPPER_MAP, 6002, 3600);
+	assert_int_equal(m->status, PMP_OK);
+	assert_true(m->permanent);
+	n->igd.args_on_lease = 0;
+	/* the port held by another host: IGDv2 picks one */
+	held = gw_table_find(&n->t, ME, 1, 6000);
+	assert_non_null(held);
+	{
+		static const uint8_t other[4] = { 192, 168, 77, 9 };
+		uint16_t p;
+		uint32_t g;
+
+		assert_int_equal(gw_table_map(&n->t, other, 1, 7000, 7000, 600,
+		    n->now, &p, &g), 0);
+	}
+	m = map_run(n, PMP_MAPPER_MAP, 7000, 600);
+	assert_int_equal(m->status, PMP_OK);
+	assert_true(m->granted_port != 7000);
+	assert_int_equal(m->adds, 2);		/* AddPortMapping, AddAny */
+	/* every AddPortMapping a conflict on an IGDv1: a few random ports,
+	 * then the refusal stands */
+	n->igd.conflict = 1;
+	n->igd.version = 1;
+	pmp_control_init(&n->c, GW);		/* find the v1 IGD */
+	m = map_run(n, PMP_MAPPER_MAP, 6003, 600);
+	assert_int_equal(m->status, PMP_EGATEWAY);
+	assert_int_equal(m->upnp_error, 718);
+	assert_int_equal(m->adds, PMP_MAPPER_TRIES);
+	n->igd.conflict = 0;
+	/* no address: refused before any mapping */
+	n->igd.empty_address = 1;
+	m = map_run(n, PMP_MAPPER_MAP, 6004, 600);
+	assert_int_equal(m->status, PMP_ENOADDR);
+	assert_int_equal(m->adds, 0);
+	n->igd.empty_address = 0;
+	/* a private external address: double NAT, said, still mapped */
+	memcpy(n->g.public_addr, "\x64\x40\x00\x05", 4);	/* 100.64.0.5 */
+	m = map_run(n, PMP_MAPPER_MAP, 6005, 600);
+	assert_int_equal(m->status, PMP_OK);
+	assert_true(m->double_nat);
+	/* deletes: one there, one not (714 is done) */
+	m = map_run(n, PMP_MAPPER_UNMAP, 6005, 0);
+	assert_int_equal(m->status, PMP_OK);
+	m = map_run(n, PMP_MAPPER_UNMAP, 6005, 0);
+	assert_int_equal(m->status, PMP_OK);
+	assert_null(gw_table_find(&n->t, ME, 1, 6005));
+	m = map_run(n, PMP_MAPPER_ADDRESS, 0, 0);
+	assert_string_equal(m->address, "100.64.0.5");
+}
+
 int
 main(void)
 {
@@ -240,6 +349,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_no_igd, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_silent_and_refusing,
 		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_mapping_policy, setup,
+		    teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

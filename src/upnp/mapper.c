@@ -1,0 +1,179 @@
+/*
+ * mapper.c - the UPnP-IGD mapping policy (see mapper.h).
+ * SPDX-License-Identifier: BSD-2-Clause
+ */
+#include <arpa/inet.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pmp.h"
+#include "mapper.h"
+
+enum step { S_ADDRESS, S_ADD, S_ADD_ANY, S_DELETE };
+
+static void
+done(pmp_mapper_t *m, int status, int upnp_error)
+{
+	m->done = 1;
+	m->status = status;
+	m->upnp_error = upnp_error;
+}
+
+/* RFC 1918, CGN (RFC 6598), and other addresses no one reaches us at. */
+static int
+not_public(const uint8_t a[4])
+{
+	return a[0] == 10 || (a[0] == 172 && (a[1] & 0xf0) == 16) ||
+	    (a[0] == 192 && a[1] == 168) || (a[0] == 100 &&
+	    (a[1] & 0xc0) == 64) || (a[0] == 169 && a[1] == 254);
+}
+
+static int
+call_add(pmp_mapper_t *m, pmp_control_t *c, int any, uint32_t lease,
+    uint64_t now_ms)
+{
+	char ext[8], in[8], lease_s[12];
+	const pmp_soap_arg_t args[] = { { "NewRemoteHost", "" },
+	    { "NewExternalPort", ext },
+	    { "NewProtocol", m->udp ? "UDP" : "TCP" },	/* uppercase */
+	    { "NewInternalPort", in }, { "NewInternalClient", m->client },
+	    { "NewEnabled", "1" },
+	    { "NewPortMappingDescription", m->description },
+	    { "NewLeaseDuration", lease_s } };
+
+	snprintf(ext, sizeof(ext), "%u", (unsigned)m->trying_port);
+	snprintf(in, sizeof(in), "%u", (unsigned)m->internal_port);
+	snprintf(lease_s, sizeof(lease_s), "%lu", (unsigned long)lease);
+	m->step = any ? S_ADD_ANY : S_ADD;
+	m->adds++;
+	return pmp_control_call(c, any ? "AddAnyPortMapping" :
+	    "AddPortMapping", args, 8, now_ms);
+}
+
+int
+pmp_mapper_start(pmp_mapper_t *m, pmp_control_t *c, const pmp_rng_t *rng,
+    uint64_t now_ms)
+{
+	char ext[8];
+	const pmp_soap_arg_t key[] = { { "NewRemoteHost", "" },
+	    { "NewExternalPort", ext },
+	    { "NewProtocol", m->udp ? "UDP" : "TCP" } };
+
+	m->rng = rng;
+	m->done = 0;
+	m->adds = 0;
+	m->trying_port = m->external_port != 0 ? m->external_port :
+	    m->internal_port;
+	if (m->op == PMP_MAPPER_UNMAP) {
+		snprintf(ext, sizeof(ext), "%u", (unsigned)m->trying_port);
+		m->step = S_DELETE;
+		return pmp_control_call(c, "DeletePortMapping", key, 3, now_ms);
+	}
+	m->step = S_ADDRESS;
+	return pmp_control_call(c, "GetExternalIPAddress", NULL, 0, now_ms);
+}
+
+/* Another port for a conflict on an IGDv1: random, >= 1024. */
+static uint16_t
+other_port(const pmp_mapper_t *m)
+{
+	return (uint16_t)(1024 + pmp_rng_upto(m->rng, 65535 - 1024));
+}
+
+static void
+added(pmp_mapper_t *m, pmp_control_t *c, uint64_t now_ms)
+{
+	const char *reserved;
+	unsigned long v;
+	char *end;
+
+	if (c->status == PMP_OK) {
+		m->granted_port = m->trying_port;
+		if (m->step == S_ADD_ANY) {
+			reserved = pmp_soap_get(&c->answer, "NewReservedPort");
+			v = reserved != NULL ? strtoul(reserved, &end, 10) : 0;
+			if (reserved == NULL || *end != '\0' || v == 0 ||
+			    v > 65535) {
+				done(m, PMP_EINVAL, 0);
+				return;
+			}
+			m->granted_port = (uint16_t)v;
+		}
+		m->granted_lease = m->permanent ? 0 : m->lease;
+		done(m, PMP_OK, 0);
+		return;
+	}
+	if (c->status != PMP_EGATEWAY || m->adds >= PMP_MAPPER_TRIES) {
+		done(m, c->status, c->answer.error_code);
+		return;
+	}
+	switch (c->answer.error_code) {
+	case 725:
+	case 402:
+		/* a router that takes only permanent leases (or says 402 to
+		 * any lease): the address was checked first (step 1) */
+		if (m->permanent || m->step == S_ADD_ANY)
+			break;
+		m->permanent = 1;
+		(void)call_add(m, c, 0, 0, now_ms);
+		return;
+	case 718:
+	case 729:
+		if (c->service_version >= 2 && m->step != S_ADD_ANY) {
+			(void)call_add(m, c, 1, m->permanent ? 0 : m->lease,
+			    now_ms);
+			return;
+		}
+		m->trying_port = other_port(m);
+		(void)call_add(m, c, 0, m->permanent ? 0 : m->lease, now_ms);
+		return;
+	default:
+		break;
+	}
+	done(m, PMP_EGATEWAY, c->answer.error_code);
+}
+
+void
+pmp_mapper_advance(pmp_mapper_t *m, pmp_control_t *c, uint64_t now_ms)
+{
+	const char *addr;
+	uint8_t a[4];
+
+	switch (m->step) {
+	case S_ADDRESS:
+		if (c->status != PMP_OK) {
+			done(m, c->status, c->answer.error_code);
+			return;
+		}
+		addr = pmp_soap_get(&c->answer, "NewExternalIPAddress");
+		/* empty (IGDv2 §2.3.13), 0.0.0.0, loopback: no address */
+		if (addr == NULL || strlen(addr) >= sizeof(m->address) ||
+		    inet_pton(AF_INET, addr, a) != 1 || a[0] == 0 ||
+		    a[0] == 127) {
+			done(m, PMP_ENOADDR, 0);
+			return;
+		}
+		memcpy(m->address, addr, strlen(addr) + 1);
+		m->double_nat = not_public(a);
+		if (m->op == PMP_MAPPER_ADDRESS) {
+			done(m, PMP_OK, 0);
+			return;
+		}
+		(void)call_add(m, c, 0, m->lease, now_ms);
+		return;
+	case S_ADD:
+	case S_ADD_ANY:
+		added(m, c, now_ms);
+		return;
+	case S_DELETE:
+		if (c->status == PMP_EGATEWAY && c->answer.error_code == 714)
+			done(m, PMP_OK, 0);	/* nothing there: deleted */
+		else
+			done(m, c->status, c->answer.error_code);
+		return;
+	default:
+		done(m, PMP_EINVAL, 0);
+	}
+}

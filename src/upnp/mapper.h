@@ -1,0 +1,75 @@
+/*
+ * mapper.h - the UPnP-IGD mapping policy (UPNP.md §2 "Lease rules", issue
+ * 14), over a control point (control.h): the calls one mapping request
+ * takes, and what they end in.
+ * SPDX-License-Identifier: BSD-2-Clause
+ *
+ * Pure.  A mapping:
+ *   1. GetExternalIPAddress first: "" or 0.0.0.0 (or not IPv4) is
+ *      PMP_ENOADDR; a private or CGN (100.64/10) address is kept and
+ *      flagged double NAT, not refused;
+ *   2. AddPortMapping for the asked lease;
+ *   3. on 725 (OnlyPermanentLeasesSupported) or 402 (Invalid Args, ARRIS's
+ *      answer to a lease), the same with lease 0 — the address having been
+ *      checked in 1 — and the result says permanent: the caller renews
+ *      it as if finite and deletes it itself;
+ *   4. on 718 or 729 (conflicts): AddAnyPortMapping on an IGDv2 (its
+ *      NewReservedPort is the port), else another random port >= 1024,
+ *      at most PMP_MAPPER_TRIES AddPortMappings in all: never a flood.
+ * A delete is DeletePortMapping; 714 (no such entry) counts as done.
+ */
+#ifndef PMP_UPNP_MAPPER_H
+#define PMP_UPNP_MAPPER_H
+
+#include <stdint.h>
+
+#include "control.h"
+#include "core/rng.h"
+
+#define PMP_MAPPER_TRIES 4
+
+typedef enum pmp_mapper_op {
+	PMP_MAPPER_ADDRESS = 1,
+	PMP_MAPPER_MAP,
+	PMP_MAPPER_UNMAP
+} pmp_mapper_op_t;
+
+typedef struct pmp_mapper {
+	/* the request */
+	pmp_mapper_op_t op;
+	int udp;
+	uint16_t internal_port;
+	uint16_t external_port;		/* asked (0: the internal port) */
+	uint32_t lease;			/* asked, seconds */
+	char client[46];		/* NewInternalClient: our address */
+	char description[64];
+	/* the outcome, once done */
+	int done;
+	int status;			/* PMP_OK or PMP_E* */
+	int upnp_error;			/* with PMP_EGATEWAY */
+	char address[46];		/* the external address */
+	int double_nat;			/* it is private or CGN */
+	uint16_t granted_port;
+	uint32_t granted_lease;		/* 0: permanent (see 3 above) */
+	int permanent;
+	/* mapper.c's own */
+	int step;
+	unsigned adds;
+	uint16_t trying_port;
+	const pmp_rng_t *rng;
+} pmp_mapper_t;
+
+/*
+ * Start op with the control point c (idle); the first call is started.
+ * PMP_OK or the control point's error.
+ */
+int pmp_mapper_start(pmp_mapper_t *m, pmp_control_t *c,
+    const pmp_rng_t *rng, uint64_t now_ms);
+
+/*
+ * c's call ended (pmp_control_step() said DONE): read it, and start the
+ * next call or set m->done.
+ */
+void pmp_mapper_advance(pmp_mapper_t *m, pmp_control_t *c, uint64_t now_ms);
+
+#endif

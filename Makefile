@@ -155,7 +155,7 @@ sanitize:
 
 # ---- fuzzing ----
 FUZZERS = fuzz_wire fuzz_pcp_wire fuzz_gateway fuzz_gwparse fuzz_engine \
-          fuzz_pcp_engine fuzz_upnp
+          fuzz_pcp_engine fuzz_upnp fuzz_upnp_control
 FUZZ_SECONDS ?= 60
 REPLAYS = $(FUZZERS:%=$(B)/fuzz/replay_%)
 

@@ -514,6 +514,24 @@ test_search(void **state)
 	assert_string_equal(c->reason, "elsewhere on the LAN, answered by "
 	    "another host, IGDv1");
 	assert_null(pmp_search_best(&s, 2));
+	/* a loopback gateway (a test one): unicast only, never multicast */
+	{
+		static const uint8_t lo[16] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+		    0xff, 0xff, 127, 77, 0, 1 };
+
+		pmp_search_init(&s, lo, 0);
+		sent = 0;
+		while (pmp_search_output(&s, 0, out, sizeof(out), to,
+		    &port) > 0) {
+			assert_memory_equal(to, lo, 16);
+			sent++;
+		}
+		assert_int_equal(sent, 5);
+		assert_int_equal(pmp_search_deadline(&s), 1000);
+		assert_int_equal(pmp_search_output(&s, 1000, out, sizeof(out),
+		    to, &port) > 0, 1);
+		assert_memory_equal(to, lo, 16);
+	}
 	/* nobody on the gateway: the whole window, 2 s after round 3 */
 	pmp_search_init(&s, gw, 0);
 	assert_int_equal(pmp_search_done(&s, 4499), 0);

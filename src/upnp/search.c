@@ -31,14 +31,34 @@ pmp_search_init(pmp_search_t *s, const uint8_t gateway[16], uint64_t now_ms)
 	    PMP_SEARCH_ROUND_MS + (uint64_t)PMP_SEARCH_MX * 1000u + 500u;
 }
 
+/* A gateway on loopback (127/8, ::1: a test gateway) has no LAN to
+ * search: no multicast then, which would leave by the default route's
+ * interface instead. */
+static int
+on_loopback(const uint8_t a[16])
+{
+	static const uint8_t v6[16] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	    0, 0, 0, 1 };
+
+	return (pmp_addr_is_v4(a) && a[12] == 127) || memcmp(a, v6, 16) == 0;
+}
+
 size_t
 pmp_search_output(pmp_search_t *s, uint64_t now_ms, char *out, size_t cap,
     uint8_t to[16], uint16_t *port)
 {
-	unsigned round = s->sent / PER_ROUND, k = s->sent % PER_ROUND;
-	int multicast = k >= PMP_SEARCH_TARGETS;
+	unsigned round, k;
+	int multicast;
 	char host[64], gw[48];
 	size_t n;
+
+	/* on loopback, the multicast half of each round is skipped */
+	if (on_loopback(s->gateway) && s->sent % PER_ROUND ==
+	    PMP_SEARCH_TARGETS)
+		s->sent += PMP_SEARCH_TARGETS;
+	round = s->sent / PER_ROUND;
+	k = s->sent % PER_ROUND;
+	multicast = k >= PMP_SEARCH_TARGETS;
 
 	if (pmp_search_done(s, now_ms) || round >= PMP_SEARCH_ROUNDS ||
 	    now_ms < s->start_ms + (uint64_t)round * PMP_SEARCH_ROUND_MS)
@@ -173,8 +193,12 @@ pmp_search_done(const pmp_search_t *s, uint64_t now_ms)
 uint64_t
 pmp_search_deadline(const pmp_search_t *s)
 {
-	unsigned round = s->sent / PER_ROUND;
+	unsigned sent = s->sent, round;
 	uint64_t d = s->end_ms;
+
+	if (on_loopback(s->gateway) && sent % PER_ROUND == PMP_SEARCH_TARGETS)
+		sent += PMP_SEARCH_TARGETS;	/* (skipped, as output does) */
+	round = sent / PER_ROUND;
 
 	if (s->found_ms != 0 && s->found_ms + PMP_SEARCH_GRACE_MS < d)
 		d = s->found_ms + PMP_SEARCH_GRACE_MS;

@@ -8,7 +8,9 @@
  * and :1, WANPPPConnection:1), each unicast to the gateway's port 1900
  * (answered within a second by devices that ignore multicast from
  * "outside", and opening host firewalls) and to the multicast group
- * (devices that answer only multicast), in PMP_SEARCH_ROUNDS rounds a
+ * (devices that answer only multicast; never toward a loopback gateway,
+ * which has no LAN: multicast would leave by the default route), in
+ * PMP_SEARCH_ROUNDS rounds a
  * second apart.  Answers are taken from any source port (TP-Link answers
  * from another one) and with any header case; the search ends
  * PMP_SEARCH_GRACE_MS after the first answer whose LOCATION is on the

@@ -129,6 +129,13 @@ cmd_map(const struct opts *o, uint16_t private_port, uint16_t public_port,
 		printf("opened %s [%s]:%u (firewall pinhole, no translation), "
 		    "lifetime %lu s\n", proto_name(proto), text,
 		    (unsigned)r.public_port, (unsigned long)r.lifetime);
+	} else if (r.method == PMP_METHOD_UPNP && r.lifetime == 0) {
+		/* a router that takes only permanent leases (725, 402):
+		 * the mapping stays until deleted */
+		printf("mapped %s %s:%u -> private port %u, permanent (the "
+		    "router refused a lease): delete it with pmp unmap\n",
+		    proto_name(proto), have_addr ? text : "?",
+		    (unsigned)r.public_port, (unsigned)r.private_port);
 	} else {
 		printf("mapped %s %s%s%s:%u -> private port %u, lifetime "
 		    "%lu s\n", proto_name(proto), v6 ? "[" : "",

@@ -35,9 +35,10 @@ usage(FILE *f)
 	    "  -4, -6                     IPv4 (the default) or IPv6: PCP at the\n"
 	    "                             IPv6 default router, mapping (opening)\n"
 	    "                             this host's IPv6 address\n"
-	    "      --protocol auto|pcp|natpmp\n"
+	    "      --protocol auto|pcp|natpmp|upnp\n"
 	    "                             auto (default): PCP, or NAT-PMP when\n"
-	    "                             the gateway speaks only that\n"
+	    "                             the gateway speaks only that; upnp:\n"
+	    "                             UPnP-IGD (addr, map, unmap for now)\n"
 	    "  -u, --udp                  UDP mapping (default TCP)\n"
 	    "      --tcp                  TCP mapping\n"
 	    "  -l, --lifetime SECONDS     lifetime asked for (map: 7200)\n"
@@ -172,12 +173,14 @@ main(int argc, char **argv)
 				o.methods = PMP_METHOD_BIT(PMP_METHOD_NATPMP);
 			else if (strcmp(optarg, "pcp") == 0)
 				o.methods = PMP_METHOD_BIT(PMP_METHOD_PCP);
+			else if (strcmp(optarg, "upnp") == 0)
+				o.methods = PMP_METHOD_BIT(PMP_METHOD_UPNP);
 			else if (strcmp(optarg, "auto") == 0)
 				o.methods = PMP_METHOD_BIT(PMP_METHOD_PCP) |
 				    PMP_METHOD_BIT(PMP_METHOD_NATPMP);
 			else
-				usage_error("--protocol is natpmp, pcp or auto, "
-				    "not '%s'", optarg);
+				usage_error("--protocol is natpmp, pcp, upnp or "
+				    "auto, not '%s'", optarg);
 			break;
 		case 'E':
 			parse_endpoint(optarg, "--peer", 1, o.peer,

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "client.h"
+#include "upnp_drive.h"
 #include "sync.h"
 #include "core/addr.h"
 
@@ -55,8 +56,8 @@ cancel_result(pmp_client_t *c, pmp_req_t *r)
 	r->result.request_id = r->id;
 	r->result.op = r->op;
 	r->result.protocol = r->op == PMP_OP_PUBLIC_ADDRESS ? 0 : r->protocol;
-	r->result.method = r->attempts > 0 ?
-	    pmp_session_proto(&c->session)->method : PMP_METHOD_NONE;
+	r->result.method = r->attempts > 0 ? pmp_drive_method(c) :
+	    PMP_METHOD_NONE;
 	r->result.private_port = r->op == PMP_OP_PUBLIC_ADDRESS ? 0 :
 	    r->private_port;
 	r->result.attempts = r->attempts;
@@ -75,7 +76,7 @@ pmp_client_free(pmp_client_t *c)
 		/* Every accepted request gets its callback once: those
 		 * finished with their result, then the others with
 		 * PMP_ECANCELED. */
-		while ((r = pmp_session_take_queued(&c->session)) != NULL) {
+		while ((r = pmp_drive_take_queued(c)) != NULL) {
 			cancel_result(c, r);
 			*tail = r;
 			tail = &r->next;
@@ -87,10 +88,12 @@ pmp_client_free(pmp_client_t *c)
 				r->cb(r->arg, &r->result);
 			free(r);
 		}
-		while ((k = pmp_session_take_kept(&c->session)) != NULL)
+		while (c->upnp == NULL &&
+		    (k = pmp_session_take_kept(&c->session)) != NULL)
 			free(k);
 	}
 	pmp_drive_close(c);
+	pmp_upnp_free(c);
 	pmp_waker_free(&c->waker);
 	pthread_mutex_destroy(&c->lock);
 	free(c);
@@ -165,9 +168,9 @@ pmp_client_set_methods(pmp_client_t *c, unsigned methods)
 {
 	const unsigned known = PMP_METHOD_BIT(PMP_METHOD_NATPMP) |
 	    PMP_METHOD_BIT(PMP_METHOD_PCP) | PMP_METHOD_BIT(PMP_METHOD_UPNP);
-	/* What this version speaks; UPnP-IGD joins it when it lands. */
-	const unsigned spoken = PMP_METHOD_BIT(PMP_METHOD_NATPMP) |
-	    PMP_METHOD_BIT(PMP_METHOD_PCP);
+	/* What this version speaks: all three, UPnP-IGD alone for now
+	 * (AUTO is PCP and NAT-PMP; with them, UPnP-IGD is not tried yet) */
+	const unsigned spoken = known;
 	int rc = PMP_OK;
 
 	if (c == NULL || (methods & ~known) != 0)
@@ -204,7 +207,7 @@ pmp_client_public_address(pmp_client_t *c, uint8_t addr[16])
 	if (c == NULL || addr == NULL)
 		return PMP_EINVAL;
 	pthread_mutex_lock(&c->lock);
-	if (c->fd >= 0 && pmp_session_public_address(&c->session, addr))
+	if (pmp_drive_public_address(c, addr))
 		rc = PMP_OK;
 	pthread_mutex_unlock(&c->lock);
 	return rc;

@@ -41,6 +41,8 @@ struct pmp_client {
 	pmp_rng_t rng;		/* the system's: io/random.c */
 	pmp_session_t session;	/* valid once fd >= 0; its protocol is
 				 * the one in use */
+	struct pmp_upnp_drive *upnp;	/* instead, when the method is
+					 * UPnP-IGD (upnp_drive.h) */
 	pmp_waker_t waker;	/* for the blocking layer's poller */
 };
 
@@ -65,7 +67,18 @@ void pmp_drive_deliver(pmp_client_t *c);
 int pmp_drive_fds(pmp_client_t *c, pmp_fd_t *fds, int max);
 /* Close every socket (the client is being freed). */
 void pmp_drive_close(pmp_client_t *c);
+/* ---- notify.c: what the drivers report to the client; lock held */
 /* errno into last_errno; returns PMP_ESYS. */
-int pmp_drive_sys_error(pmp_client_t *c);
+int pmp_client_sys_error(pmp_client_t *c);
+/* The descriptor set changed (fd added or its events changed, or 0:
+ * removed): a new generation, the observer told. */
+void pmp_client_fd_changed(pmp_client_t *c, int fd, unsigned events);
+/* The method's queue: what request.c, loop.c and client.c use. */
+int pmp_drive_submit(pmp_client_t *c, pmp_req_t *r, uint64_t now_ms);
+pmp_req_t *pmp_drive_cancel(pmp_client_t *c, unsigned id);
+pmp_req_t *pmp_drive_take_queued(pmp_client_t *c);
+unsigned pmp_drive_pending(pmp_client_t *c);
+uint64_t pmp_drive_deadline(pmp_client_t *c);
+int pmp_drive_public_address(pmp_client_t *c, uint8_t addr[16]);
 
 #endif

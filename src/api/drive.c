@@ -16,13 +16,7 @@
 #include "core/addr.h"
 #include "natpmp/natpmp.h"
 #include "pcp/pcp.h"
-
-int
-pmp_drive_sys_error(pmp_client_t *c)
-{
-	c->last_errno = errno;
-	return PMP_ESYS;
-}
+#include "upnp_drive.h"
 
 static void
 emit_event(void *ctx, const pmp_event_t *ev)
@@ -31,15 +25,6 @@ emit_event(void *ctx, const pmp_event_t *ev)
 
 	if (c->event_cb != NULL)
 		c->event_cb(c->event_arg, ev);
-}
-
-/* The descriptor set changed: a new generation, and the observer told. */
-static void
-fd_changed(pmp_client_t *c, int fd, unsigned events)
-{
-	c->fd_generation++;
-	if (c->fd_cb != NULL)
-		c->fd_cb(c->fd_arg, fd, events);
 }
 
 /*
@@ -66,11 +51,21 @@ choose_protocol(unsigned methods, const uint8_t gateway[16], int known,
 	return natpmp ? pmp_natpmp_proto() : NULL;
 }
 
+/* UPnP-IGD alone: its own driver (upnp_drive.c).  With other methods it
+ * is not tried yet (auto over all three is to come). */
+static int
+upnp_only(unsigned methods)
+{
+	return methods == PMP_METHOD_BIT(PMP_METHOD_UPNP);
+}
+
 pmp_method_t
 pmp_drive_method(pmp_client_t *c)
 {
 	const pmp_proto_t *p, *fb;
 
+	if (upnp_only(c->methods))
+		return PMP_METHOD_UPNP;
 	if (c->fd >= 0)
 		return pmp_session_proto(&c->session)->method;
 	p = choose_protocol(c->methods, c->gateway, c->have_gateway, &fb);
@@ -90,18 +85,27 @@ pmp_drive_open(pmp_client_t *c)
 		int rc = pmp_discover_gateway(&gi);
 
 		if (rc == PMP_ESYS)
-			return pmp_drive_sys_error(c);
+			return pmp_client_sys_error(c);
 		if (rc != PMP_OK)
 			return rc;
 		memcpy(c->gateway, gi.gateway, 16);
 		c->have_gateway = 1;
+	}
+	if (upnp_only(c->methods)) {
+		int rc = pmp_upnp_open(c);
+
+		if (rc == PMP_OK) {
+			c->asleep_ms = pmp_clock_asleep_ms();
+			pmp_client_fd_changed(c, c->fd, PMP_FD_READ);
+		}
+		return rc;
 	}
 	proto = choose_protocol(c->methods, c->gateway, 1, &fallback);
 	if (proto == NULL)
 		return PMP_EUNSUPPORTED;
 	fd = pmp_udp_open(c->gateway, c->port);
 	if (fd < 0)
-		return pmp_drive_sys_error(c);
+		return pmp_client_sys_error(c);
 	c->fd = fd;
 	c->rng.fill = pmp_random_fill;
 	c->rng.ctx = NULL;
@@ -119,17 +123,21 @@ pmp_drive_open(pmp_client_t *c)
 			    local_port);
 	}
 	c->asleep_ms = pmp_clock_asleep_ms();
-	fd_changed(c, c->fd, PMP_FD_READ);
+	pmp_client_fd_changed(c, c->fd, PMP_FD_READ);
 	return PMP_OK;
 }
 
 int
 pmp_drive_listen(pmp_client_t *c)
 {
-	const pmp_proto_t *p = pmp_session_proto(&c->session);
+	const pmp_proto_t *p;
 	uint8_t local[16];
 	uint16_t local_port;
 	int fd;
+
+	if (c->upnp != NULL)
+		return PMP_OK;	/* (NOTIFY listening: with keep over UPnP) */
+	p = pmp_session_proto(&c->session);
 
 	c->listen_proto = p;
 
@@ -137,12 +145,12 @@ pmp_drive_listen(pmp_client_t *c)
 		/* The connected socket's own address names the interface
 		 * that reaches the gateway. */
 		if (pmp_udp_local(c->fd, local, &local_port) != PMP_OK)
-			return pmp_drive_sys_error(c);
+			return pmp_client_sys_error(c);
 		fd = pmp_listener_open(p->announce_port, local);
 		if (fd < 0)
-			return pmp_drive_sys_error(c);
+			return pmp_client_sys_error(c);
 		c->listen_fd[0] = fd;
-		fd_changed(c, fd, PMP_FD_READ);
+		pmp_client_fd_changed(c, fd, PMP_FD_READ);
 	}
 	/* The second port's copies are a bonus: without them the first
 	 * port's still arrive.  (Asked again after a fall back to a
@@ -151,7 +159,7 @@ pmp_drive_listen(pmp_client_t *c)
 	    pmp_udp_local(c->fd, local, &local_port) == PMP_OK &&
 	    (fd = pmp_listener_open(p->announce_port2, local)) >= 0) {
 		c->listen_fd[1] = fd;
-		fd_changed(c, fd, PMP_FD_READ);
+		pmp_client_fd_changed(c, fd, PMP_FD_READ);
 	}
 	return PMP_OK;
 }
@@ -192,6 +200,10 @@ pmp_drive_flush(pmp_client_t *c, uint64_t now)
 	pmp_req_t *r;
 	size_t n;
 
+	if (c->upnp != NULL) {
+		pmp_upnp_flush(c, now);
+		return;
+	}
 	while ((n = pmp_session_output(&c->session, now, b, sizeof(b),
 	    &r)) > 0) {
 		unsigned id = r->id, attempt = r->attempts;
@@ -216,6 +228,14 @@ pmp_drive_deliver(pmp_client_t *c)
 	pmp_req_t *r;
 	pmp_kept_t *k;
 
+	if (c->upnp != NULL) {
+		while ((r = pmp_upnp_take_done(c)) != NULL) {
+			if (r->cb != NULL)
+				r->cb(r->arg, &r->result);
+			free(r);
+		}
+		return;
+	}
 	while ((r = pmp_session_take_done(&c->session)) != NULL) {
 		if (r->cb != NULL)
 			r->cb(r->arg, &r->result);
@@ -251,6 +271,11 @@ pmp_drive_process(pmp_client_t *c, const pmp_fd_t *ready, int nready,
 
 	if (c->fd < 0)
 		return PMP_OK;
+	if (c->upnp != NULL) {
+		rc = pmp_upnp_process(c, ready, nready);
+		pmp_drive_deliver(c);
+		return rc;
+	}
 	now = pmp_clock_ms();
 	/* Back from a suspend: what the gateway holds may have changed while
 	 * nothing could be heard; re-verify the kept mappings now. */
@@ -263,7 +288,7 @@ pmp_drive_process(pmp_client_t *c, const pmp_fd_t *ready, int nready,
 			if (errno == EINTR || socket_error(c, errno, now))
 				continue;
 			if (errno != EAGAIN && errno != EWOULDBLOCK)
-				rc = pmp_drive_sys_error(c);
+				rc = pmp_client_sys_error(c);
 			break;
 		}
 		/* n > sizeof(b) - 1 means longer than any datagram of the
@@ -298,6 +323,8 @@ pmp_drive_fds(pmp_client_t *c, pmp_fd_t *fds, int max)
 {
 	int n = 0, i;
 
+	if (c->upnp != NULL && c->fd >= 0)
+		return pmp_upnp_fds(c, fds, max);
 	if (c->fd >= 0) {
 		if (n < max) {
 			fds[n].fd = c->fd;
@@ -322,16 +349,76 @@ pmp_drive_close(pmp_client_t *c)
 {
 	int i;
 
+	if (c->upnp != NULL) {
+		pmp_upnp_close(c);
+		return;
+	}
 	for (i = 0; i < PMP_LISTENERS; i++) {
 		if (c->listen_fd[i] >= 0) {
-			fd_changed(c, c->listen_fd[i], 0);
+			pmp_client_fd_changed(c, c->listen_fd[i], 0);
 			close(c->listen_fd[i]);
 			c->listen_fd[i] = -1;
 		}
 	}
 	if (c->fd >= 0) {
-		fd_changed(c, c->fd, 0);
+		pmp_client_fd_changed(c, c->fd, 0);
 		close(c->fd);
 		c->fd = -1;
 	}
+}
+
+int
+pmp_drive_submit(pmp_client_t *c, pmp_req_t *r, uint64_t now_ms)
+{
+	if (c->upnp != NULL)
+		return pmp_upnp_submit(c, r, now_ms);
+	return pmp_session_submit(&c->session, r, now_ms);
+}
+
+pmp_req_t *
+pmp_drive_cancel(pmp_client_t *c, unsigned id)
+{
+	if (c->fd < 0)
+		return NULL;
+	if (c->upnp != NULL)
+		return pmp_upnp_cancel(c, id);
+	return pmp_session_cancel(&c->session, id);
+}
+
+pmp_req_t *
+pmp_drive_take_queued(pmp_client_t *c)
+{
+	if (c->upnp != NULL)
+		return pmp_upnp_take_queued(c);
+	return pmp_session_take_queued(&c->session);
+}
+
+unsigned
+pmp_drive_pending(pmp_client_t *c)
+{
+	if (c->fd < 0)
+		return 0;
+	if (c->upnp != NULL)
+		return pmp_upnp_pending(c);
+	return pmp_session_pending(&c->session);
+}
+
+uint64_t
+pmp_drive_deadline(pmp_client_t *c)
+{
+	if (c->fd < 0)
+		return PMP_NO_DEADLINE;
+	if (c->upnp != NULL)
+		return pmp_upnp_deadline(c);
+	return pmp_session_deadline(&c->session);
+}
+
+int
+pmp_drive_public_address(pmp_client_t *c, uint8_t addr[16])
+{
+	if (c->fd < 0)
+		return 0;
+	if (c->upnp != NULL)
+		return pmp_upnp_public_address(c, addr);
+	return pmp_session_public_address(&c->session, addr);
 }

@@ -43,6 +43,8 @@ pmp_keep(pmp_client_t *c, int protocol, uint16_t private_port,
 		return PMP_ENOMEM;
 	pthread_mutex_lock(&c->lock);
 	rc = pmp_drive_open(c);
+	if (rc == PMP_OK && c->upnp != NULL)
+		rc = PMP_EUNSUPPORTED;	/* keeping over UPnP-IGD: to come */
 	if (rc != PMP_OK) {
 		pthread_mutex_unlock(&c->lock);
 		free(k);
@@ -77,7 +79,7 @@ pmp_keep_stop(pmp_client_t *c, unsigned keep_id)
 	if (c == NULL)
 		return PMP_EINVAL;
 	pthread_mutex_lock(&c->lock);
-	if (c->fd >= 0) {
+	if (c->fd >= 0 && c->upnp == NULL) {
 		now = pmp_clock_ms();
 		rc = pmp_session_keep_stop(&c->session, keep_id, now);
 		if (rc == PMP_OK) {
@@ -98,7 +100,7 @@ pmp_keep_count(pmp_client_t *c)
 	if (c == NULL)
 		return 0;
 	pthread_mutex_lock(&c->lock);
-	if (c->fd >= 0)
+	if (c->fd >= 0 && c->upnp == NULL)
 		n = pmp_session_keep_count(&c->session);
 	pthread_mutex_unlock(&c->lock);
 	return n;

@@ -79,7 +79,7 @@ pmp_client_timeout_ms(pmp_client_t *c)
 	if (c == NULL)
 		return -1;
 	pthread_mutex_lock(&c->lock);
-	d = c->fd >= 0 ? pmp_session_deadline(&c->session) : PMP_NO_DEADLINE;
+	d = pmp_drive_deadline(c);
 	now = pmp_clock_ms();
 	if (d == PMP_NO_DEADLINE)
 		t = -1;

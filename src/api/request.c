@@ -49,7 +49,7 @@ submit_req(pmp_client_t *c, const pmp_req_t *t, pmp_callback cb, void *arg)
 	r->arg = arg;
 	now = pmp_clock_ms();
 	r->deadline_ms = c->timeout_ms != 0 ? now + c->timeout_ms : 0;
-	rc = pmp_session_submit(&c->session, r, now);
+	rc = pmp_drive_submit(c, r, now);
 	if (rc != PMP_OK)
 		goto fail;
 	c->next_id++;
@@ -139,8 +139,7 @@ pmp_cancel(pmp_client_t *c, unsigned request_id)
 	if (c == NULL || request_id == 0 || request_id > INT_MAX)
 		return PMP_EINVAL;
 	pthread_mutex_lock(&c->lock);
-	if (c->fd >= 0)
-		r = pmp_session_cancel(&c->session, request_id);
+	r = pmp_drive_cancel(c, request_id);
 	if (r != NULL) {
 		/* If it was on the wire, the next one may go out now. */
 		pmp_drive_flush(c, pmp_clock_ms());
@@ -161,8 +160,7 @@ pmp_client_pending(pmp_client_t *c)
 	if (c == NULL)
 		return 0;
 	pthread_mutex_lock(&c->lock);
-	if (c->fd >= 0)
-		n = pmp_session_pending(&c->session);
+	n = pmp_drive_pending(c);
 	pthread_mutex_unlock(&c->lock);
 	return n;
 }

@@ -41,7 +41,7 @@ pmp_strerror(int status)
 	case PMP_ECANCELED:
 		return "request canceled";
 	case PMP_EUNSUPPORTED:
-		return "not supported on this system";
+		return "not supported here (by this system, or over this protocol)";
 	case PMP_ENODELETE:
 		return "not deleted, left to expire: a delete of private "
 		    "port 0 would delete every mapping of this host";

@@ -84,6 +84,24 @@ long pmp_udp_recv(int fd, uint8_t *b, size_t cap, uint8_t src[16],
 int pmp_udp_send(int fd, const uint8_t *b, size_t n);
 
 /*
+ * UPnP-IGD (stream.c).  The SSDP search socket: unconnected (answers come
+ * from any port), bound to local (our address toward the gateway), its
+ * multicast leaving on that interface with TTL 2 (UDA 1.1 §1.1.2).  The fd
+ * or PMP_ESYS.
+ */
+int pmp_search_socket(const uint8_t local[16]);
+/* One datagram to addr:port on an unconnected socket: PMP_OK, PMP_ESYS. */
+int pmp_udp_sendto(int fd, const uint8_t *b, size_t n,
+    const uint8_t addr[16], uint16_t port);
+/* A non-blocking TCP connection to addr:port: the fd (*in_progress set
+ * while it is being made: wait for writable) or PMP_ESYS. */
+int pmp_tcp_connect(const uint8_t addr[16], uint16_t port,
+    int *in_progress);
+/* Once writable: 0 if the connection is made, EINPROGRESS if not yet,
+ * else its errno. */
+int pmp_tcp_connected(int fd);
+
+/*
  * One announcement listener (RFC 6886 §3.2.1): bound to the group
  * 224.0.0.1 itself on port, sharing the port with other processes, joined
  * on the interface whose address is local (IPv4-mapped); for an IPv6

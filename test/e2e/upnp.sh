@@ -65,9 +65,59 @@ run python3 "$here/ssdp.py" $G urn:schemas-upnp-org:device:InternetGatewayDevice
 [ ! -s "$T/out" ] && ok "IGDv1: no answer to a search for IGD:2" || ko "v1 ssdp"
 gw_stop
 
+# pmp itself over UPnP-IGD (--protocol upnp): found by a unicast
+# M-SEARCH (never multicast toward a loopback gateway), the description,
+# then the actions; what it made is what upnpc lists
+gw_start $G --upnp
+run $PMPA -g $G --protocol upnp addr
+[ $rc -eq 0 ] && has "^public address 203.0.113.7$" "$T/out" && has "M-SEARCH" "$T/gw.log" \
+    && has "GET /rootDesc.xml" "$T/gw.log" && has "GetExternalIPAddress -> ok" "$T/gw.log" \
+	&& ok "pmp --protocol upnp addr: SSDP, description, GetExternalIPAddress (${dt} ms)" \
+	|| ko "upnp addr (rc=$rc $(cat "$T/out" "$T/err"))"
+run $PMPA -g $G --protocol upnp --json map -u -l 600 6400
+[ $rc -eq 0 ] && has '"protocol":"upnp"' "$T/out" && has '"public_port":6400' "$T/out" \
+    && has '"lifetime":600' "$T/out" && has "AddPortMapping -> ok 0 ext 6400 int 6400 udp lease 600" "$T/gw.log" \
+	&& ok "pmp --protocol upnp --json map: AddPortMapping with the asked lease, \"protocol\":\"upnp\"" \
+	|| ko "upnp map (rc=$rc $(cat "$T/out" "$T/err"))"
+run $U -l
+has "UDP  6400->127.0.0.1:6400" "$T/out" && ok "upnpc lists the mapping pmp made" || ko "upnpc -l pmp ($(tail -3 "$T/out"))"
+run $PMPA -g $G --protocol upnp unmap -u 6400
+[ $rc -eq 0 ] && has "DeletePortMapping -> ok 0 ext 6400" "$T/gw.log" \
+	&& ok "pmp --protocol upnp unmap: DeletePortMapping" || ko "upnp unmap (rc=$rc $(cat "$T/err"))"
+run $PMPA -g $G --protocol upnp keep -u 6400
+[ $rc -eq 1 ] && has "not supported" "$T/err" \
+	&& ok "pmp --protocol upnp keep: said unsupported (for now), exit 1" || ko "upnp keep ($rc $(cat "$T/err"))"
+if [ "$(grep -c "M-SEARCH" "$T/gw.log")" -ge 3 ]; then ok "one search per process (the IGD, once found, is used directly)"; else ko "searches"; fi
+gw_stop
+
+gw_start $G --upnp --upnp-fault 725
+run $PMPA -g $G --protocol upnp map -u 6401
+[ $rc -eq 0 ] && has "permanent (the router refused a lease)" "$T/out" \
+    && has "AddPortMapping -> error 725" "$T/gw.log" && has "AddPortMapping -> ok 0 ext 6401 int 6401 udp lease 0" "$T/gw.log" \
+	&& ok "725: the address checked, then lease 0, said permanent" || ko "upnp 725 ($(cat "$T/out" "$T/err"))"
+gw_stop
+
+gw_start $G --upnp
+run $U -a 127.0.0.9 6402 6402 TCP 600
+run $PMPA -g $G --protocol upnp --json map 6402
+[ $rc -eq 0 ] && has "AddAnyPortMapping -> ok" "$T/gw.log" && ! has '"public_port":6402' "$T/out" \
+	&& ok "718 (another host holds the port): AddAnyPortMapping on IGDv2, another port" \
+	|| ko "upnp 718 ($(cat "$T/out" "$T/err"))"
+gw_stop
+
 gw_start $G --upnp --upnp-fault empty-address
+run $PMPA -g $G --protocol upnp map 6403
+[ $rc -ne 0 ] && has "0.0.0.0\|no public address\|address" "$T/err" && ! has "AddPortMapping" "$T/gw.log" \
+	&& ok "an empty external address: refused before any mapping" || ko "upnp empty address ($rc $(cat "$T/err"))"
 run $U -s
 has "ExternalIPAddress = $\|GetExternalIPAddress failed\|ExternalIPAddress = *$" "$T/out" \
 	&& ok "fault empty-address: GetExternalIPAddress answers nothing" || ko "empty address ($(grep -i external "$T/out"))"
+gw_stop
+
+# no IGD: the search window (3 rounds + MX), then no answer, exit 3
+gw_start $G
+run $PMPA -g $G --protocol upnp addr
+[ $rc -eq 3 ] && [ $dt -ge 4400 ] && [ $dt -lt $((6000 * SLOW)) ] \
+	&& ok "no IGD: exit 3 after the search window (${dt} ms)" || ko "no igd ($rc $dt $(cat "$T/err"))"
 gw_stop
 fi

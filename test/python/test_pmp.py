@@ -294,3 +294,31 @@ def test_every_natpmp_result_code(gateway, code):
             c.map(5301)
     assert (ei.value.protocol, ei.value.result_code) == ("natpmp", code)
     assert ei.value.result_text != "unknown result code"
+
+
+def test_upnp_with_no_api_change(gateway):
+    """protocol="upnp" reaches UPnP-IGD with the same calls and results
+    (keep over UPnP is not there yet: Unsupported, said)."""
+    g = gateway("--upnp")
+    with pmp.Client(g.address, protocol="upnp") as c:
+        assert c.protocol == "upnp"
+        assert c.public_address() == "203.0.113.7"
+        m = c.map(5400, udp=True, lifetime=900)
+        assert (m.protocol, m.transport, m.public_address, m.public_port,
+                m.lifetime, m.nonce) == ("upnp", "udp", "203.0.113.7", 5400,
+                                         900, None)
+        assert g.dump()[0]["mappings"] == 1
+        c.unmap(5400, udp=True)
+        assert g.dump()[0]["mappings"] == 0
+        with pytest.raises(pmp.Unsupported):
+            c.keep(5401)
+    g2 = gateway("--upnp", "--upnp-fault", "725")
+    with pmp.Client(g2.address, protocol="upnp") as c:
+        m = c.map(5402)
+        assert m.lifetime == 0          # permanent: the router took no lease
+    g3 = gateway("--upnp", "--upnp-version", "1", "--upnp-fault", "718")
+    with pmp.Client(g3.address, protocol="upnp") as c:
+        with pytest.raises(pmp.GatewayError) as ei:
+            c.map(5403)
+    assert (ei.value.protocol, ei.value.result_code) == ("upnp", 718)
+    assert ei.value.result_text == "ConflictInMappingEntry"

@@ -16,23 +16,9 @@
 #include "upnp/control.h"
 #include "upnp/mapper.h"
 #include "../test/test_rng.h"
+#include "cursor.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-struct cursor {
-	const uint8_t *p;
-	size_t n;
-};
-
-/* The next byte of the input, 0 once it is used up. */
-static unsigned
-take(struct cursor *c)
-{
-	if (c->n == 0)
-		return 0;
-	c->n--;
-	return *c->p++;
-}
 
 static const uint8_t GW[16] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff,
     192, 168, 1, 1 };

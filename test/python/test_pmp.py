@@ -322,3 +322,23 @@ def test_upnp_with_no_api_change(gateway):
             c.map(5403)
     assert (ei.value.protocol, ei.value.result_code) == ("upnp", 718)
     assert "conflict" in ei.value.result_text
+
+
+def test_async_upnp(gateway):
+    """AsyncClient over UPnP-IGD: the TCP connections on the event loop
+    (add_writer while connecting, add_reader for the answer)."""
+    g = gateway("--upnp")
+
+    async def main():
+        async with pmp.AsyncClient(g.address, protocol="upnp") as c:
+            addr = await c.public_address()
+            ms = await asyncio.gather(*(c.map(7000 + i, udp=True,
+                                              lifetime=300)
+                                        for i in range(3)))
+            await c.unmap(7000, udp=True)
+            return addr, ms
+    addr, ms = asyncio.run(main())
+    assert addr == "203.0.113.7"
+    assert [m.public_port for m in ms] == [7000, 7001, 7002]
+    assert {m.protocol for m in ms} == {"upnp"}
+    assert g.dump()[0]["mappings"] == 2

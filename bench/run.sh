@@ -308,6 +308,28 @@ need "row 9 (python)" "$a"; need "row 9 (python3 -c pass)" "$f"
 echo "| 9 | Python natpmp.map_udp_port, whole process (python3 -c) | $a ms | natpmpc -a: $b ms | $(ratio "$a" "$b") |"
 echo "| 9 | ... the same against python3 -c pass (interpreter start) | $a ms | python3 -c pass: $f ms | $(ratio "$a" "$f") |"
 
+# 10. UPnP-IGD: the first mapping, whole process, against miniupnpc's
+# upnpc on pmp-gateway's IGD on loopback.  pmp searches (unicast SSDP,
+# then 200 ms for other IGDs to answer), reads the description, checks the
+# address, maps; upnpc is given the description's URL (-u: no search, as
+# it cannot search on loopback) and maps.  Each run its own port.
+if command -v upnpc >/dev/null; then
+	GWU=127.77.88.6
+	start_gw $GWU --upnp --max-per-client 65536
+	i=0; : > "$T/a"; : > "$T/b"
+	while [ $i -lt $RUNS ]; do
+		"$X/proc_time" 10 -p $((48000 + i * 10)) -- "$B/pmp" -g $GWU --protocol upnp map -u PORT \
+		    | sed 's/median \([0-9.]*\).*/\1/' >> "$T/a"
+		"$X/proc_time" 10 -p $((49000 + i * 10)) -- upnpc -u http://$GWU:5000/rootDesc.xml \
+		    -a 127.0.0.1 PORT PORT UDP 7200 | sed 's/median \([0-9.]*\).*/\1/' >> "$T/b"
+		i=$((i + 1))
+	done
+	a=$(median < "$T/a"); b=$(median < "$T/b")
+	need "row 10 (pmp upnp)" "$a"; need "row 10 (upnpc)" "$b"
+	echo "| 10 | first UPnP-IGD mapping, whole process (pmp: search included) | $a ms | upnpc -u (URL given): $b ms | $(ratio "$a" "$b") |"
+	kill $gwp
+fi
+
 # 8. pmp-gateway with a full table: the same work against a gateway that
 # holds 60,000 mappings (from 120 clients) and one that holds none, each
 # fresh; then gw_respond() alone, in-process, the same comparison.

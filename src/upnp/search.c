@@ -19,6 +19,8 @@ static const char *const targets[PMP_SEARCH_TARGETS] = {
 };
 
 /* Per round: each target unicast, then each multicast. */
+/* rank()'s best: on the gateway (100), from it (10), IGDv2 (3) */
+#define BEST_SCORE 113
 #define PER_ROUND (2 * PMP_SEARCH_TARGETS)
 
 void
@@ -167,6 +169,8 @@ pmp_search_input(pmp_search_t *s, const uint8_t *b, size_t n,
 			if (service_score(c.msg.st) > service_score(o->msg.st)) {
 				memcpy(o->msg.st, c.msg.st, sizeof(o->msg.st));
 				rank(s, o);
+				if (o->score == BEST_SCORE)
+					s->best_possible = 1;
 			}
 			return;
 		}
@@ -178,6 +182,8 @@ pmp_search_input(pmp_search_t *s, const uint8_t *b, size_t n,
 	c.order = s->ncand;
 	rank(s, &c);
 	s->cand[s->ncand++] = c;
+	if (c.score == BEST_SCORE)
+		s->best_possible = 1;
 	if (s->found_ms == 0 && memcmp(c.location.addr, s->gateway, 16) == 0)
 		s->found_ms = now_ms;
 }
@@ -185,6 +191,8 @@ pmp_search_input(pmp_search_t *s, const uint8_t *b, size_t n,
 int
 pmp_search_done(const pmp_search_t *s, uint64_t now_ms)
 {
+	if (s->best_possible)
+		return 1;
 	if (s->found_ms != 0 && now_ms >= s->found_ms + PMP_SEARCH_GRACE_MS)
 		return 1;
 	return now_ms >= s->end_ms;
@@ -196,6 +204,8 @@ pmp_search_deadline(const pmp_search_t *s)
 	unsigned sent = s->sent, round;
 	uint64_t d = s->end_ms;
 
+	if (s->best_possible)
+		return 0;
 	if (on_loopback(s->gateway) && sent % PER_ROUND == PMP_SEARCH_TARGETS)
 		sent += PMP_SEARCH_TARGETS;	/* (skipped, as output does) */
 	round = sent / PER_ROUND;

@@ -10,11 +10,12 @@
  * "outside", and opening host firewalls) and to the multicast group
  * (devices that answer only multicast; never toward a loopback gateway,
  * which has no LAN: multicast would leave by the default route), in
- * PMP_SEARCH_ROUNDS rounds a
- * second apart.  Answers are taken from any source port (TP-Link answers
- * from another one) and with any header case; the search ends
- * PMP_SEARCH_GRACE_MS after the first answer whose LOCATION is on the
- * gateway's address, or MX seconds after the last round.
+ * PMP_SEARCH_ROUNDS rounds a second apart.  Answers are taken from any
+ * source port (TP-Link answers from another one) and with any header
+ * case; the search ends PMP_SEARCH_GRACE_MS after the first answer whose
+ * LOCATION is on the gateway's address (at once if no later answer could
+ * outrank it: on the gateway, from the gateway, IGDv2), or MX seconds
+ * after the last round.
  *
  * Ranking (best first), each step said in the candidate's reason:
  *   1. LOCATION on the gateway's address (an IGD elsewhere on the LAN,
@@ -57,6 +58,7 @@ typedef struct pmp_search {
 	uint64_t start_ms, end_ms;
 	unsigned sent;		/* datagrams of all rounds sent so far */
 	uint64_t found_ms;	/* first answer on the gateway, or 0 */
+	int best_possible;	/* an answer no other can outrank came */
 	unsigned ncand;
 	pmp_igd_candidate_t cand[PMP_SEARCH_MAX_CANDIDATES];
 	unsigned answers;	/* datagrams taken (candidates or repeats) */

@@ -230,8 +230,27 @@ test_silent_and_refusing(void **state)
 	assert_int_equal(n->datagrams, 2);	/* searched again */
 	n->refuse = 1;
 	assert_int_equal(run(n, "GetStatusInfo", NULL, 0), PMP_EREFUSED);
-	/* one call at a time */
+	/* a call given up (the caller's deadline): idle again, the IGD kept */
 	n->refuse = 0;
+	assert_int_equal(run(n, "GetStatusInfo", NULL, 0), PMP_OK);
+	n->http_silent = 1;
+	{
+		pmp_control_out_t o;
+		unsigned before = n->datagrams;
+
+		assert_int_equal(pmp_control_call(&n->c, "GetStatusInfo",
+		    NULL, 0, n->now), PMP_OK);
+		do {
+			pmp_control_step(&n->c, n->now, &o);
+			deliver(n, &o);
+		} while (o.kind != PMP_CONTROL_WAIT);
+		pmp_control_abort(&n->c);
+		assert_true(n->c.have_igd);
+		n->http_silent = 0;
+		assert_int_equal(run(n, "GetStatusInfo", NULL, 0), PMP_OK);
+		assert_int_equal(n->datagrams, before);	/* no new search */
+	}
+	/* one call at a time */
 	assert_int_equal(pmp_control_call(&n->c, "GetStatusInfo", NULL, 0,
 	    n->now), PMP_OK);
 	assert_int_equal(pmp_control_call(&n->c, "GetStatusInfo", NULL, 0,

@@ -240,24 +240,6 @@ finish(pmp_client_t *c, int status)
 	append(&d->done_tail, r);
 }
 
-/* The control point knows its IGD; a request given up keeps that. */
-static void
-reset_control(struct pmp_upnp_drive *d, const uint8_t gateway[16])
-{
-	pmp_control_t keep = d->control;
-
-	pmp_control_init(&d->control, gateway);
-	if (keep.have_igd) {
-		d->control.have_igd = 1;
-		d->control.control = keep.control;
-		memcpy(d->control.service_type, keep.service_type,
-		    sizeof(keep.service_type));
-		d->control.service_version = keep.service_version;
-		d->control.desc = keep.desc;
-		memcpy(d->control.reason, keep.reason, sizeof(keep.reason));
-	}
-}
-
 static void
 do_connect(pmp_client_t *c, const pmp_control_out_t *o, uint64_t now_ms)
 {
@@ -316,7 +298,7 @@ pump(pmp_client_t *c, uint64_t now_ms)
 		}
 		if (r->deadline_ms != 0 && now_ms >= r->deadline_ms) {
 			close_tcp(c);
-			reset_control(d, c->gateway);
+			pmp_control_abort(&d->control);
 			finish(c, PMP_ETIMEDOUT);
 			continue;
 		}
@@ -489,7 +471,7 @@ pmp_upnp_take_queued(pmp_client_t *c)
 		if (d->busy) {
 			d->busy = 0;
 			close_tcp(c);
-			reset_control(d, c->gateway);
+			pmp_control_abort(&d->control);
 		}
 	}
 	return r;
@@ -507,7 +489,7 @@ pmp_upnp_cancel(pmp_client_t *c, unsigned id)
 		if (pp == &d->queue && d->busy) {
 			d->busy = 0;
 			close_tcp(c);
-			reset_control(d, c->gateway);
+			pmp_control_abort(&d->control);
 		}
 		*pp = r->next;
 		if (d->queue_tail == &r->next)

@@ -261,6 +261,15 @@ pmp_control_deadline(const pmp_control_t *c)
 }
 
 void
+pmp_control_abort(pmp_control_t *c)
+{
+	c->close_owed = 0;
+	c->conn = C_NONE;
+	c->phase = P_IDLE;
+	c->status = PMP_ECANCELED;
+}
+
+void
 pmp_control_datagram(pmp_control_t *c, const uint8_t *b, size_t n,
     const uint8_t src[16], uint16_t sport, uint64_t now_ms)
 {

@@ -101,6 +101,11 @@ void pmp_control_step(pmp_control_t *c, uint64_t now_ms,
 /* When pmp_control_step() has something new to say (WAIT's end). */
 uint64_t pmp_control_deadline(const pmp_control_t *c);
 
+/* Give the call in progress up (the caller's deadline, a cancel): idle
+ * again, with the IGD still known if it was; the caller closes its
+ * connection, if any. */
+void pmp_control_abort(pmp_control_t *c);
+
 /* A datagram on the search socket. */
 void pmp_control_datagram(pmp_control_t *c, const uint8_t *b, size_t n,
     const uint8_t src[16], uint16_t sport, uint64_t now_ms);

@@ -289,6 +289,36 @@ run in_ns "$NS_LAN" $P map --third-party 10.77.0.3 40311
 [ $rc -eq 4 ] && has "result code 5, unsupported option" "$T/err" \
 	&& ok "THIRD_PARTY: refused (UNSUPP_OPTION) without pcp_allow_thirdparty" || ko "third party (rc=$rc)"
 
+# UPnP-IGD (--protocol upnp) against miniupnpd's IGD: found by SSDP in
+# our namespaces, its description read, the mapping made as a DNAT rule a
+# real packet goes through, upnpc (miniupnpc) seeing it, then deleted
+if command -v upnpc >/dev/null; then
+	# the router's current address, as NAT-PMP says it (it changed above)
+	pub=$(in_ns "$NS_LAN" $P --protocol natpmp addr | sed -n 's/^public address //p')
+	run in_ns "$NS_LAN" $P --protocol upnp --json map -u -l 600 40400
+	[ $rc -eq 0 ] && has '"protocol":"upnp"' "$T/out" && has "\"public_address\":\"$pub\"" "$T/out" \
+	    && has '"public_port":40400' "$T/out" && has_rule 40400 10.77.0.2 && through udp 40400 40400 "$NS_LAN" upnp-udp \
+		&& ok "pmp --protocol upnp map -u 40400: SSDP, description, AddPortMapping; DNAT rule; a real UDP packet through" \
+		|| ko "upnp map (rc=$rc pub=$pub $(cat "$T/out" "$T/err"))"
+	# miniupnpd's own record of it: its lease file (protocol:port:client)
+	grep -q "^UDP:40400:10.77.0.2:40400:" "$T/leases" \
+		&& ok "the router's lease file holds it, with its lease" || ko "lease file ($(cat "$T/leases"))"
+	run in_ns "$NS_LAN" upnpc -s
+	has "Found a .*IGD : http://10.77.0.1:[0-9]*/ctl/IPConn" "$T/out" \
+		&& ok "upnpc (miniupnpc) finds the same IGD from the LAN" || ko "upnpc -s ($(grep -i "igd" "$T/out"))"
+	run in_ns "$NS_LAN" $P --protocol upnp map 40401
+	[ $rc -eq 0 ] && has_rule 40401 10.77.0.2 && through tcp 40401 40401 "$NS_LAN" upnp-tcp \
+		&& ok "pmp --protocol upnp map 40401 (TCP): a real TCP connection through" || ko "upnp tcp (rc=$rc $(cat "$T/err"))"
+	run in_ns "$NS_LAN" $P --protocol upnp unmap -u 40400
+	[ $rc -eq 0 ] && ! has_rule 40400 10.77.0.2 && has_rule 40401 10.77.0.2 \
+		&& ok "pmp --protocol upnp unmap -u 40400: its rule gone, the other kept" || ko "upnp unmap (rc=$rc $(cat "$T/err"))"
+	run in_ns "$NS_LAN" $P --protocol upnp addr
+	[ $rc -eq 0 ] && has "^public address $pub$" "$T/out" \
+		&& ok "pmp --protocol upnp addr: GetExternalIPAddress, as NAT-PMP says" || ko "upnp addr ($(cat "$T/out" "$T/err"))"
+else
+	skip "upnpc (miniupnpc) missing: sh test/deps.sh"
+fi
+
 echo "pmp and natpmpc against miniupnpd, side by side:"
 printf '%-46s %-8s %s\n' "check" "pmp" "natpmpc"
 cat "$T/table"

@@ -46,12 +46,12 @@ NATPMP_SRC = src/natpmp/natpmp.c src/natpmp/wire.c src/natpmp/epoch.c
 PCP_SRC    = src/pcp/pcp.c src/pcp/wire.c src/pcp/epoch.c
 UPNP_SRC   = src/upnp/xml.c src/upnp/desc.c src/upnp/ssdp.c src/upnp/url.c \
              src/upnp/http.c src/upnp/soap.c src/upnp/search.c \
-             src/upnp/control.c src/upnp/mapper.c
+             src/upnp/control.c src/upnp/mapper.c src/upnp/request.c
 IO_SRC     = src/io/clock.c src/io/fd.c src/io/udp.c src/io/listen.c \
              src/io/random.c src/io/wake.c src/io/sockaddr.c src/io/stream.c
 API_SRC    = src/api/client.c src/api/drive.c src/api/request.c \
              src/api/loop.c src/api/keep.c src/api/sync.c src/api/strerror.c \
-             src/api/upnp_drive.c src/api/notify.c
+             src/api/upnp_drive.c src/api/upnp_keep.c src/api/notify.c
 LIB_SRC = $(CORE_SRC) $(NATPMP_SRC) $(PCP_SRC) $(UPNP_SRC) $(IO_SRC) \
           $(ROUTE_SRC) $(API_SRC)
 LIB_OBJ = $(LIB_SRC:src/%.c=$(B)/lib/%.o)
@@ -116,7 +116,7 @@ $(B)/libpmp.pc: pmp.pc.in Makefile
 # ---- tests ----
 CMOCKA_CFLAGS := $(shell pkg-config --cflags cmocka 2>/dev/null)
 CMOCKA_LIBS   := $(shell pkg-config --libs cmocka 2>/dev/null || echo -lcmocka)
-UNIT_TESTS = t_wire t_pcp_wire t_epoch t_pcp_epoch t_engine t_core t_pcp t_negotiate t_keep t_gwparse t_table t_respond t_pcp_respond t_client t_upnp t_igd t_control \
+UNIT_TESTS = t_wire t_pcp_wire t_epoch t_pcp_epoch t_engine t_core t_pcp t_negotiate t_keep t_gwparse t_table t_respond t_pcp_respond t_client t_upnp t_igd t_control t_keep_queue \
              t_clock
 UNIT_BINS  = $(UNIT_TESTS:%=$(B)/test/%)
 

@@ -99,6 +99,7 @@ reboot(struct gateway *g)
 	g->epoch_start_ms = pmp_clock_ms();
 	g->upnp.cfg.bootid++;	/* UDA 1.1 §1.2: a new BOOTID.UPNP.ORG */
 	logmsg(g, "reboot: table cleared, epoch reset");
+	upnp_notify(g, 1);
 	g->pcp_announce_due = 1;
 	announce(g);
 }

@@ -52,6 +52,11 @@ typedef struct gw_igd_event {
  * matches (ssdp:all and upnp:rootdevice included), the i-th into out.
  * Returns its length, 0 past the last (or for anything but an M-SEARCH).
  */
+/* The i-th NOTIFY of an announcement (UDA 1.1 §1.2.2: one per root
+ * device, device type and service type), alive or byebye, into out; 0
+ * past the last. */
+size_t gw_igd_notify(const gw_igd_cfg_t *c, int alive, unsigned i,
+    char *out, size_t cap);
 size_t gw_igd_ssdp(const gw_igd_cfg_t *c, const uint8_t *req, size_t n,
     unsigned i, char *out, size_t cap);
 

@@ -1,6 +1,6 @@
 /*
  * igd_ssdp.c - pmp-gateway's UPnP-IGD on SSDP (see igd.h): which search
- * targets it answers, and the answers (UDA 1.1 §1.3.3).
+ * targets it answers, the answers (UDA 1.1 §1.3.3), its NOTIFYs (§1.2).
  * SPDX-License-Identifier: BSD-2-Clause
  */
 #include <stdio.h>
@@ -85,3 +85,36 @@ gw_igd_ssdp(const gw_igd_cfg_t *c, const uint8_t *req, size_t n,
 	return len < 0 || (size_t)len >= cap ? 0 : (size_t)len;
 }
 
+
+size_t
+gw_igd_notify(const gw_igd_cfg_t *c, int alive, unsigned i, char *out,
+    size_t cap)
+{
+	char nt[160];
+	int len;
+
+	if (matching_target(c, "ssdp:all", i, nt, sizeof(nt)) != 0)
+		return 0;
+	if (alive)
+		len = snprintf(out, cap, "NOTIFY * HTTP/1.1\r\n"
+		    "HOST: 239.255.255.250:1900\r\n"
+		    "CACHE-CONTROL: max-age=120\r\n"
+		    "LOCATION: %s\r\n"
+		    "NT: %s\r\n"
+		    "NTS: ssdp:alive\r\n"
+		    "SERVER: " GW_IGD_SERVER "\r\n"
+		    "USN: " GW_IGD_UUID "::%s\r\n"
+		    "BOOTID.UPNP.ORG: %lu\r\n"
+		    "CONFIGID.UPNP.ORG: 1\r\n"
+		    "\r\n", c->location, nt, nt, (unsigned long)c->bootid);
+	else
+		len = snprintf(out, cap, "NOTIFY * HTTP/1.1\r\n"
+		    "HOST: 239.255.255.250:1900\r\n"
+		    "NT: %s\r\n"
+		    "NTS: ssdp:byebye\r\n"
+		    "USN: " GW_IGD_UUID "::%s\r\n"
+		    "BOOTID.UPNP.ORG: %lu\r\n"
+		    "CONFIGID.UPNP.ORG: 1\r\n"
+		    "\r\n", nt, nt, (unsigned long)c->bootid);
+	return len < 0 || (size_t)len >= cap ? 0 : (size_t)len;
+}

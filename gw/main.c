@@ -264,6 +264,7 @@ main(int argc, char **argv)
 	if (g.listen6.sin6_family == AF_INET6)
 		g.fd6 = open_socket6(&g);
 	upnp_open(&g);
+	upnp_notify(&g, 1);
 	if (g.f.spoof || g.f.wrong_source) {
 		/* A neighbour address (on loopback any 127/8 is ours) and
 		 * the gateway's address with another port. */
@@ -367,6 +368,7 @@ main(int argc, char **argv)
 		close(g.alt_fd[0]);
 	if (g.alt_fd[1] >= 0)
 		close(g.alt_fd[1]);
+	upnp_notify(&g, 0);
 	upnp_close(&g);
 	free(g.delayed);
 	gw_table_free(&g.table);

@@ -36,6 +36,8 @@ usage(FILE *f)
 	    "                           (port 5350 by default; repeatable)\n"
 	    "      --no-multicast       only to the --announce-to addresses\n"
 	    "                           (always so on a loopback address)\n"
+	    "      --multicast          multicast even on loopback (in a\n"
+	    "                           network namespace of one's own)\n"
 	    "      --announce-legacy    also to 224.0.0.1:5351, as miniupnpd\n"
 	    "      --announce-pcp       also PCP ANNOUNCEs (start, reboot, address\n"
 	    "                           change; ff02::1 too with --listen6)\n"
@@ -159,7 +161,7 @@ parse_args(struct gateway *g, int argc, char **argv)
 	enum { O_MAXLIFE = 256, O_PERCLIENT, O_DROP, O_RATE, O_SEED, O_SILENT,
 	    O_SAFTER, O_DELAY, O_DUP, O_RESULT, O_GRANT, O_OFFSET, O_ZERO, O_TRUNC,
 	    O_GARBAGE, O_SPOOF, O_WRONG, O_REBOOT, O_CHANGE, O_NEXT, O_VFORM,
-	    O_OFORM, O_VPN, O_JSON, O_ACOUNT, O_ATO, O_NOMC, O_LEGACY, O_EVERY,
+	    O_OFORM, O_VPN, O_JSON, O_ACOUNT, O_ATO, O_NOMC, O_MC, O_LEGACY, O_EVERY,
 	    O_NATPMP_ONLY, O_PCP_ONLY, O_APCP, O_PCP_SILENT, O_LISTEN6, O_UPNP,
 	    O_UPNP_VERSION, O_UPNP_PORT, O_UPNP_FAULT };
 	static const struct option longopts[] = {
@@ -179,6 +181,7 @@ parse_args(struct gateway *g, int argc, char **argv)
 		{ "announce-count", required_argument, NULL, O_ACOUNT },
 		{ "announce-to", required_argument, NULL, O_ATO },
 		{ "no-multicast", no_argument, NULL, O_NOMC },
+		{ "multicast", no_argument, NULL, O_MC },
 		{ "announce-legacy", no_argument, NULL, O_LEGACY },
 		{ "announce-pcp", no_argument, NULL, O_APCP },
 		{ "natpmp-only", no_argument, NULL, O_NATPMP_ONLY },
@@ -263,6 +266,9 @@ parse_args(struct gateway *g, int argc, char **argv)
 			break;
 		case O_NOMC:
 			g->announce_multicast = 0;
+			break;
+		case O_MC:
+			g->announce_multicast = 1;
 			break;
 		case O_NATPMP_ONLY:
 			g->speaks = SPEAKS_NATPMP;

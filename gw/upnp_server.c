@@ -86,6 +86,38 @@ upnp_open(struct gateway *g)
 }
 
 void
+upnp_notify(struct gateway *g, int alive)
+{
+	struct upnp_server *u = &g->upnp;
+	struct sockaddr_in to;
+	char b[600];
+	unsigned i;
+	size_t n;
+
+	if (!u->enabled || !g->announce_multicast)
+		return;
+	memset(&to, 0, sizeof(to));
+	to.sin_family = AF_INET;
+	to.sin_port = htons(PMP_GW_SSDP_PORT);
+	to.sin_addr.s_addr = htonl(0xeffffffau);
+	/* from the LAN address, on its interface, TTL 2 (UDA 1.1 §1.1.2) */
+	{
+		unsigned char ttl = 2;
+
+		(void)setsockopt(u->ssdp_fd, IPPROTO_IP, IP_MULTICAST_IF,
+		    &g->listen.sin_addr, sizeof(g->listen.sin_addr));
+		(void)setsockopt(u->ssdp_fd, IPPROTO_IP, IP_MULTICAST_TTL,
+		    &ttl, sizeof(ttl));
+	}
+	for (i = 0; (n = gw_igd_notify(&u->cfg, alive, i, b, sizeof(b))) > 0;
+	    i++)
+		(void)sendto(u->ssdp_fd, b, n, 0, (struct sockaddr *)&to,
+		    sizeof(to));
+	logmsg(g, "upnp: NOTIFY ssdp:%s, BOOTID %lu", alive ? "alive" :
+	    "byebye", (unsigned long)u->cfg.bootid);
+}
+
+void
 upnp_close(struct gateway *g)
 {
 	struct upnp_server *u = &g->upnp;
@@ -135,7 +167,8 @@ ssdp(struct gateway *g, int fd)
 	size_t len;
 	char who[INET_ADDRSTRLEN];
 
-	if (n <= 0)
+	/* only searches (its own NOTIFYs come back on the group socket) */
+	if (n < 8 || memcmp(b, "M-SEARCH", 8) != 0)
 		return;
 	inet_ntop(AF_INET, &from.sin_addr, who, sizeof(who));
 	for (i = 0; (len = gw_igd_ssdp(&u->cfg, b, (size_t)n, i, out,

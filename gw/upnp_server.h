@@ -40,6 +40,9 @@ void upnp_close(struct gateway *g);
 /* The descriptors to wait for, into pfd (UPNP_POLLFDS of them, some
  * -1); 0 when --upnp is off. */
 size_t upnp_pollfds(struct gateway *g, struct pollfd *pfd, size_t max);
+/* Announce the IGD to 239.255.255.250:1900 (with multicast on): alive
+ * (start, reboot: its BOOTID) or byebye (stop). */
+void upnp_notify(struct gateway *g, int alive);
 /* After poll: serve what is ready (pfd as upnp_pollfds filled it). */
 void upnp_handle(struct gateway *g, const struct pollfd *pfd, size_t n);
 

@@ -73,6 +73,8 @@ int pmp_client_sys_error(pmp_client_t *c);
 /* The descriptor set changed (fd added or its events changed, or 0:
  * removed): a new generation, the observer told. */
 void pmp_client_fd_changed(pmp_client_t *c, int fd, unsigned events);
+/* A kept mapping's event, to the callback (ctx: the client). */
+void pmp_client_emit(void *ctx, const pmp_event_t *ev);
 /* The method's queue: what request.c, loop.c and client.c use. */
 int pmp_drive_submit(pmp_client_t *c, pmp_req_t *r, uint64_t now_ms);
 pmp_req_t *pmp_drive_cancel(pmp_client_t *c, unsigned id);

@@ -18,15 +18,6 @@
 #include "pcp/pcp.h"
 #include "upnp_drive.h"
 
-static void
-emit_event(void *ctx, const pmp_event_t *ev)
-{
-	pmp_client_t *c = ctx;
-
-	if (c->event_cb != NULL)
-		c->event_cb(c->event_arg, ev);
-}
-
 /*
  * The protocol for the allowed methods, and the one to fall back to; NULL
  * if this build speaks none of them.  RFC 6887 App. A: "A client
@@ -91,10 +82,13 @@ pmp_drive_open(pmp_client_t *c)
 		memcpy(c->gateway, gi.gateway, 16);
 		c->have_gateway = 1;
 	}
+	c->rng.fill = pmp_random_fill;
+	c->rng.ctx = NULL;
 	if (upnp_only(c->methods)) {
 		int rc = pmp_upnp_open(c);
 
 		if (rc == PMP_OK) {
+			pmp_upnp_keep_init(c);
 			c->asleep_ms = pmp_clock_asleep_ms();
 			pmp_client_fd_changed(c, c->fd, PMP_FD_READ);
 		}
@@ -107,10 +101,8 @@ pmp_drive_open(pmp_client_t *c)
 	if (fd < 0)
 		return pmp_client_sys_error(c);
 	c->fd = fd;
-	c->rng.fill = pmp_random_fill;
-	c->rng.ctx = NULL;
 	pmp_session_init(&c->session, proto, &c->rng, c->gateway, c->port,
-	    emit_event, c);
+	    pmp_client_emit, c);
 	pmp_session_set_fallback(&c->session, fallback);
 	{
 		uint8_t local[16];
@@ -136,7 +128,7 @@ pmp_drive_listen(pmp_client_t *c)
 	int fd;
 
 	if (c->upnp != NULL)
-		return PMP_OK;	/* (NOTIFY listening: with keep over UPnP) */
+		return pmp_upnp_listen(c);
 	p = pmp_session_proto(&c->session);
 
 	c->listen_proto = p;
@@ -234,6 +226,8 @@ pmp_drive_deliver(pmp_client_t *c)
 				r->cb(r->arg, &r->result);
 			free(r);
 		}
+		while ((k = pmp_upnp_take_gone(c)) != NULL)
+			free(k);
 		return;
 	}
 	while ((r = pmp_session_take_done(&c->session)) != NULL) {

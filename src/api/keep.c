@@ -8,6 +8,7 @@
 
 #include "client.h"
 #include "core/args.h"
+#include "upnp_drive.h"
 
 int
 pmp_client_listen(pmp_client_t *c)
@@ -43,15 +44,14 @@ pmp_keep(pmp_client_t *c, int protocol, uint16_t private_port,
 		return PMP_ENOMEM;
 	pthread_mutex_lock(&c->lock);
 	rc = pmp_drive_open(c);
-	if (rc == PMP_OK && c->upnp != NULL)
-		rc = PMP_EUNSUPPORTED;	/* keeping over UPnP-IGD: to come */
 	if (rc != PMP_OK) {
 		pthread_mutex_unlock(&c->lock);
 		free(k);
 		return rc;
 	}
 	/* Without announcements, restarts still show in the epoch of every
-	 * answer and in the periodic re-verification: not fatal. */
+	 * answer (UPnP-IGD: the BOOTID of a new search) and in the periodic
+	 * re-verification: not fatal. */
 	(void)pmp_drive_listen(c);
 	if (c->next_keep_id == 0 || c->next_keep_id > INT_MAX)
 		c->next_keep_id = 1;
@@ -62,7 +62,10 @@ pmp_keep(pmp_client_t *c, int protocol, uint16_t private_port,
 	k->wish_port = public_port;
 	k->lifetime = lifetime;
 	now = pmp_clock_ms();
-	pmp_session_keep(&c->session, k, now);
+	if (c->upnp != NULL)
+		pmp_upnp_keep(c, k, now);
+	else
+		pmp_session_keep(&c->session, k, now);
 	/* Send at once; completions wait for the next processing. */
 	pmp_drive_flush(c, now);
 	pmp_waker_wake(&c->waker);
@@ -79,9 +82,10 @@ pmp_keep_stop(pmp_client_t *c, unsigned keep_id)
 	if (c == NULL)
 		return PMP_EINVAL;
 	pthread_mutex_lock(&c->lock);
-	if (c->fd >= 0 && c->upnp == NULL) {
+	if (c->fd >= 0) {
 		now = pmp_clock_ms();
-		rc = pmp_session_keep_stop(&c->session, keep_id, now);
+		rc = c->upnp != NULL ? pmp_upnp_keep_stop(c, keep_id, now) :
+		    pmp_session_keep_stop(&c->session, keep_id, now);
 		if (rc == PMP_OK) {
 			pmp_drive_flush(c, now);
 			pmp_drive_deliver(c);
@@ -100,8 +104,9 @@ pmp_keep_count(pmp_client_t *c)
 	if (c == NULL)
 		return 0;
 	pthread_mutex_lock(&c->lock);
-	if (c->fd >= 0 && c->upnp == NULL)
-		n = pmp_session_keep_count(&c->session);
+	if (c->fd >= 0)
+		n = c->upnp != NULL ? pmp_upnp_keep_count(c) :
+		    pmp_session_keep_count(&c->session);
 	pthread_mutex_unlock(&c->lock);
 	return n;
 }

@@ -3,9 +3,10 @@
  * (upnp/control.h, upnp/mapper.h) with real sockets and the clock, for a
  * client whose method is UPnP-IGD: the caller's requests one at a time,
  * the SSDP search socket and one TCP connection per exchange in the
- * client's descriptor set, results as pmp_result_t.  Every function runs
- * with the client's lock held.  Kept mappings over UPnP are not here yet
- * (pmp_keep() says PMP_EUNSUPPORTED).
+ * client's descriptor set, results as pmp_result_t; kept mappings through
+ * the protocol-neutral keeper (core/keeper.h) over the same queue, with
+ * restarts seen in SSDP NOTIFY's BOOTID.UPNP.ORG.  Every function runs
+ * with the client's lock held.
  * SPDX-License-Identifier: BSD-2-Clause
  */
 #include <arpa/inet.h>
@@ -19,29 +20,10 @@
 #include "client.h"
 #include "core/addr.h"
 #include "upnp/mapper.h"
+#include "upnp/request.h"
+#include "upnp/ssdp.h"
 #include "upnp_drive.h"
 
-#define REMEMBERED 64	/* mappings made, for deletes by private port */
-
-struct pmp_upnp_drive {
-	int ssdp_fd;
-	int tcp_fd;		/* -1: none */
-	int connecting;		/* waiting for writable */
-	int want_write;		/* WRITE's data not all taken */
-	uint8_t local[16];	/* our address toward the gateway */
-	char local_text[46];
-	pmp_control_t control;
-	pmp_mapper_t mapper;
-	pmp_req_t *queue, **queue_tail;	/* the caller's, FIFO; head is
-					 * current when busy */
-	int busy;
-	pmp_req_t *done, **done_tail;
-	struct {
-		int udp;
-		uint16_t private_port, public_port;
-	} made[REMEMBERED];
-	unsigned nmade;
-};
 
 static void
 append(pmp_req_t ***tail, pmp_req_t *r)
@@ -61,6 +43,7 @@ pmp_upnp_open(pmp_client_t *c)
 	if (d == NULL)
 		return PMP_ENOMEM;
 	d->tcp_fd = -1;
+	d->notify_fd = -1;
 	d->queue_tail = &d->queue;
 	d->done_tail = &d->done;
 	/* our address toward the gateway: a connected socket's own */
@@ -110,6 +93,11 @@ pmp_upnp_close(pmp_client_t *c)
 	if (d == NULL)
 		return;
 	close_tcp(c);
+	if (d->notify_fd >= 0) {
+		pmp_client_fd_changed(c, d->notify_fd, 0);
+		close(d->notify_fd);
+		d->notify_fd = -1;
+	}
 	pmp_client_fd_changed(c, d->ssdp_fd, 0);
 	close(d->ssdp_fd);
 	c->fd = -1;
@@ -118,61 +106,31 @@ pmp_upnp_close(pmp_client_t *c)
 void
 pmp_upnp_free(pmp_client_t *c)
 {
-	free(c->upnp);
+	struct pmp_upnp_drive *d = c->upnp;
+	pmp_kept_t *k;
+
+	if (d == NULL)
+		return;
+	while ((k = d->keeper.list) != NULL) {
+		d->keeper.list = k->next;
+		free(k);
+	}
+	while ((k = d->gone) != NULL) {
+		d->gone = k->next;
+		free(k);
+	}
+	free(d);
 	c->upnp = NULL;
 }
 
 int
 pmp_upnp_submit(pmp_client_t *c, pmp_req_t *r, uint64_t now_ms)
 {
-	(void)now_ms;
-	/* What IGD has no action for: a delete-all, PCP's options. */
-	if (r->op == PMP_OP_UNMAP_ALL || r->op == PMP_OP_PEER ||
-	    r->flags != 0 || r->nfilters != 0)
+	if (!pmp_upnp_can(r))
 		return PMP_EUNSUPPORTED;
 	r->submitted_ms = now_ms;
 	append(&c->upnp->queue_tail, r);
 	return PMP_OK;
-}
-
-/* The public port of the mapping of private_port this client made (its
- * delete names the external port), else the private port. */
-static uint16_t
-external_of(const struct pmp_upnp_drive *d, int udp, uint16_t private_port)
-{
-	unsigned i;
-
-	for (i = 0; i < d->nmade; i++)
-		if (d->made[i].udp == udp &&
-		    d->made[i].private_port == private_port)
-			return d->made[i].public_port;
-	return private_port;
-}
-
-static void
-remember(struct pmp_upnp_drive *d, int udp, uint16_t private_port,
-    uint16_t public_port, int forget)
-{
-	unsigned i;
-
-	for (i = 0; i < d->nmade; i++)
-		if (d->made[i].udp == udp &&
-		    d->made[i].private_port == private_port)
-			break;
-	if (forget) {
-		if (i < d->nmade)
-			d->made[i] = d->made[--d->nmade];
-		return;
-	}
-	if (i == d->nmade) {
-		if (d->nmade == REMEMBERED)
-			i = 0;	/* the oldest goes */
-		else
-			d->nmade++;
-	}
-	d->made[i].udp = udp;
-	d->made[i].private_port = private_port;
-	d->made[i].public_port = public_port;
 }
 
 static void
@@ -181,16 +139,7 @@ start(pmp_client_t *c, pmp_req_t *r, uint64_t now_ms)
 	struct pmp_upnp_drive *d = c->upnp;
 	pmp_mapper_t *m = &d->mapper;
 
-	memset(m, 0, sizeof(*m));
-	m->op = r->op == PMP_OP_PUBLIC_ADDRESS ? PMP_MAPPER_ADDRESS :
-	    r->op == PMP_OP_MAP ? PMP_MAPPER_MAP : PMP_MAPPER_UNMAP;
-	m->udp = r->protocol == PMP_PROTO_UDP;
-	m->internal_port = r->private_port;
-	m->external_port = r->op == PMP_OP_UNMAP ?
-	    external_of(d, m->udp, r->private_port) : r->public_port;
-	m->lease = r->lifetime;
-	memcpy(m->client, d->local_text, sizeof(m->client));
-	memcpy(m->description, "pmp", 4);
+	pmp_upnp_mapper_op(r, &d->made, d->local_text, m);
 	d->busy = 1;
 	if (pmp_mapper_start(m, &d->control, &c->rng, now_ms) != PMP_OK) {
 		m->done = 1;
@@ -198,46 +147,32 @@ start(pmp_client_t *c, pmp_req_t *r, uint64_t now_ms)
 	}
 }
 
-/* The current request is over: its result, to the done list. */
+/* The current request is over: the caller's to the done list, a kept
+ * mapping's back to the keeper. */
 static void
-finish(pmp_client_t *c, int status)
+finish(pmp_client_t *c, int status, uint64_t now_ms)
 {
 	struct pmp_upnp_drive *d = c->upnp;
 	pmp_req_t *r = d->queue;
-	pmp_result_t *res = &r->result;
-	const pmp_mapper_t *m = &d->mapper;
-	uint8_t a4[4];
+	pmp_kept_t *k;
 
 	d->queue = r->next;
 	if (d->queue == NULL)
 		d->queue_tail = &d->queue;
+	r->next = NULL;
 	d->busy = 0;
-	memset(res, 0, sizeof(*res));
-	res->status = status;
-	res->request_id = r->id;
-	res->op = r->op;
-	res->protocol = r->op == PMP_OP_PUBLIC_ADDRESS ? 0 : r->protocol;
-	res->method = PMP_METHOD_UPNP;
-	res->result_code = status == PMP_EGATEWAY ? (unsigned)m->upnp_error :
-	    0;
-	memcpy(res->gateway, c->gateway, 16);
-	if (m->address[0] != '\0' && inet_pton(AF_INET, m->address, a4) == 1)
-		pmp_addr_from_v4(res->public_address, a4);
-	if (r->op != PMP_OP_PUBLIC_ADDRESS) {
-		res->private_port = r->private_port;
-		memcpy(res->private_address, d->local, 16);
+	pmp_upnp_result(r, &d->mapper, status, c->gateway, d->local,
+	    &d->made);
+	r->result.elapsed_ms = now_ms - r->submitted_ms;
+	if (!r->embedded) {
+		append(&d->done_tail, r);
+		return;
 	}
-	if (status == PMP_OK && r->op == PMP_OP_MAP) {
-		res->public_port = m->granted_port;
-		/* 0: the router keeps it for ever (mapper.h): it is this
-		 * client's to delete */
-		res->lifetime = m->granted_lease;
-		remember(d, m->udp, r->private_port, m->granted_port, 0);
-	} else if (status == PMP_OK && r->op == PMP_OP_UNMAP) {
-		remember(d, m->udp, r->private_port, 0, 1);
+	k = pmp_keeper_done(&d->keeper, r, now_ms);
+	if (k != NULL) {
+		k->next = d->gone;
+		d->gone = k;
 	}
-	res->elapsed_ms = pmp_clock_ms() - r->submitted_ms;
-	append(&d->done_tail, r);
 }
 
 static void
@@ -277,6 +212,23 @@ do_write(pmp_client_t *c, const pmp_control_out_t *o, uint64_t now_ms)
 	d->want_write = n < 0 || (size_t)n < o->len;
 }
 
+/*
+ * The IGD's BOOTID.UPNP.ORG, from a search answer or a NOTIFY: UDA 1.1
+ * §1.2 has a device raise it each time it boots, so a new one is a
+ * restart: its mappings may be gone (miniupnpd keeps them only with a
+ * lease file), its HTTP port may have moved.  The keeper re-creates.
+ */
+static void
+boot_seen(struct pmp_upnp_drive *d, uint32_t bootid)
+{
+	if (d->have_bootid && bootid != d->bootid) {
+		d->restarts++;
+		pmp_control_forget(&d->control);
+	}
+	d->have_bootid = 1;
+	d->bootid = bootid;
+}
+
 /* Run the machine until it waits on the network or the clock. */
 static void
 pump(pmp_client_t *c, uint64_t now_ms)
@@ -286,20 +238,23 @@ pump(pmp_client_t *c, uint64_t now_ms)
 	int guard;
 
 	for (guard = 0; guard < 1000; guard++) {
-		pmp_req_t *r = d->queue;
+		pmp_req_t *r;
 
+		if (pmp_keeper_deadline(&d->keeper) <= now_ms)
+			pmp_keeper_run(&d->keeper, now_ms);
+		r = d->queue;
 		if (r == NULL)
 			return;
 		if (!d->busy)
 			start(c, r, now_ms);
 		if (d->mapper.done) {
-			finish(c, d->mapper.status);
+			finish(c, d->mapper.status, now_ms);
 			continue;
 		}
 		if (r->deadline_ms != 0 && now_ms >= r->deadline_ms) {
 			close_tcp(c);
 			pmp_control_abort(&d->control);
-			finish(c, PMP_ETIMEDOUT);
+			finish(c, PMP_ETIMEDOUT, now_ms);
 			continue;
 		}
 		if (d->connecting || d->want_write)
@@ -327,6 +282,8 @@ pump(pmp_client_t *c, uint64_t now_ms)
 			close_tcp(c);
 			break;
 		case PMP_CONTROL_DONE:
+			if (d->control.have_igd && d->control.has_bootid)
+				boot_seen(d, d->control.bootid);
 			pmp_mapper_advance(&d->mapper, &d->control, now_ms);
 			break;
 		}
@@ -373,6 +330,23 @@ pmp_upnp_process(pmp_client_t *c, const pmp_fd_t *ready, int n)
 		pmp_control_datagram(&d->control, b, (size_t)len < sizeof(b) ?
 		    (size_t)len : sizeof(b), src, sport, now);
 	}
+	for (i = 0; i < 64 && ready_for(d->notify_fd, ready, n, PMP_FD_READ);
+	    i++) {
+		pmp_ssdp_msg_t msg;
+
+		len = pmp_udp_recv(d->notify_fd, b, sizeof(b), src, &sport);
+		if (len < 0)
+			break;
+		/* the gateway's own, about itself (any of its NTs: each
+		 * carries the device's BOOTID) */
+		if (memcmp(src, c->gateway, 16) == 0 &&
+		    pmp_ssdp_parse(b, (size_t)len < sizeof(b) ? (size_t)len :
+		    sizeof(b), &msg) == 0 && msg.kind != PMP_SSDP_ANSWER &&
+		    msg.has_bootid)
+			boot_seen(d, msg.bootid);
+	}
+	if (pmp_clock_slept(&c->asleep_ms, pmp_clock_asleep_ms()))
+		pmp_keeper_resumed(&d->keeper, now);
 	if (d->tcp_fd >= 0 && d->connecting &&
 	    ready_for(d->tcp_fd, ready, n, PMP_FD_WRITE)) {
 		int err = pmp_tcp_connected(d->tcp_fd);
@@ -413,6 +387,13 @@ pmp_upnp_fds(pmp_client_t *c, pmp_fd_t *fds, int max)
 		fds[n].events = PMP_FD_READ;
 	}
 	n++;
+	if (d->notify_fd >= 0) {
+		if (n < max) {
+			fds[n].fd = d->notify_fd;
+			fds[n].events = PMP_FD_READ;
+		}
+		n++;
+	}
 	if (d->tcp_fd >= 0) {
 		if (n < max) {
 			fds[n].fd = d->tcp_fd;
@@ -428,17 +409,19 @@ uint64_t
 pmp_upnp_deadline(pmp_client_t *c)
 {
 	struct pmp_upnp_drive *d = c->upnp;
-	uint64_t t;
+	uint64_t t = pmp_keeper_deadline(&d->keeper), u;
 
-	if (d->done != NULL)
+	if (d->done != NULL || d->gone != NULL)
 		return 0;
-	if (d->queue == NULL)
-		return PMP_NO_DEADLINE;
-	if (!d->busy)
+	if (d->queue != NULL && !d->busy)
 		return 0;
-	t = pmp_control_deadline(&d->control);
-	if (d->queue->deadline_ms != 0 && d->queue->deadline_ms < t)
-		t = d->queue->deadline_ms;
+	if (d->queue != NULL) {
+		u = pmp_control_deadline(&d->control);
+		if (d->queue->deadline_ms != 0 && d->queue->deadline_ms < u)
+			u = d->queue->deadline_ms;
+		if (u < t)
+			t = u;
+	}
 	return t == UINT64_MAX ? PMP_NO_DEADLINE : t;
 }
 
@@ -457,13 +440,15 @@ pmp_upnp_take_done(pmp_client_t *c)
 	return r;
 }
 
+/* The caller's requests still queued, one per call; kept mappings' own
+ * are dropped (the client is being freed). */
 pmp_req_t *
 pmp_upnp_take_queued(pmp_client_t *c)
 {
 	struct pmp_upnp_drive *d = c->upnp;
-	pmp_req_t *r = d->queue;
+	pmp_req_t *r;
 
-	if (r != NULL) {
+	while ((r = d->queue) != NULL) {
 		d->queue = r->next;
 		if (d->queue == NULL)
 			d->queue_tail = &d->queue;
@@ -473,8 +458,10 @@ pmp_upnp_take_queued(pmp_client_t *c)
 			close_tcp(c);
 			pmp_control_abort(&d->control);
 		}
+		if (!r->embedded)
+			return r;
 	}
-	return r;
+	return NULL;
 }
 
 pmp_req_t *
@@ -514,11 +501,12 @@ pmp_upnp_pending(pmp_client_t *c)
 int
 pmp_upnp_public_address(pmp_client_t *c, uint8_t addr[16])
 {
-	const pmp_mapper_t *m = &c->upnp->mapper;
-	uint8_t a4[4];
+	const pmp_keeper_t *kp = &c->upnp->keeper;
 
-	if (m->address[0] == '\0' || inet_pton(AF_INET, m->address, a4) != 1)
+	if (pmp_upnp_mapper_address(&c->upnp->mapper, addr))
+		return 1;
+	if (!kp->have_address)
 		return 0;
-	pmp_addr_from_v4(addr, a4);
+	memcpy(addr, kp->address, 16);
 	return 1;
 }

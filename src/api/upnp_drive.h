@@ -11,7 +11,35 @@
 #include <stdint.h>
 
 #include "pmp.h"
+#include "core/keeper.h"
 #include "core/proto.h"
+#include "upnp/control.h"
+#include "upnp/mapper.h"
+#include "upnp/request.h"
+
+/* The driver's state: upnp_drive.c's, and upnp_keep.c's keeper. */
+struct pmp_upnp_drive {
+	int ssdp_fd;
+	int notify_fd;		/* -1: not listening */
+	int tcp_fd;		/* -1: none */
+	int connecting;		/* waiting for writable */
+	int want_write;		/* WRITE's data not all taken */
+	uint8_t local[16];	/* our address toward the gateway */
+	char local_text[46];
+	pmp_control_t control;
+	pmp_mapper_t mapper;
+	pmp_req_t *queue, **queue_tail;	/* FIFO, the caller's and the
+					 * keeper's; head is current when
+					 * busy */
+	int busy;
+	pmp_req_t *done, **done_tail;	/* the caller's, finished */
+	pmp_upnp_made_t made;
+	pmp_keeper_t keeper;
+	pmp_kept_t *gone;	/* kept mappings stopped, to be freed */
+	unsigned restarts;	/* of the IGD, seen in its BOOTID */
+	int have_bootid;
+	uint32_t bootid;
+};
 
 /* Open the search socket toward c->gateway (known): PMP_OK, PMP_ENOMEM,
  * PMP_ESYS. */
@@ -33,5 +61,14 @@ pmp_req_t *pmp_upnp_take_queued(pmp_client_t *c);
 pmp_req_t *pmp_upnp_cancel(pmp_client_t *c, unsigned id);
 unsigned pmp_upnp_pending(pmp_client_t *c);
 int pmp_upnp_public_address(pmp_client_t *c, uint8_t addr[16]);
+/* ---- upnp_keep.c: kept mappings (core/keeper.h over the queue above) */
+/* Set the keeper up (after pmp_upnp_open). */
+void pmp_upnp_keep_init(pmp_client_t *c);
+int pmp_upnp_listen(pmp_client_t *c);	/* NOTIFY: PMP_OK or PMP_ESYS */
+void pmp_upnp_keep(pmp_client_t *c, pmp_kept_t *k, uint64_t now_ms);
+int pmp_upnp_keep_stop(pmp_client_t *c, unsigned keep_id, uint64_t now_ms);
+unsigned pmp_upnp_keep_count(pmp_client_t *c);
+/* A stopped kept mapping to free, or NULL. */
+pmp_kept_t *pmp_upnp_take_gone(pmp_client_t *c);
 
 #endif

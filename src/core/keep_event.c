@@ -17,7 +17,7 @@ pmp_keep_event(const pmp_keeper_t *kp, pmp_event_t *ev, pmp_event_type_t type,
 {
 	memset(ev, 0, sizeof(*ev));
 	ev->type = type;
-	ev->method = kp->engine->proto->method;
+	ev->method = kp->q.method;
 	if (k != NULL) {
 		ev->keep_id = k->id;
 		ev->protocol = k->protocol;
@@ -29,8 +29,8 @@ pmp_keep_event(const pmp_keeper_t *kp, pmp_event_t *ev, pmp_event_type_t type,
 	}
 	if (kp->have_address)
 		memcpy(ev->public_address, kp->address, 16);
-	if (kp->engine->epoch.valid)
-		ev->epoch = kp->engine->epoch.sssoe;
+	if (kp->q.epoch != NULL && kp->q.epoch->valid)
+		ev->epoch = kp->q.epoch->sssoe;
 }
 
 void

@@ -50,7 +50,7 @@ pmp_keeper_update(pmp_keeper_t *kp, const uint8_t *b, size_t n,
 {
 	pmp_kept_t *k;
 
-	if (!kp->engine->proto->mapping_updates)
+	if (kp->engine == NULL || !kp->engine->proto->mapping_updates)
 		return 0;
 	/* A mapping with a request out is matched by the engine itself; one
 	 * granted and idle still holds its last request, nonce and all. */

@@ -10,19 +10,50 @@
 #include "keep_event.h"
 #include "keeper.h"
 
+static int
+engine_submit(void *ctx, pmp_req_t *r, uint64_t now_ms)
+{
+	return pmp_engine_submit(ctx, r, now_ms);
+}
+
+static void
+engine_cancel(void *ctx, unsigned id)
+{
+	(void)pmp_engine_cancel(ctx, id);
+}
+
 void
-pmp_keeper_init(pmp_keeper_t *kp, pmp_engine_t *e, pmp_keeper_emit_fn emit,
-    void *ctx)
+pmp_keeper_init_queue(pmp_keeper_t *kp, const pmp_keep_queue_t *q,
+    pmp_keeper_emit_fn emit, void *ctx)
 {
 	memset(kp, 0, sizeof(*kp));
-	kp->engine = e;
-	kp->policy = &e->proto->keep;
+	kp->q = *q;
+	kp->policy = q->policy;
 	kp->emit = emit;
 	kp->ctx = ctx;
 	kp->next_req_id = 1;
 	kp->remap_ms = PMP_NO_DEADLINE;
 	kp->verify_ms = PMP_NO_DEADLINE;
-	kp->seen_losses = e->state_losses;
+	kp->seen_losses = *q->restarts;
+}
+
+void
+pmp_keeper_init(pmp_keeper_t *kp, pmp_engine_t *e, pmp_keeper_emit_fn emit,
+    void *ctx)
+{
+	pmp_keep_queue_t q;
+
+	q.ctx = e;
+	q.submit = engine_submit;
+	q.cancel = engine_cancel;
+	q.policy = &e->proto->keep;
+	q.rng = e->rng;
+	q.method = e->proto->method;
+	q.map_names_address = e->proto->map_names_address;
+	q.restarts = &e->state_losses;
+	q.epoch = &e->epoch;
+	pmp_keeper_init_queue(kp, &q, emit, ctx);
+	kp->engine = e;
 }
 
 static unsigned
@@ -103,7 +134,7 @@ submit(pmp_keeper_t *kp, pmp_kept_t *k, uint64_t now_ms)
 	}
 	k->in_flight = 1;
 	k->next_ms = PMP_NO_DEADLINE;
-	rc = pmp_engine_submit(kp->engine, r, now_ms);
+	rc = kp->q.submit(kp->q.ctx, r, now_ms);
 	if (rc == PMP_OK && r->nonce_set) {
 		memcpy(k->nonce, r->nonce, sizeof(k->nonce));
 		k->nonce_set = 1;
@@ -126,7 +157,7 @@ cancel_create(pmp_keeper_t *kp, pmp_kept_t *k)
 {
 	if (!k->in_flight)
 		return;
-	(void)pmp_engine_cancel(kp->engine, k->req.id);
+	kp->q.cancel(kp->q.ctx, k->req.id);
 	k->in_flight = 0;
 	if (k->req.attempts > 0)
 		k->outcome_unknown = 1;
@@ -143,7 +174,7 @@ submit_verify(pmp_keeper_t *kp, uint64_t now_ms)
 	r->op = PMP_OP_PUBLIC_ADDRESS;
 	kp->verify_in_flight = 1;
 	kp->verify_ms = PMP_NO_DEADLINE;
-	if (pmp_engine_submit(kp->engine, r, now_ms) != PMP_OK) {
+	if (kp->q.submit(kp->q.ctx, r, now_ms) != PMP_OK) {
 		kp->verify_in_flight = 0;
 		kp->verify_ms = now_ms + PMP_KEEP_BACKOFF_MAX_MS;
 	}
@@ -174,16 +205,16 @@ schedule_remap(pmp_keeper_t *kp, uint64_t now_ms, int restart)
 {
 	if (kp->list == NULL || cycle_pending(kp))
 		return;
-	kp->remap_ms = now_ms + (restart ? pmp_rng_upto(kp->engine->rng,
+	kp->remap_ms = now_ms + (restart ? pmp_rng_upto(kp->q.rng,
 	    kp->policy->restart_jitter_ms) : 0);
 }
 
 static void
 check_losses(pmp_keeper_t *kp, uint64_t now_ms)
 {
-	if (kp->engine->state_losses == kp->seen_losses)
+	if (*kp->q.restarts == kp->seen_losses)
 		return;
-	kp->seen_losses = kp->engine->state_losses;
+	kp->seen_losses = *kp->q.restarts;
 	pmp_keep_emit(kp, PMP_EV_GATEWAY_RESTARTED, NULL, PMP_OK, 0, 0, 0);
 	schedule_remap(kp, now_ms, 1);
 	/* The address may have changed with the restart. */
@@ -220,7 +251,7 @@ pmp_keeper_run(pmp_keeper_t *kp, uint64_t now_ms)
 	if (kp->remap_ms <= now_ms)
 		start_cycle(kp, now_ms);
 	if (kp->list != NULL && !kp->verify_in_flight &&
-	    kp->verify_ms <= now_ms && !kp->engine->proto->map_names_address)
+	    kp->verify_ms <= now_ms && !kp->q.map_names_address)
 		submit_verify(kp, now_ms);
 	for (k = kp->list; k != NULL; k = k->next) {
 		if (k->state == PMP_KEPT_MAPPED && now_ms >= k->expires_ms) {
@@ -369,7 +400,7 @@ pmp_keeper_done(pmp_keeper_t *kp, pmp_req_t *r, uint64_t now_ms)
 			uint64_t spread = (uint64_t)res->lifetime * 1000u *
 			    kp->policy->renew_spread / kp->policy->renew_den;
 
-			renew += pmp_rng_upto(kp->engine->rng, spread >
+			renew += pmp_rng_upto(kp->q.rng, spread >
 			    UINT32_MAX ? UINT32_MAX : (uint32_t)spread);
 		}
 		if (renew > kp->policy->renew_max_ms)
@@ -479,7 +510,7 @@ pmp_keeper_announcement(pmp_keeper_t *kp, const uint8_t *b, size_t n,
 	/* RFC 6886 §3.2.1: "the client MUST check the source IP address, and
 	 * silently discard the packet if the address is not the address of
 	 * the client's current configured gateway" (A-14). */
-	if (memcmp(src, kp->engine->gateway, 16) != 0)
+	if (kp->engine == NULL || memcmp(src, kp->engine->gateway, 16) != 0)
 		return;
 	kp->engine->proto->announcement(b, n, sport, &a);
 	pmp_keeper_announced(kp, &a, now_ms);
@@ -501,7 +532,7 @@ pmp_keeper_announced(pmp_keeper_t *kp, const pmp_announce_t *ap,
 		schedule_remap(kp, now_ms, 1);
 		break;
 	case PMP_ANNOUNCE_ADDRESS:
-		if (a.has_epoch)
+		if (a.has_epoch && kp->engine != NULL)
 			(void)pmp_engine_note_epoch(kp->engine, a.epoch,
 			    now_ms);
 		if (kp->emit != NULL) {
@@ -512,14 +543,17 @@ pmp_keeper_announced(pmp_keeper_t *kp, const pmp_announce_t *ap,
 		}
 		check_losses(kp, now_ms);
 		if (a.has_address) {
-			pmp_engine_note_address(kp->engine, a.address);
+			if (kp->engine != NULL)
+				pmp_engine_note_address(kp->engine,
+				    a.address);
 			set_address(kp, a.address, now_ms);
 		}
 		break;
 	}
 	/* The gateway is alive: a request that has been retransmitting for
 	 * a while goes out again now (RFC 6886 §3.1). */
-	pmp_engine_kick(kp->engine, now_ms);
+	if (kp->engine != NULL)
+		pmp_engine_kick(kp->engine, now_ms);
 }
 
 uint64_t
@@ -528,8 +562,10 @@ pmp_keeper_deadline(const pmp_keeper_t *kp)
 	uint64_t d = kp->remap_ms;
 	const pmp_kept_t *k;
 
+	if (*kp->q.restarts != kp->seen_losses)
+		return 0;	/* a restart seen below: run() reacts */
 	if (kp->list != NULL && !kp->verify_in_flight && kp->verify_ms < d &&
-	    !kp->engine->proto->map_names_address)
+	    !kp->q.map_names_address)
 		d = kp->verify_ms;
 	for (k = kp->list; k != NULL; k = k->next) {
 		if (!k->in_flight && k->next_ms < d)

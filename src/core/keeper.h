@@ -71,9 +71,36 @@ typedef struct pmp_kept {
 
 typedef void (*pmp_keeper_emit_fn)(void *ctx, const pmp_event_t *ev);
 
+/*
+ * The request queue below a keeper, and what the keeper reads of the
+ * method behind it: a datagram engine (pmp_keeper_init() fills it from
+ * engine.h), or another method's driver (UPnP-IGD's, through
+ * pmp_keeper_init_queue()).
+ */
+typedef struct pmp_keep_queue {
+	void *ctx;
+	/* Queue r (embedded); PMP_OK or an error (then never finished). */
+	int (*submit)(void *ctx, pmp_req_t *r, uint64_t now_ms);
+	/* Take r back, queued or on the wire. */
+	void (*cancel)(void *ctx, unsigned id);
+	const pmp_keep_policy_t *policy;
+	const pmp_rng_t *rng;
+	pmp_method_t method;	/* for events */
+	/* A map's answer names the public address: no address requests
+	 * of the keeper's own. */
+	int map_names_address;
+	/* Bumped below for each restart of the gateway seen (an epoch
+	 * failing its rule, a new BOOTID). */
+	const unsigned *restarts;
+	const pmp_epoch_t *epoch;	/* for events; NULL: the method has
+					 * none */
+} pmp_keep_queue_t;
+
 typedef struct pmp_keeper {
-	pmp_engine_t *engine;
-	const pmp_keep_policy_t *policy;	/* the engine's protocol's */
+	pmp_keep_queue_t q;
+	pmp_engine_t *engine;	/* the datagram engine behind q, or NULL:
+				 * announcements and updates are its */
+	const pmp_keep_policy_t *policy;	/* q.policy */
 	pmp_kept_t *list;	/* creation order */
 	pmp_keeper_emit_fn emit;
 	void *ctx;
@@ -88,6 +115,9 @@ typedef struct pmp_keeper {
 } pmp_keeper_t;
 
 void pmp_keeper_init(pmp_keeper_t *kp, pmp_engine_t *e,
+    pmp_keeper_emit_fn emit, void *ctx);
+/* The same over another method's queue (copied). */
+void pmp_keeper_init_queue(pmp_keeper_t *kp, const pmp_keep_queue_t *q,
     pmp_keeper_emit_fn emit, void *ctx);
 
 /* Start keeping k (id, protocol, ports and lifetime filled in). */

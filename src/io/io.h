@@ -109,6 +109,9 @@ int pmp_tcp_connected(int fd);
  * or PMP_ESYS.
  */
 int pmp_listener_open(uint16_t port, const uint8_t local[16]);
+/* The SSDP NOTIFY listener: 239.255.255.250:1900 joined on the interface
+ * of local (IPv4), shared; a descriptor or PMP_ESYS. */
+int pmp_ssdp_listener_open(const uint8_t local[16]);
 
 /*
  * The system's random source for pmp_rng_t (core/rng.h): getrandom() or

@@ -63,27 +63,22 @@ listener_open6(uint16_t port)
 	return fd;
 }
 
-/*
- * RFC 6886 §3.2.1: "bind specifically to 224.0.0.1:5350, not to
- * 0.0.0.0:5350", so that only announcements arrive; SO_REUSEADDR and
- * SO_REUSEPORT let every NAT-PMP client on the host listen at once.
- */
-int
-pmp_listener_open(uint16_t port, const uint8_t local[16])
+/* Bound to the IPv4 group itself (only its datagrams arrive), joined on
+ * the interface of local, shared with the host's other listeners. */
+static int
+group_open4(uint16_t port, uint32_t group, const uint8_t local[16])
 {
 	struct sockaddr_in sin;
 	struct ip_mreq mreq;
 	int fd, one = 1;
 
-	if (!pmp_addr_is_v4(local))
-		return listener_open6(port);
 	fd = pmp_socket(AF_INET, SOCK_DGRAM, 0);
 	if (fd < 0)
 		return PMP_ESYS;
 	memset(&sin, 0, sizeof(sin));
 	sin.sin_family = AF_INET;
 	sin.sin_port = htons(port);
-	sin.sin_addr.s_addr = htonl(0xe0000001u);	/* 224.0.0.1 */
+	sin.sin_addr.s_addr = htonl(group);
 	memset(&mreq, 0, sizeof(mreq));
 	mreq.imr_multiaddr = sin.sin_addr;
 	memcpy(&mreq.imr_interface, local + 12, 4);
@@ -101,4 +96,29 @@ pmp_listener_open(uint16_t port, const uint8_t local[16])
 		return PMP_ESYS;
 	}
 	return fd;
+}
+
+/*
+ * RFC 6886 §3.2.1: "bind specifically to 224.0.0.1:5350, not to
+ * 0.0.0.0:5350", so that only announcements arrive; SO_REUSEADDR and
+ * SO_REUSEPORT let every NAT-PMP client on the host listen at once.
+ */
+int
+pmp_listener_open(uint16_t port, const uint8_t local[16])
+{
+	if (!pmp_addr_is_v4(local))
+		return listener_open6(port);
+	return group_open4(port, 0xe0000001u, local);	/* 224.0.0.1 */
+}
+
+/* UDA 1.1 §1.2: NOTIFY goes to 239.255.255.250:1900, beside every other
+ * SSDP listener of the host (miniupnpc's, avahi's...). */
+int
+pmp_ssdp_listener_open(const uint8_t local[16])
+{
+	if (!pmp_addr_is_v4(local)) {
+		errno = EAFNOSUPPORT;	/* FF02::C: not yet */
+		return PMP_ESYS;
+	}
+	return group_open4(1900, 0xeffffffau, local);
 }

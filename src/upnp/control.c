@@ -115,6 +115,8 @@ described(pmp_control_t *c, uint64_t now_ms)
 	memcpy(c->service_type, s->type, sizeof(c->service_type));
 	c->service_version = s->version;
 	memcpy(c->reason, cand->reason, sizeof(c->reason));
+	c->has_bootid = cand->msg.has_bootid;
+	c->bootid = cand->msg.bootid;
 	c->have_igd = 1;
 	call_now(c, now_ms);
 }
@@ -267,6 +269,13 @@ pmp_control_abort(pmp_control_t *c)
 	c->conn = C_NONE;
 	c->phase = P_IDLE;
 	c->status = PMP_ECANCELED;
+}
+
+void
+pmp_control_forget(pmp_control_t *c)
+{
+	if (c->phase != P_DESCRIBE)
+		c->have_igd = 0;
 }
 
 void

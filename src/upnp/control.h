@@ -61,6 +61,8 @@ typedef struct pmp_control {
 	unsigned service_version;	/* WANIPConnection:N (PPP: 1) */
 	pmp_igd_desc_t desc;		/* names, for pmp gateway/probe */
 	char reason[96];		/* why that candidate (search.h) */
+	int has_bootid;			/* its answer's BOOTID.UPNP.ORG */
+	uint32_t bootid;
 	/* control.c's own */
 	uint8_t gateway[16];
 	int phase;
@@ -105,6 +107,10 @@ uint64_t pmp_control_deadline(const pmp_control_t *c);
  * again, with the IGD still known if it was; the caller closes its
  * connection, if any. */
 void pmp_control_abort(pmp_control_t *c);
+
+/* The IGD restarted (a new BOOTID): find it again before the next call
+ * (its HTTP port may have moved); a call in progress goes on. */
+void pmp_control_forget(pmp_control_t *c);
 
 /* A datagram on the search socket. */
 void pmp_control_datagram(pmp_control_t *c, const uint8_t *b, size_t n,

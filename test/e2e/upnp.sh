@@ -84,10 +84,62 @@ has "UDP  6400->127.0.0.1:6400" "$T/out" && ok "upnpc lists the mapping pmp made
 run $PMPA -g $G --protocol upnp unmap -u 6400
 [ $rc -eq 0 ] && has "DeletePortMapping -> ok 0 ext 6400" "$T/gw.log" \
 	&& ok "pmp --protocol upnp unmap: DeletePortMapping" || ko "upnp unmap (rc=$rc $(cat "$T/err"))"
-run $PMPA -g $G --protocol upnp keep -u 6400
-[ $rc -eq 1 ] && has "not supported" "$T/err" \
-	&& ok "pmp --protocol upnp keep: said unsupported (for now), exit 1" || ko "upnp keep ($rc $(cat "$T/err"))"
+# keep over UPnP-IGD: the keeper of NAT-PMP and PCP over the IGD's actions
+$PMPA -g $G --protocol upnp keep --json -u -l 4 6400 >"$T/keep.out" 2>"$T/keep.err" &
+kp=$!
+wait_lines "$T/keep.out" 1
+has '"event":"mapped","protocol":"upnp","transport":"udp","private_port":6400,"public_port":6400,"lifetime":4' "$T/keep.out" \
+	&& ok "pmp --protocol upnp keep: mapped with the asked lease" || ko "upnp keep ($(cat "$T/keep.out" "$T/keep.err"))"
+sleep $(awk -v s="$SLOW" 'BEGIN {print 2.6 * s}')
+has '"event":"renewed","protocol":"upnp"' "$T/keep.out" \
+    && [ "$(count "AddPortMapping -> ok 0 ext 6400 int 6400 udp lease 4" "$T/gw.log")" -ge 2 ] \
+	&& ok "keep over UPnP: renewed (AddPortMapping again) at half the lease" || ko "upnp renew ($(cat "$T/keep.out"))"
+kill -TERM $kp; wait $kp; rc=$?
+[ $rc -eq 0 ] && has '"event":"deleted","protocol":"upnp"' "$T/keep.out" \
+    && has "DeletePortMapping -> ok 0 ext 6400" "$T/gw.log" \
+	&& ok "keep over UPnP, SIGTERM: DeletePortMapping, exit 0" || ko "upnp keep stop ($rc $(tail -2 "$T/keep.out"))"
 gw_stop
+
+gw_start $G --upnp --upnp-fault 725
+$PMPA -g $G --protocol upnp keep --json -u -l 600 6404 >"$T/keep.out" 2>"$T/keep.err" &
+kp=$!
+wait_lines "$T/keep.out" 1
+kill -TERM $kp; wait $kp; rc=$?
+has '"event":"mapped","protocol":"upnp","transport":"udp","private_port":6404,"public_port":6404,"lifetime":600' "$T/keep.out" \
+    && has "AddPortMapping -> ok 0 ext 6404 int 6404 udp lease 0" "$T/gw.log" \
+    && [ $rc -eq 0 ] && has "DeletePortMapping -> ok 0 ext 6404" "$T/gw.log" \
+	&& ok "keep over UPnP, 725: the permanent mapping renewed as if finite and deleted at exit" \
+	|| ko "upnp keep 725 ($rc $(cat "$T/keep.out" "$T/keep.err"))"
+gw_stop
+
+# a restart seen in NOTIFY's BOOTID.UPNP.ORG: in a namespace of our own,
+# where the gateway may multicast on loopback
+UNS=pmp-e2e-upnp-$$
+if [ "$(id -u)" -eq 0 ] && ip netns add "$UNS" 2>/dev/null; then
+	NS_EXTRA="$NS_EXTRA $UNS"
+	ip -n "$UNS" link set lo up
+	ip netns exec "$UNS" $GWD -l $G --upnp --multicast --log >"$T/gw.out" 2>"$T/gw.log" &
+	gwpid=$!
+	i=0; while ! grep -q listening "$T/gw.log" && [ $i -lt 200 ]; do i=$((i+1)); sleep 0.02; done
+	ip netns exec "$UNS" $PMPA -g $G --protocol upnp keep --json -u -l 600 6405 >"$T/keep.out" 2>"$T/keep.err" &
+	kp=$!
+	wait_lines "$T/keep.out" 1
+	t0=$(ms)
+	kill -HUP $gwpid
+	i=0; while ! has restored "$T/keep.out" && [ $i -lt $((400 * SLOW)) ]; do i=$((i+1)); sleep 0.02; done
+	dt=$(($(ms) - t0))
+	sleep 0.1
+	has '"event":"gateway-restarted","protocol":"upnp"' "$T/keep.out" \
+	    && has '"event":"restored","protocol":"upnp","transport":"udp","private_port":6405,"public_port":6405' "$T/keep.out" \
+	    && [ "$(count "AddPortMapping -> ok 0 ext 6405" "$T/gw.log")" -eq 2 ] && [ $dt -lt $((6000 * SLOW)) ] \
+		&& ok "keep over UPnP: a restart (NOTIFY, new BOOTID) seen at once, restored within 0-5 s (${dt} ms)" \
+		|| ko "upnp restart ($(cat "$T/keep.out" "$T/keep.err"))"
+	kill -TERM $kp; wait $kp
+	gw_stop
+	ip netns del "$UNS"
+else
+	skip "keep over UPnP across a restart: needs root for a network namespace"
+fi
 
 gw_start $G --upnp --upnp-fault 725
 run $PMPA -g $G --protocol upnp map -u 6401

@@ -297,8 +297,8 @@ def test_every_natpmp_result_code(gateway, code):
 
 
 def test_upnp_with_no_api_change(gateway):
-    """protocol="upnp" reaches UPnP-IGD with the same calls and results
-    (keep over UPnP is not there yet: Unsupported, said)."""
+    """protocol="upnp" reaches UPnP-IGD with the same calls and results,
+    keep included (deleted when the with block ends)."""
     g = gateway("--upnp")
     with pmp.Client(g.address, protocol="upnp") as c:
         assert c.protocol == "upnp"
@@ -310,8 +310,12 @@ def test_upnp_with_no_api_change(gateway):
         assert g.dump()[0]["mappings"] == 1
         c.unmap(5400, udp=True)
         assert g.dump()[0]["mappings"] == 0
-        with pytest.raises(pmp.Unsupported):
-            c.keep(5401)
+        with c.keep(5401, lifetime=600) as kept:
+            ev = next(iter(kept))
+            assert (ev.type, ev.protocol, ev.public_port, ev.lifetime) == (
+                "mapped", "upnp", 5401, 600)
+            assert g.dump()[0]["mappings"] == 1
+        assert g.dump()[0]["mappings"] == 0
     g2 = gateway("--upnp", "--upnp-fault", "725")
     with pmp.Client(g2.address, protocol="upnp") as c:
         m = c.map(5402)

@@ -51,7 +51,7 @@ IO_SRC     = src/io/clock.c src/io/fd.c src/io/udp.c src/io/listen.c \
              src/io/random.c src/io/wake.c src/io/sockaddr.c src/io/stream.c
 API_SRC    = src/api/client.c src/api/drive.c src/api/request.c \
              src/api/loop.c src/api/keep.c src/api/sync.c src/api/strerror.c \
-             src/api/upnp_drive.c src/api/upnp_keep.c src/api/notify.c
+             src/api/upnp_drive.c src/api/upnp_keep.c src/api/race.c src/api/notify.c
 LIB_SRC = $(CORE_SRC) $(NATPMP_SRC) $(PCP_SRC) $(UPNP_SRC) $(IO_SRC) \
           $(ROUTE_SRC) $(API_SRC)
 LIB_OBJ = $(LIB_SRC:src/%.c=$(B)/lib/%.o)

@@ -130,7 +130,7 @@ typedef enum pmp_method {
 	PMP_METHOD_NONE = 0,	/* nothing was sent (argument or local error) */
 	PMP_METHOD_NATPMP = 1,	/* NAT-PMP, RFC 6886 */
 	PMP_METHOD_PCP = 2,	/* PCP, RFC 6887 */
-	PMP_METHOD_UPNP = 3	/* UPnP-IGD: alone (0.2.0: one-shot calls) */
+	PMP_METHOD_UPNP = 3	/* UPnP-IGD (WANIPConnection, WANPPPConnection) */
 } pmp_method_t;
 
 /* A set of methods, for pmp_client_set_methods(). */
@@ -272,10 +272,10 @@ PMP_EXPORT int pmp_client_errno(pmp_client_t *c);
  * Which methods this client may use: PMP_METHODS_AUTO (the default: PCP
  * first, NAT-PMP as soon as the gateway answers PCP with NAT-PMP's
  * "unsupported version" or, silent to PCP, answers the NAT-PMP request
- * sent beside PCP's first retransmission, 3 s) or PMP_METHOD_BIT()s or-ed
- * together: one forces it, PCP and NAT-PMP together are AUTO; UPnP-IGD
- * alone (map, unmap, address: not yet keep, nor in AUTO).  Only before
- * the first request.  PMP_OK; PMP_EINVAL for an unknown bit or too late.
+ * sent beside PCP's first retransmission, 3 s; with a UPnP-IGD probe at
+ * the same time, which wins only if PCP and NAT-PMP are not answered) or
+ * PMP_METHOD_BIT()s or-ed together: one forces it.  Only before the
+ * first request.  PMP_OK; PMP_EINVAL for an unknown bit or too late.
  */
 PMP_EXPORT int pmp_client_set_methods(pmp_client_t *c, unsigned methods);
 

@@ -361,7 +361,8 @@ test_event_loop_interface(void **state)
 	responder_start(&r, "127.77.1.8", 0);
 	c = client_for("127.77.1.8");
 	assert_int_equal(pmp_client_set_methods(c, 1u << 7), PMP_EINVAL);
-	/* UPnP-IGD alone is its own driver; with others, not tried yet */
+	/* UPnP-IGD alone is its own driver; with others, raced
+	 * (test_race_descriptors) */
 	assert_int_equal(pmp_client_set_methods(c,
 	    PMP_METHOD_BIT(PMP_METHOD_UPNP)), PMP_OK);
 	assert_int_equal(pmp_client_method(c), PMP_METHOD_UPNP);
@@ -369,6 +370,8 @@ test_event_loop_interface(void **state)
 	    PMP_METHOD_BIT(PMP_METHOD_NATPMP) |
 	    PMP_METHOD_BIT(PMP_METHOD_UPNP)), PMP_OK);
 	assert_int_equal(pmp_client_method(c), PMP_METHOD_NATPMP);
+	assert_int_equal(pmp_client_set_methods(c,
+	    PMP_METHOD_BIT(PMP_METHOD_NATPMP)), PMP_OK);
 	pmp_client_set_fd_callback(c, fd_cb, &log);
 	assert_int_equal(log.n, 0);		/* nothing open yet */
 	assert_int_equal(pmp_client_poll_fds(c, NULL, 0, &gen0), 0);
@@ -410,6 +413,52 @@ test_event_loop_interface(void **state)
 	assert_int_equal(log.n, 2);
 	assert_int_equal(log.fd[1], log.fd[0]);
 	assert_int_equal(log.events[1], 0);
+	responder_stop(&r);
+}
+
+/* AUTO's race in the descriptor set: NAT-PMP with UPnP-IGD opens the
+ * datagram socket and the SSDP search socket at once; the NAT-PMP answer
+ * ends the race, and the search socket leaves the set (observer told). */
+static void
+test_race_descriptors(void **state)
+{
+	struct responder r;
+	struct fdlog log;
+	struct last last;
+	pmp_client_t *c;
+	pmp_fd_t fds[4];
+	int guard = 0, i, removed = 0;
+
+	(void)state;
+	memset(&log, 0, sizeof(log));
+	memset(&last, 0, sizeof(last));
+	responder_start(&r, "127.77.1.9", 0);
+	c = client_for("127.77.1.9");
+	assert_int_equal(pmp_client_set_methods(c,
+	    PMP_METHOD_BIT(PMP_METHOD_NATPMP) |
+	    PMP_METHOD_BIT(PMP_METHOD_UPNP)), PMP_OK);
+	pmp_client_set_fd_callback(c, fd_cb, &log);
+	assert_true(pmp_request_public_address(c, last_cb, &last) > 0);
+	assert_int_equal(pmp_client_poll_fds(c, fds, 4, NULL), 2);
+	assert_int_equal(log.n, 2);
+	while (last.n == 0 && guard++ < 100) {
+		/* the set as it is now: the race may have ended */
+		struct pollfd p[4];
+		int k, nf = pmp_client_poll_fds(c, fds, 4, NULL);
+
+		for (k = 0; k < nf; k++)
+			p[k] = (struct pollfd){ fds[k].fd, POLLIN, 0 };
+		(void)poll(p, (nfds_t)nf, pmp_client_timeout_ms(c));
+		assert_int_equal(pmp_client_process(c, 1), PMP_OK);
+	}
+	assert_int_equal(last.res.status, PMP_OK);
+	assert_int_equal(last.res.method, PMP_METHOD_NATPMP);
+	assert_int_equal(pmp_client_method(c), PMP_METHOD_NATPMP);
+	assert_int_equal(pmp_client_poll_fds(c, fds, 4, NULL), 1);
+	for (i = 2; i < log.n; i++)
+		removed += log.events[i] == 0;
+	assert_int_equal(removed, 1);
+	pmp_client_free(c);
 	responder_stop(&r);
 }
 
@@ -726,6 +775,7 @@ main(void)
 		cmocka_unit_test(test_free_reports_canceled),
 		cmocka_unit_test(test_map_gives_up_at_address),
 		cmocka_unit_test(test_event_loop_interface),
+		cmocka_unit_test(test_race_descriptors),
 		cmocka_unit_test(test_pcp_falls_back_to_natpmp),
 	};
 

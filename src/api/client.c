@@ -88,8 +88,8 @@ pmp_client_free(pmp_client_t *c)
 				r->cb(r->arg, &r->result);
 			free(r);
 		}
-		while (c->upnp == NULL &&
-		    (k = pmp_session_take_kept(&c->session)) != NULL)
+		/* (a session never opened has none) */
+		while ((k = pmp_session_take_kept(&c->session)) != NULL)
 			free(k);
 	}
 	pmp_drive_close(c);
@@ -168,8 +168,8 @@ pmp_client_set_methods(pmp_client_t *c, unsigned methods)
 {
 	const unsigned known = PMP_METHOD_BIT(PMP_METHOD_NATPMP) |
 	    PMP_METHOD_BIT(PMP_METHOD_PCP) | PMP_METHOD_BIT(PMP_METHOD_UPNP);
-	/* What this version speaks: all three, UPnP-IGD alone for now
-	 * (AUTO is PCP and NAT-PMP; with them, UPnP-IGD is not tried yet) */
+	/* What this version speaks: all three (UPnP-IGD with others is
+	 * raced against them: race.c) */
 	const unsigned spoken = known;
 	int rc = PMP_OK;
 

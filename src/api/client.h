@@ -42,7 +42,10 @@ struct pmp_client {
 	pmp_session_t session;	/* valid once fd >= 0; its protocol is
 				 * the one in use */
 	struct pmp_upnp_drive *upnp;	/* instead, when the method is
-					 * UPnP-IGD (upnp_drive.h) */
+					 * UPnP-IGD (upnp_drive.h); beside
+					 * it while racing */
+	int racing;		/* AUTO's race is on (race.c) */
+	pmp_req_t *parked;	/* held for its verdict */
 	pmp_waker_t waker;	/* for the blocking layer's poller */
 };
 
@@ -67,6 +70,26 @@ void pmp_drive_deliver(pmp_client_t *c);
 int pmp_drive_fds(pmp_client_t *c, pmp_fd_t *fds, int max);
 /* Close every socket (the client is being freed). */
 void pmp_drive_close(pmp_client_t *c);
+/* ---- race.c: AUTO over the datagram methods and UPnP-IGD; lock held */
+typedef enum pmp_race_verdict {
+	PMP_RACE_OVER,		/* no race (any more) */
+	PMP_RACE_RUNNING,
+	PMP_RACE_DATAGRAM,	/* PCP/NAT-PMP answered, or no IGD did */
+	PMP_RACE_UPNP		/* an IGD answered, PCP/NAT-PMP did not */
+} pmp_race_verdict_t;
+/* Is there a race to run (AUTO, or UPnP-IGD with another; IPv4)? */
+int pmp_race_wanted(const pmp_client_t *c);
+/* Open the UPnP-IGD driver beside the session and start its probe. */
+void pmp_race_start(pmp_client_t *c, uint64_t now_ms);
+/* A request the session finished: held for the verdict (1) if racing
+ * and the datagram methods could not serve it. */
+int pmp_race_hold(pmp_client_t *c, pmp_req_t *r);
+pmp_req_t *pmp_race_take_held(pmp_client_t *c);
+pmp_race_verdict_t pmp_race_verdict(pmp_client_t *c);
+/* UPnP-IGD won: the session's requests (waiting, held, finished) and
+ * kept mappings to it; the race is over (the caller closes the
+ * session's sockets). */
+void pmp_race_to_upnp(pmp_client_t *c, uint64_t now_ms);
 /* ---- notify.c: what the drivers report to the client; lock held */
 /* errno into last_errno; returns PMP_ESYS. */
 int pmp_client_sys_error(pmp_client_t *c);

@@ -42,12 +42,19 @@ choose_protocol(unsigned methods, const uint8_t gateway[16], int known,
 	return natpmp ? pmp_natpmp_proto() : NULL;
 }
 
-/* UPnP-IGD alone: its own driver (upnp_drive.c).  With other methods it
- * is not tried yet (auto over all three is to come). */
+/* UPnP-IGD alone: its own driver (upnp_drive.c).  With other methods,
+ * AUTO's race (race.c) decides. */
 static int
 upnp_only(unsigned methods)
 {
 	return methods == PMP_METHOD_BIT(PMP_METHOD_UPNP);
+}
+
+/* The UPnP-IGD driver serves the client: forced, or it won the race. */
+static int
+upnp_alone(const pmp_client_t *c)
+{
+	return c->upnp != NULL && !c->racing;
 }
 
 pmp_method_t
@@ -55,7 +62,7 @@ pmp_drive_method(pmp_client_t *c)
 {
 	const pmp_proto_t *p, *fb;
 
-	if (upnp_only(c->methods))
+	if (upnp_only(c->methods) || upnp_alone(c))
 		return PMP_METHOD_UPNP;
 	if (c->fd >= 0)
 		return pmp_session_proto(&c->session)->method;
@@ -85,7 +92,7 @@ pmp_drive_open(pmp_client_t *c)
 	c->rng.fill = pmp_random_fill;
 	c->rng.ctx = NULL;
 	if (upnp_only(c->methods)) {
-		int rc = pmp_upnp_open(c);
+		int rc = pmp_upnp_open(c, 0);
 
 		if (rc == PMP_OK) {
 			pmp_upnp_keep_init(c);
@@ -116,6 +123,8 @@ pmp_drive_open(pmp_client_t *c)
 	}
 	c->asleep_ms = pmp_clock_asleep_ms();
 	pmp_client_fd_changed(c, c->fd, PMP_FD_READ);
+	if (pmp_race_wanted(c))
+		pmp_race_start(c, pmp_clock_ms());
 	return PMP_OK;
 }
 
@@ -127,7 +136,7 @@ pmp_drive_listen(pmp_client_t *c)
 	uint16_t local_port;
 	int fd;
 
-	if (c->upnp != NULL)
+	if (upnp_alone(c))
 		return pmp_upnp_listen(c);
 	p = pmp_session_proto(&c->session);
 
@@ -194,7 +203,8 @@ pmp_drive_flush(pmp_client_t *c, uint64_t now)
 
 	if (c->upnp != NULL) {
 		pmp_upnp_flush(c, now);
-		return;
+		if (!c->racing)
+			return;
 	}
 	while ((n = pmp_session_output(&c->session, now, b, sizeof(b),
 	    &r)) > 0) {
@@ -214,13 +224,15 @@ pmp_drive_flush(pmp_client_t *c, uint64_t now)
 	}
 }
 
+static void settle(pmp_client_t *c);
+
 void
 pmp_drive_deliver(pmp_client_t *c)
 {
 	pmp_req_t *r;
 	pmp_kept_t *k;
 
-	if (c->upnp != NULL) {
+	if (upnp_alone(c)) {
 		while ((r = pmp_upnp_take_done(c)) != NULL) {
 			if (r->cb != NULL)
 				r->cb(r->arg, &r->result);
@@ -231,12 +243,70 @@ pmp_drive_deliver(pmp_client_t *c)
 		return;
 	}
 	while ((r = pmp_session_take_done(&c->session)) != NULL) {
+		if (pmp_race_hold(c, r))
+			continue;
 		if (r->cb != NULL)
 			r->cb(r->arg, &r->result);
 		free(r);
 	}
 	while ((k = pmp_session_take_gone(&c->session)) != NULL)
 		free(k);
+	if (c->racing)
+		settle(c);
+}
+
+static void
+close_datagram(pmp_client_t *c)
+{
+	int i;
+
+	for (i = 0; i < PMP_LISTENERS; i++) {
+		if (c->listen_fd[i] >= 0) {
+			pmp_client_fd_changed(c, c->listen_fd[i], 0);
+			close(c->listen_fd[i]);
+			c->listen_fd[i] = -1;
+		}
+	}
+	if (c->fd >= 0) {
+		pmp_client_fd_changed(c, c->fd, 0);
+		close(c->fd);
+		c->fd = -1;
+	}
+}
+
+/* AUTO's race has a verdict: carry it out (race.c says what wins). */
+static void
+settle(pmp_client_t *c)
+{
+	uint64_t now = pmp_clock_ms();
+	pmp_req_t *r;
+	int listening;
+
+	switch (pmp_race_verdict(c)) {
+	case PMP_RACE_DATAGRAM:
+		c->racing = 0;
+		pmp_upnp_close(c);
+		pmp_upnp_free(c);
+		/* what the datagram methods gave up on stays given up */
+		while ((r = pmp_race_take_held(c)) != NULL) {
+			if (r->cb != NULL)
+				r->cb(r->arg, &r->result);
+			free(r);
+		}
+		break;
+	case PMP_RACE_UPNP:
+		listening = c->listen_fd[0] >= 0;
+		pmp_race_to_upnp(c, now);
+		close_datagram(c);
+		c->fd = c->upnp->ssdp_fd;
+		if (listening)
+			(void)pmp_upnp_listen(c);
+		pmp_upnp_flush(c, now);
+		pmp_drive_deliver(c);
+		break;
+	default:
+		break;
+	}
 }
 
 /* Is fd among the ready ones (every one if ready is NULL)? */
@@ -265,11 +335,13 @@ pmp_drive_process(pmp_client_t *c, const pmp_fd_t *ready, int nready,
 
 	if (c->fd < 0)
 		return PMP_OK;
-	if (c->upnp != NULL) {
+	if (upnp_alone(c)) {
 		rc = pmp_upnp_process(c, ready, nready);
 		pmp_drive_deliver(c);
 		return rc;
 	}
+	if (c->racing)
+		(void)pmp_upnp_process(c, ready, nready);
 	now = pmp_clock_ms();
 	/* Back from a suspend: what the gateway holds may have changed while
 	 * nothing could be heard; re-verify the kept mappings now. */
@@ -317,7 +389,7 @@ pmp_drive_fds(pmp_client_t *c, pmp_fd_t *fds, int max)
 {
 	int n = 0, i;
 
-	if (c->upnp != NULL && c->fd >= 0)
+	if (upnp_alone(c) && c->fd >= 0)
 		return pmp_upnp_fds(c, fds, max);
 	if (c->fd >= 0) {
 		if (n < max) {
@@ -335,36 +407,25 @@ pmp_drive_fds(pmp_client_t *c, pmp_fd_t *fds, int max)
 		}
 		n++;
 	}
+	if (c->racing)
+		n += pmp_upnp_fds(c, fds + (n < max ? n : max),
+		    n < max ? max - n : 0);
 	return n;
 }
 
 void
 pmp_drive_close(pmp_client_t *c)
 {
-	int i;
-
-	if (c->upnp != NULL) {
+	if (c->upnp != NULL)
 		pmp_upnp_close(c);
-		return;
-	}
-	for (i = 0; i < PMP_LISTENERS; i++) {
-		if (c->listen_fd[i] >= 0) {
-			pmp_client_fd_changed(c, c->listen_fd[i], 0);
-			close(c->listen_fd[i]);
-			c->listen_fd[i] = -1;
-		}
-	}
-	if (c->fd >= 0) {
-		pmp_client_fd_changed(c, c->fd, 0);
-		close(c->fd);
-		c->fd = -1;
-	}
+	if (!upnp_alone(c))
+		close_datagram(c);
 }
 
 int
 pmp_drive_submit(pmp_client_t *c, pmp_req_t *r, uint64_t now_ms)
 {
-	if (c->upnp != NULL)
+	if (upnp_alone(c))
 		return pmp_upnp_submit(c, r, now_ms);
 	return pmp_session_submit(&c->session, r, now_ms);
 }
@@ -372,39 +433,61 @@ pmp_drive_submit(pmp_client_t *c, pmp_req_t *r, uint64_t now_ms)
 pmp_req_t *
 pmp_drive_cancel(pmp_client_t *c, unsigned id)
 {
+	pmp_req_t **pp, *r;
+
 	if (c->fd < 0)
 		return NULL;
-	if (c->upnp != NULL)
+	if (upnp_alone(c))
 		return pmp_upnp_cancel(c, id);
+	for (pp = &c->parked; (r = *pp) != NULL; pp = &r->next)
+		if (r->id == id) {
+			*pp = r->next;
+			r->next = NULL;
+			return r;
+		}
 	return pmp_session_cancel(&c->session, id);
 }
 
 pmp_req_t *
 pmp_drive_take_queued(pmp_client_t *c)
 {
-	if (c->upnp != NULL)
+	pmp_req_t *r;
+
+	if (upnp_alone(c))
 		return pmp_upnp_take_queued(c);
+	if ((r = pmp_race_take_held(c)) != NULL)
+		return r;
 	return pmp_session_take_queued(&c->session);
 }
 
 unsigned
 pmp_drive_pending(pmp_client_t *c)
 {
+	const pmp_req_t *r;
+	unsigned n = 0;
+
 	if (c->fd < 0)
 		return 0;
-	if (c->upnp != NULL)
+	if (upnp_alone(c))
 		return pmp_upnp_pending(c);
-	return pmp_session_pending(&c->session);
+	for (r = c->parked; r != NULL; r = r->next)
+		n++;
+	return n + pmp_session_pending(&c->session);
 }
 
 uint64_t
 pmp_drive_deadline(pmp_client_t *c)
 {
+	uint64_t d, u;
+
 	if (c->fd < 0)
 		return PMP_NO_DEADLINE;
-	if (c->upnp != NULL)
+	if (upnp_alone(c))
 		return pmp_upnp_deadline(c);
-	return pmp_session_deadline(&c->session);
+	d = pmp_session_deadline(&c->session);
+	if (c->racing && (u = pmp_upnp_deadline(c)) < d)
+		d = u;
+	return d;
 }
 
 int
@@ -412,7 +495,7 @@ pmp_drive_public_address(pmp_client_t *c, uint8_t addr[16])
 {
 	if (c->fd < 0)
 		return 0;
-	if (c->upnp != NULL)
+	if (upnp_alone(c))
 		return pmp_upnp_public_address(c, addr);
 	return pmp_session_public_address(&c->session, addr);
 }

@@ -62,7 +62,7 @@ pmp_keep(pmp_client_t *c, int protocol, uint16_t private_port,
 	k->wish_port = public_port;
 	k->lifetime = lifetime;
 	now = pmp_clock_ms();
-	if (c->upnp != NULL)
+	if (pmp_drive_method(c) == PMP_METHOD_UPNP)
 		pmp_upnp_keep(c, k, now);
 	else
 		pmp_session_keep(&c->session, k, now);
@@ -84,7 +84,8 @@ pmp_keep_stop(pmp_client_t *c, unsigned keep_id)
 	pthread_mutex_lock(&c->lock);
 	if (c->fd >= 0) {
 		now = pmp_clock_ms();
-		rc = c->upnp != NULL ? pmp_upnp_keep_stop(c, keep_id, now) :
+		rc = pmp_drive_method(c) == PMP_METHOD_UPNP ?
+		    pmp_upnp_keep_stop(c, keep_id, now) :
 		    pmp_session_keep_stop(&c->session, keep_id, now);
 		if (rc == PMP_OK) {
 			pmp_drive_flush(c, now);
@@ -105,7 +106,8 @@ pmp_keep_count(pmp_client_t *c)
 		return 0;
 	pthread_mutex_lock(&c->lock);
 	if (c->fd >= 0)
-		n = c->upnp != NULL ? pmp_upnp_keep_count(c) :
+		n = pmp_drive_method(c) == PMP_METHOD_UPNP ?
+		    pmp_upnp_keep_count(c) :
 		    pmp_session_keep_count(&c->session);
 	pthread_mutex_unlock(&c->lock);
 	return n;

@@ -34,7 +34,7 @@ append(pmp_req_t ***tail, pmp_req_t *r)
 }
 
 int
-pmp_upnp_open(pmp_client_t *c)
+pmp_upnp_open(pmp_client_t *c, int beside)
 {
 	struct pmp_upnp_drive *d = calloc(1, sizeof(*d));
 	uint16_t port;
@@ -68,7 +68,9 @@ pmp_upnp_open(pmp_client_t *c)
 	}
 	pmp_control_init(&d->control, c->gateway);
 	c->upnp = d;
-	c->fd = d->ssdp_fd;	/* "opened", for the rest of the client */
+	if (!beside)
+		c->fd = d->ssdp_fd;	/* "opened", for the rest of the
+					 * client */
 	return PMP_OK;
 }
 
@@ -100,7 +102,9 @@ pmp_upnp_close(pmp_client_t *c)
 	}
 	pmp_client_fd_changed(c, d->ssdp_fd, 0);
 	close(d->ssdp_fd);
-	c->fd = -1;
+	if (c->fd == d->ssdp_fd)
+		c->fd = -1;
+	d->ssdp_fd = -1;
 }
 
 void
@@ -164,6 +168,11 @@ finish(pmp_client_t *c, int status, uint64_t now_ms)
 	pmp_upnp_result(r, &d->mapper, status, c->gateway, d->local,
 	    &d->made);
 	r->result.elapsed_ms = now_ms - r->submitted_ms;
+	if (r == &d->probe) {
+		d->probe_state = status == PMP_OK ? PMP_UPNP_PROBE_OK :
+		    PMP_UPNP_PROBE_FAILED;
+		return;
+	}
 	if (!r->embedded) {
 		append(&d->done_tail, r);
 		return;
@@ -291,9 +300,46 @@ pump(pmp_client_t *c, uint64_t now_ms)
 }
 
 void
+pmp_upnp_deliver_later(pmp_client_t *c, pmp_req_t *r)
+{
+	append(&c->upnp->done_tail, r);
+}
+
+void
+pmp_upnp_probe(pmp_client_t *c, uint64_t now_ms)
+{
+	struct pmp_upnp_drive *d = c->upnp;
+	pmp_req_t *r = &d->probe;
+
+	memset(r, 0, sizeof(*r));
+	r->embedded = 1;
+	r->id = PMP_ID_UPNP_PROBE;
+	r->op = PMP_OP_PUBLIC_ADDRESS;
+	d->probe_state = PMP_UPNP_PROBE_RUNNING;
+	(void)pmp_upnp_submit(c, r, now_ms);
+	pump(c, now_ms);
+}
+
+void
 pmp_upnp_flush(pmp_client_t *c, uint64_t now_ms)
 {
 	pump(c, now_ms);
+}
+
+/* The search socket's error queue, emptied: the gateway's port 1900
+ * closed ends the search early. */
+static void
+refusals(pmp_client_t *c, uint64_t now_ms)
+{
+	struct pmp_upnp_drive *d = c->upnp;
+	uint8_t to[16];
+	uint16_t port;
+	int rc, i;
+
+	for (i = 0; i < 64 && (rc = pmp_search_socket_refused(d->ssdp_fd, to,
+	    &port)) >= 0; i++)
+		if (rc == 1 && port == 1900 && memcmp(to, c->gateway, 16) == 0)
+			pmp_control_refused(&d->control, now_ms);
 }
 
 static int
@@ -325,8 +371,10 @@ pmp_upnp_process(pmp_client_t *c, const pmp_fd_t *ready, int n)
 	for (i = 0; i < 64 && ready_for(d->ssdp_fd, ready, n, PMP_FD_READ);
 	    i++) {
 		len = pmp_udp_recv(d->ssdp_fd, b, sizeof(b), src, &sport);
-		if (len < 0)
+		if (len < 0) {
+			refusals(c, now);
 			break;
+		}
 		pmp_control_datagram(&d->control, b, (size_t)len < sizeof(b) ?
 		    (size_t)len : sizeof(b), src, sport, now);
 	}

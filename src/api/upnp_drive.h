@@ -37,13 +37,25 @@ struct pmp_upnp_drive {
 	pmp_keeper_t keeper;
 	pmp_kept_t *gone;	/* kept mappings stopped, to be freed */
 	unsigned restarts;	/* of the IGD, seen in its BOOTID */
+	pmp_req_t probe;	/* AUTO's race: can an IGD answer? */
+	int probe_state;	/* PMP_UPNP_PROBE_* */
 	int have_bootid;
 	uint32_t bootid;
 };
 
+enum { PMP_UPNP_PROBE_NONE, PMP_UPNP_PROBE_RUNNING, PMP_UPNP_PROBE_OK,
+    PMP_UPNP_PROBE_FAILED };
+
 /* Open the search socket toward c->gateway (known): PMP_OK, PMP_ENOMEM,
- * PMP_ESYS. */
-int pmp_upnp_open(pmp_client_t *c);
+ * PMP_ESYS.  It is c->fd, unless beside (AUTO's race: c->fd is the
+ * datagram session's). */
+int pmp_upnp_open(pmp_client_t *c, int beside);
+/* AUTO's race: find the IGD and read its external address, as a probe
+ * whose outcome is d->probe_state; no caller sees it. */
+void pmp_upnp_probe(pmp_client_t *c, uint64_t now_ms);
+/* A request finished elsewhere (its result set): delivered with this
+ * driver's. */
+void pmp_upnp_deliver_later(pmp_client_t *c, pmp_req_t *r);
 /* Close its sockets (pmp_upnp_free() frees the rest). */
 void pmp_upnp_close(pmp_client_t *c);
 void pmp_upnp_free(pmp_client_t *c);

@@ -25,9 +25,11 @@
 
 /* The ids of the session's own datagrams, apart from the caller's (below
  * 2^31) and the keeper's: the older protocol's probe (negotiate.h) and the
- * delete of an address probe's mapping. */
+ * delete of an address probe's mapping; and the UPnP-IGD probe of AUTO's
+ * race (api/race.c). */
 #define PMP_ID_PROBE 0xffffffffu
 #define PMP_ID_CLEANUP 0xfffffffeu
+#define PMP_ID_UPNP_PROBE 0xfffffffdu
 
 /* The largest datagram any protocol sends or reads (RFC 6887 §7: 1100;
  * NAT-PMP's are smaller; A-08). */

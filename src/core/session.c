@@ -449,3 +449,10 @@ pmp_session_public_address(const pmp_session_t *s, uint8_t addr[16])
 	memcpy(addr, s->engine.public_addr, 16);
 	return 1;
 }
+
+int
+pmp_session_heard(const pmp_session_t *s)
+{
+	return s->engine.epoch.valid ||
+	    (s->preferred != NULL && s->engine.proto != s->preferred);
+}

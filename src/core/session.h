@@ -116,6 +116,11 @@ pmp_kept_t *pmp_session_take_kept(pmp_session_t *s);
 /* Requests queued or on the wire, kept mappings' own included. */
 unsigned pmp_session_pending(const pmp_session_t *s);
 
+/* Has the gateway answered in a protocol of the session (an answer, a
+ * refusal, the older protocol's probe)?  AUTO's race (api/race.c) reads
+ * it: a gateway that speaks PCP or NAT-PMP is kept to them. */
+int pmp_session_heard(const pmp_session_t *s);
+
 /* The public address last reported: 1 and addr, or 0. */
 int pmp_session_public_address(const pmp_session_t *s, uint8_t addr[16]);
 

@@ -90,6 +90,11 @@ int pmp_udp_send(int fd, const uint8_t *b, size_t n);
  * or PMP_ESYS.
  */
 int pmp_search_socket(const uint8_t local[16]);
+/* One error queued on the search socket: 1 if it is a port unreachable
+ * for a datagram sent to to:*port, 0 for another error, -1 when none is
+ * left (or the system has no error queue).  Call until -1 after a
+ * receive fails: the queue keeps the socket readable while not empty. */
+int pmp_search_socket_refused(int fd, uint8_t to[16], uint16_t *port);
 /* One datagram to addr:port on an unconnected socket: PMP_OK, PMP_ESYS. */
 int pmp_udp_sendto(int fd, const uint8_t *b, size_t n,
     const uint8_t addr[16], uint16_t port);

@@ -7,6 +7,9 @@
 #include <sys/types.h>
 #include <sys/socket.h>
 #include <netinet/in.h>
+#ifdef __linux__
+#include <linux/errqueue.h>
+#endif
 
 #include <errno.h>
 #include <string.h>
@@ -22,6 +25,7 @@ pmp_search_socket(const uint8_t local[16])
 	socklen_t len = pmp_sockaddr_from(&ss, local, 0);
 	int fd = pmp_socket(ss.ss_family, SOCK_DGRAM, 0), saved;
 	unsigned char ttl = 2, loop = 0;
+	int one = 1;
 
 	if (fd < 0)
 		return PMP_ESYS;
@@ -39,6 +43,12 @@ pmp_search_socket(const uint8_t local[16])
 			goto fail;
 		(void)setsockopt(fd, IPPROTO_IP, IP_MULTICAST_LOOP, &loop,
 		    sizeof(loop));
+#ifdef IP_RECVERR
+		/* ICMP errors on an unconnected socket: a gateway whose
+		 * port 1900 is closed says so (pmp_search_refused) */
+		(void)setsockopt(fd, IPPROTO_IP, IP_RECVERR, &one,
+		    sizeof(one));
+#endif
 	} else {
 		int hops = 2;
 		unsigned idx = ((struct sockaddr_in6 *)&ss)->sin6_scope_id;
@@ -48,6 +58,10 @@ pmp_search_socket(const uint8_t local[16])
 			    &idx, sizeof(idx));
 		(void)setsockopt(fd, IPPROTO_IPV6, IPV6_MULTICAST_HOPS, &hops,
 		    sizeof(hops));
+#ifdef IPV6_RECVERR
+		(void)setsockopt(fd, IPPROTO_IPV6, IPV6_RECVERR, &one,
+		    sizeof(one));
+#endif
 	}
 	return fd;
 fail:
@@ -109,4 +123,52 @@ pmp_tcp_connected(int fd)
 	if (getpeername(fd, (struct sockaddr *)&ss, &sl) != 0)
 		return errno == ENOTCONN ? EINPROGRESS : errno;
 	return 0;
+}
+
+int
+pmp_search_socket_refused(int fd, uint8_t to[16], uint16_t *port)
+{
+#ifdef __linux__
+	struct sockaddr_storage ss;
+	union {
+		struct cmsghdr align;
+		char b[CMSG_SPACE(sizeof(struct sock_extended_err) +
+		    sizeof(struct sockaddr_in6))];
+	} ctl;
+	char data[1];
+	struct iovec iov = { data, sizeof(data) };
+	struct msghdr msg;
+	struct cmsghdr *cm;
+
+	memset(&msg, 0, sizeof(msg));
+	msg.msg_name = &ss;
+	msg.msg_namelen = sizeof(ss);
+	msg.msg_iov = &iov;
+	msg.msg_iovlen = 1;
+	msg.msg_control = ctl.b;
+	msg.msg_controllen = sizeof(ctl.b);
+	if (recvmsg(fd, &msg, MSG_ERRQUEUE | MSG_DONTWAIT) < 0)
+		return -1;
+	/* msg_name: where the datagram that drew the error went */
+	if (pmp_sockaddr_to(&ss, to, port) != 0)
+		return 0;
+	for (cm = CMSG_FIRSTHDR(&msg); cm != NULL; cm = CMSG_NXTHDR(&msg, cm)) {
+		const struct sock_extended_err *ee;
+
+		if (!((cm->cmsg_level == IPPROTO_IP &&
+		    cm->cmsg_type == IP_RECVERR) ||
+		    (cm->cmsg_level == IPPROTO_IPV6 &&
+		    cm->cmsg_type == IPV6_RECVERR)))
+			continue;
+		ee = (const struct sock_extended_err *)(const void *)
+		    CMSG_DATA(cm);
+		return ee->ee_errno == ECONNREFUSED;
+	}
+	return 0;
+#else
+	(void)fd;
+	(void)to;
+	(void)port;
+	return -1;
+#endif
 }

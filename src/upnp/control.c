@@ -279,6 +279,13 @@ pmp_control_forget(pmp_control_t *c)
 }
 
 void
+pmp_control_refused(pmp_control_t *c, uint64_t now_ms)
+{
+	if (c->phase == P_SEARCH)
+		pmp_search_refused(&c->search, now_ms);
+}
+
+void
 pmp_control_datagram(pmp_control_t *c, const uint8_t *b, size_t n,
     const uint8_t src[16], uint16_t sport, uint64_t now_ms)
 {

@@ -112,6 +112,9 @@ void pmp_control_abort(pmp_control_t *c);
  * (its HTTP port may have moved); a call in progress goes on. */
 void pmp_control_forget(pmp_control_t *c);
 
+/* The gateway refused the unicast search (search.h). */
+void pmp_control_refused(pmp_control_t *c, uint64_t now_ms);
+
 /* A datagram on the search socket. */
 void pmp_control_datagram(pmp_control_t *c, const uint8_t *b, size_t n,
     const uint8_t src[16], uint16_t sport, uint64_t now_ms);

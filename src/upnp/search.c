@@ -188,6 +188,16 @@ pmp_search_input(pmp_search_t *s, const uint8_t *b, size_t n,
 		s->found_ms = now_ms;
 }
 
+void
+pmp_search_refused(pmp_search_t *s, uint64_t now_ms)
+{
+	uint64_t end = now_ms + (on_loopback(s->gateway) ? 0 :
+	    (uint64_t)PMP_SEARCH_MX * 1000u);
+
+	if (end < s->end_ms)
+		s->end_ms = end;
+}
+
 int
 pmp_search_done(const pmp_search_t *s, uint64_t now_ms)
 {

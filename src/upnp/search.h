@@ -78,6 +78,11 @@ size_t pmp_search_output(pmp_search_t *s, uint64_t now_ms, char *out,
 void pmp_search_input(pmp_search_t *s, const uint8_t *b, size_t n,
     const uint8_t src[16], uint16_t sport, uint64_t now_ms);
 
+/* The gateway's port 1900 is closed (ICMP port unreachable to a unicast
+ * M-SEARCH): no IGD there.  On loopback the search ends now; on a LAN it
+ * waits MX seconds for another IGD's answer to the multicast. */
+void pmp_search_refused(pmp_search_t *s, uint64_t now_ms);
+
 /* Over: the candidates (best first, pmp_search_best) are all there are. */
 int pmp_search_done(const pmp_search_t *s, uint64_t now_ms);
 

@@ -165,10 +165,50 @@ has "ExternalIPAddress = $\|GetExternalIPAddress failed\|ExternalIPAddress = *$"
 	&& ok "fault empty-address: GetExternalIPAddress answers nothing" || ko "empty address ($(grep -i external "$T/out"))"
 gw_stop
 
-# no IGD: the search window (3 rounds + MX), then no answer, exit 3
+# no IGD: a gateway whose port 1900 is closed says so (ICMP, read from the
+# search socket's error queue): the search ends at once, exit 3
 gw_start $G
 run $PMPA -g $G --protocol upnp addr
+[ $rc -eq 3 ] && [ $dt -lt $((1000 * SLOW)) ] \
+	&& ok "no IGD, port 1900 closed: exit 3 at once (${dt} ms)" || ko "no igd ($rc $dt $(cat "$T/err"))"
+# ...and one that reads the searches and never answers: the whole window
+python3 -c 'import socket,sys,time
+s=socket.socket(socket.AF_INET,socket.SOCK_DGRAM); s.bind((sys.argv[1],1900)); time.sleep(float(sys.argv[2]))' $G $((8 * SLOW)) &
+mute=$!
+sleep 0.2
+run $PMPA -g $G --protocol upnp addr
 [ $rc -eq 3 ] && [ $dt -ge 4400 ] && [ $dt -lt $((6000 * SLOW)) ] \
-	&& ok "no IGD: exit 3 after the search window (${dt} ms)" || ko "no igd ($rc $dt $(cat "$T/err"))"
+	&& ok "no IGD, searches unanswered: exit 3 after the search window (${dt} ms)" || ko "silent igd ($rc $dt $(cat "$T/err"))"
+kill $mute 2>/dev/null; wait $mute 2>/dev/null
+gw_stop
+
+# auto: PCP and NAT-PMP with a UPnP-IGD probe beside them
+gw_start $G --upnp --silent
+run $PMPA -g $G --json map -u 6500
+[ $rc -eq 0 ] && has '"protocol":"upnp"' "$T/out" && [ $dt -lt $((1000 * SLOW)) ] \
+	&& ok "auto, a router silent to PCP and NAT-PMP: UPnP-IGD at once (${dt} ms), the result says upnp" \
+	|| ko "auto upnp silent ($rc $dt $(cat "$T/out" "$T/err"))"
+$PMPA -g $G keep --json -u -l 600 6501 >"$T/keep.out" 2>"$T/keep.err" &
+kp=$!
+wait_lines "$T/keep.out" 1
+kill -TERM $kp; wait $kp; rc=$?
+has '"event":"mapped","protocol":"upnp","transport":"udp","private_port":6501' "$T/keep.out" && [ $rc -eq 0 ] \
+    && has "DeletePortMapping -> ok 0 ext 6501" "$T/gw.log" \
+	&& ok "auto keep on a UPnP-only router: kept over UPnP-IGD, deleted on SIGTERM" || ko "auto keep upnp ($rc $(cat "$T/keep.out" "$T/keep.err"))"
+gw_stop
+gw_start $G --upnp -p 5999
+run $PMPA -g $G --json addr
+[ $rc -eq 0 ] && has '"protocol":"upnp"' "$T/out" && [ $dt -lt $((1000 * SLOW)) ] \
+	&& ok "auto, port 5351 closed (ICMP): UPnP-IGD at once (${dt} ms)" || ko "auto upnp refused ($rc $dt $(cat "$T/out" "$T/err"))"
+gw_stop
+gw_start $G --upnp
+run $PMPA -g $G --json map -u 6502
+[ $rc -eq 0 ] && has '"protocol":"pcp"' "$T/out" && ! has "AddPortMapping" "$T/gw.log" \
+	&& ok "auto, a router with all three: PCP, no UPnP-IGD mapping" || ko "auto all three ($rc $(cat "$T/out" "$T/err"))"
+gw_stop
+gw_start $G -p 5999
+run $PMPA -g $G addr
+[ $rc -eq 3 ] && [ $dt -lt $((1000 * SLOW)) ] \
+	&& ok "auto, nothing at all (5351 and 1900 closed): exit 3 at once (${dt} ms)" || ko "auto nothing ($rc $dt $(cat "$T/err"))"
 gw_stop
 fi

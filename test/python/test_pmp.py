@@ -328,6 +328,20 @@ def test_upnp_with_no_api_change(gateway):
     assert "conflict" in ei.value.result_text
 
 
+def test_auto_falls_to_upnp(gateway):
+    """The default protocol ("auto") on a router silent to PCP and NAT-PMP
+    maps over UPnP-IGD at once and says so; with all three, PCP."""
+    g = gateway("--upnp", "--silent")
+    with pmp.Client(g.address) as c:
+        t0 = time.monotonic()
+        m = c.map(5410, udp=True, lifetime=900)
+        assert time.monotonic() - t0 < 1.0      # no wait for silence
+        assert (m.protocol, m.public_port) == ("upnp", 5410)
+    g2 = gateway("--upnp")
+    with pmp.Client(g2.address) as c:
+        assert c.map(5411).protocol == "pcp"
+
+
 def test_async_upnp(gateway):
     """AsyncClient over UPnP-IGD: the TCP connections on the event loop
     (add_writer while connecting, add_reader for the answer)."""

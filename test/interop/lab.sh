@@ -13,7 +13,8 @@
 # chain, whose policy drops everything else from the WAN.
 #
 # lab_up builds it all and starts miniupnpd (returns non-zero if it does
-# not come up); start_miniupnpd starts it again; lab_down removes every
+# not come up); start_miniupnpd [LOG-LINE] starts it again (waiting for
+# that line: NAT-PMP's by default); lab_down removes every
 # namespace and process.
 # SPDX-License-Identifier: BSD-2-Clause
 
@@ -49,7 +50,7 @@ start_miniupnpd() {
 	    "mount --bind /dev/null /dev/console 2>/dev/null; exec ip netns exec $NS_GW /usr/sbin/miniupnpd -f $T/miniupnpd.conf -d" \
 	    >>"$T/miniupnpd.log" 2>&1 &
 	mpid=$!
-	wait_count "Listening for NAT-PMP" "$T/miniupnpd.log" 1 20 &&
+	wait_count "${1:-Listening for NAT-PMP}" "$T/miniupnpd.log" 1 20 &&
 	    wait_count "Port forwarding is now enabled" "$T/miniupnpd.log" 1 20
 }
 

@@ -315,6 +315,72 @@ if command -v upnpc >/dev/null; then
 	run in_ns "$NS_LAN" $P --protocol upnp addr
 	[ $rc -eq 0 ] && has "^public address $pub$" "$T/out" \
 		&& ok "pmp --protocol upnp addr: GetExternalIPAddress, as NAT-PMP says" || ko "upnp addr ($(cat "$T/out" "$T/err"))"
+
+	# The router most users have: UPnP-IGD on, NAT-PMP and PCP off.
+	# auto must find UPnP-IGD with no wait for the others' silence.
+	kill $mpid 2>/dev/null; wait $mpid 2>/dev/null
+	in_ns "$NS_GW" nft flush chain inet filter prerouting_miniupnpd
+	in_ns "$NS_GW" nft flush chain inet filter miniupnpd
+	rm -f "$T/leases"
+	sed -i 's/^enable_natpmp=yes/enable_natpmp=no/' "$T/miniupnpd.conf"
+	start_miniupnpd "HTTP listening on port" || ko "miniupnpd (UPnP-IGD only) did not start"
+	pub=$(in_ns "$NS_LAN" $P --protocol upnp addr | sed -n 's/^public address //p')
+	run in_ns "$NS_LAN" $P --protocol natpmp addr
+	[ $rc -ne 0 ] && ok "miniupnpd with NAT-PMP/PCP off: NAT-PMP gets no answer (rc=$rc)" || ko "natpmp still on"
+	run in_ns "$NS_LAN" $P --json map -u -l 600 40500
+	if [ $rc -eq 0 ] && has '"protocol":"upnp"' "$T/out" && has_rule 40500 10.77.0.2 \
+	    && through udp 40500 40500 "$NS_LAN" auto-upnp; then
+		ok "auto on a UPnP-only miniupnpd: UPnP-IGD in ${dt} ms, DNAT rule, a real packet through"; r1=pass
+	else
+		ko "auto upnp-only (rc=$rc $(cat "$T/out" "$T/err"))"; r1=FAIL
+	fi
+	# (-i: miniupnpd in this lab says its WAN is "not connected")
+	run in_ns "$NS_LAN" upnpc -i -e pmp-interop -a 10.77.0.2 40501 40501 UDP 600
+	has "is redirected to internal 10.77.0.2:40501" "$T/out" && r2=pass || { r2=fail; cat "$T/out" "$T/err"; }
+	row "UPnP-only router: map, packet through" "$r1" "upnpc: $r2"
+	run in_ns "$NS_LAN" upnpc -i -l
+	has "UDP *40500->10.77.0.2:40500 *'pmp'" "$T/out" && has "UDP *40501->10.77.0.2:40501" "$T/out" \
+		&& ok "upnpc -l lists pmp's mapping (description 'pmp') beside its own" || ko "upnpc -l ($(cat "$T/out" "$T/err"))"
+	# a second LAN host asks for the port the first holds: 718, then
+	# another port (IGDv2: AddAnyPortMapping), never the first host's
+	run in_ns "$NS_LAN2" $P --json map -u -l 600 40500
+	p2=$(sed -n 's/.*"public_port":\([0-9]*\).*/\1/p' "$T/out")
+	if [ $rc -eq 0 ] && [ -n "$p2" ] && [ "$p2" != 40500 ] && has_rule 40500 10.77.0.2 && has_rule "$p2" 10.77.0.3 40500; then
+		ok "a second LAN host asking for 40500: another port ($p2), the first host's mapping untouched"; r1=pass
+	else
+		ko "second host (rc=$rc $(cat "$T/out" "$T/err"))"; r1=FAIL
+	fi
+	run in_ns "$NS_LAN2" upnpc -i -a 10.77.0.3 40500 40500 UDP 600
+	has "ConflictInMappingEntry\|718\|failed" "$T/out" && r2="718, gives up" || r2="?"
+	row "port held by another host" "$r1" "upnpc: $r2"
+	# keep over UPnP-IGD (auto) across a miniupnpd restart: its NOTIFY
+	# carries a new BOOTID; the HTTP port moves, found again by search
+	: > "$T/keep-upnp"
+	ip netns exec "$NS_LAN" $P keep -u -l 600 40502 >"$T/keep-upnp" 2>&1 &
+	kupid=$!
+	wait_count "^mapped udp $pub:40502" "$T/keep-upnp" 1 10 && has_rule 40502 10.77.0.2 \
+		&& ok "pmp keep (auto) on the UPnP-only router: kept over UPnP-IGD" || ko "upnp keep start ($(cat "$T/keep-upnp"))"
+	sleep 1.1	# miniupnpd's BOOTID is its start time, in seconds
+	kill $mpid 2>/dev/null; wait $mpid 2>/dev/null
+	in_ns "$NS_GW" nft flush chain inet filter prerouting_miniupnpd
+	in_ns "$NS_GW" nft flush chain inet filter miniupnpd
+	rm -f "$T/leases"
+	t0=$(ms)
+	start_miniupnpd "HTTP listening on port" || ko "miniupnpd (UPnP-IGD only) restart"
+	if wait_count "^restored udp $pub:40502" "$T/keep-upnp" 1 15 && has_rule 40502 10.77.0.2; then
+		ok "pmp keep over UPnP-IGD: restored $(($(ms) - t0)) ms after the miniupnpd restart (NOTIFY, new BOOTID)"; r1=pass
+	else
+		ko "upnp keep across restart ($(cat "$T/keep-upnp"))"; tail -5 "$T/miniupnpd.log"; r1=FAIL
+	fi
+	row "UPnP mapping kept across a router restart" "$r1" "upnpc: n/a (no keep)"
+	through udp 40502 40502 "$NS_LAN" upnp-after-restart && ok "... and traffic flows again" || ko "through after upnp restart"
+	kill -TERM $kupid; wait $kupid; rc=$?
+	[ $rc -eq 0 ] && has "^deleted" "$T/keep-upnp" && ! has_rule 40502 10.77.0.2 \
+		&& ok "pmp keep over UPnP-IGD, SIGTERM: DeletePortMapping, rule gone" || ko "upnp keep stop (rc=$rc $(tail -2 "$T/keep-upnp"))"
+	# back to the lab's router for what follows
+	kill $mpid 2>/dev/null; wait $mpid 2>/dev/null
+	sed -i 's/^enable_natpmp=no/enable_natpmp=yes/' "$T/miniupnpd.conf"
+	start_miniupnpd || ko "miniupnpd restart (NAT-PMP on again)"
 else
 	skip "upnpc (miniupnpc) missing: sh test/deps.sh"
 fi

@@ -265,6 +265,29 @@ if [ "$(id -u)" -eq 0 ] && command -v miniupnpd >/dev/null && command -v nft >/d
 		in_ns "$NS_LAN" natpmpc -g 10.77.0.1 -a 0 0 udp 0 >/dev/null 2>&1
 		s2=$(in_ns "$NS_LAN" "$X/natpmp_bench" seq 10.77.0.1 200 | num seq)
 		echo "| 2m | 200 sequential maps, miniupnpd router | $s1 µs/map | libnatpmp: $s2 µs/map | $(ratio "$s1" "$s2") |"
+		# 10m. UPnP-IGD to the same router, whole process, discovery
+		# included: pmp (unicast search to the gateway, then its
+		# IGD's description) against upnpc (multicast search with its
+		# 2 s wait) and against upnpc -u (the URL given: no search);
+		# -i: this lab's miniupnpd says its WAN is "not connected"
+		u1=$(in_ns "$NS_LAN" "$X/proc_time" 20 -p 45200 -- "$B/pmp" -g 10.77.0.1 --protocol upnp map -u PORT | sed 's/median \([0-9.]*\).*/\1/')
+		url=$(in_ns "$NS_LAN" upnpc -i -s 2>/dev/null | sed -n 's/^ *desc: *//p' | head -1)
+		u2=$(in_ns "$NS_LAN" "$X/proc_time" 5 -p 45300 -- upnpc -i -a 10.77.0.2 PORT PORT UDP 7200 | sed 's/median \([0-9.]*\).*/\1/')
+		u3=$(in_ns "$NS_LAN" "$X/proc_time" 20 -p 45400 -- upnpc -i -u "$url" -a 10.77.0.2 PORT PORT UDP 7200 | sed 's/median \([0-9.]*\).*/\1/')
+		echo "| 10m | first UPnP-IGD mapping, miniupnpd router (search included) | $u1 ms | upnpc -a (its search): $u2 ms | $(ratio "$u1" "$u2") |"
+		echo "| 10m | ... against upnpc given the description's URL (no search) | $u1 ms | upnpc -u: $u3 ms | $(ratio "$u1" "$u3") |"
+		# 10a. the router most users have: NAT-PMP/PCP off.  auto
+		# (PCP and NAT-PMP with the UPnP-IGD probe beside them)
+		# against UPnP-IGD forced: what probing costs
+		kill $mpid 2>/dev/null; wait $mpid 2>/dev/null
+		sed -i 's/^enable_natpmp=yes/enable_natpmp=no/' "$T/miniupnpd.conf"
+		if start_miniupnpd "HTTP listening on port" >/dev/null 2>&1; then
+			v1=$(in_ns "$NS_LAN" "$X/proc_time" 20 -p 45500 -- "$B/pmp" -g 10.77.0.1 map -u PORT | sed 's/median \([0-9.]*\).*/\1/')
+			v2=$(in_ns "$NS_LAN" "$X/proc_time" 20 -p 45600 -- "$B/pmp" -g 10.77.0.1 --protocol upnp map -u PORT | sed 's/median \([0-9.]*\).*/\1/')
+			echo "| 10a | auto on a UPnP-only miniupnpd (NAT-PMP/PCP off) | $v1 ms | --protocol upnp: $v2 ms | $(ratio "$v1" "$v2") |"
+		else
+			echo "| 10a | UPnP-only miniupnpd | did not start | | |"
+		fi
 	  else
 		echo "| 1m | miniupnpd router | did not start | | |"
 		tail -n 5 "$T/miniupnpd.log" "$T/stun.log" >&2 || true

@@ -47,7 +47,9 @@ usage(FILE *f)
 	    "      --upnp-port N        its HTTP port (5000)\n"
 	    "      --upnp-fault F       725 or 402 (a finite lease refused),\n"
 	    "                           718 (every AddPortMapping), chunked,\n"
-	    "                           empty-address, bad-xml; repeatable\n"
+	    "                           empty-address, bad-xml; hostile:\n"
+	    "                           huge-headers, endless-body, stall\n"
+	    "                           (actions), redirect (description)\n"
 	    "protocols (both by default; version 2 is PCP, the rest NAT-PMP):\n"
 	    "      --natpmp-only        answer PCP with NAT-PMP's 8-byte\n"
 	    "                           unsupported version (version 0)\n"
@@ -150,9 +152,18 @@ upnp_fault(struct gateway *g, const char *s)
 		c->empty_address = 1;
 	else if (strcmp(s, "bad-xml") == 0)
 		c->bad_xml = 1;
+	else if (strcmp(s, "huge-headers") == 0)
+		g->upnp.hostile = HOSTILE_HUGE_HEADERS;
+	else if (strcmp(s, "endless-body") == 0)
+		g->upnp.hostile = HOSTILE_ENDLESS_BODY;
+	else if (strcmp(s, "stall") == 0)
+		g->upnp.hostile = HOSTILE_STALL;
+	else if (strcmp(s, "redirect") == 0)
+		g->upnp.hostile = HOSTILE_REDIRECT;
 	else
 		fatal("--upnp-fault '%s': 725, 402, 718, chunked, "
-		    "empty-address or bad-xml", s);
+		    "empty-address, bad-xml, huge-headers, endless-body, "
+		    "stall or redirect", s);
 }
 
 void

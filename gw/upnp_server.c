@@ -148,6 +148,7 @@ upnp_pollfds(struct gateway *g, struct pollfd *pfd, size_t max)
 	for (i = 0; i < UPNP_MAX_CONN; i++)
 		pfd[n++] = (struct pollfd){ u->conn[i].fd,
 		    u->conn[i].out_len > 0 ? POLLOUT : POLLIN, 0 };
+	/* (a stalled one waits with POLLIN for the client to give up) */
 	return n;
 }
 
@@ -210,6 +211,77 @@ accept_one(struct gateway *g)
 	u->conn[i].fd = fd;
 	u->conn[i].from = from;
 	u->conn[i].len = u->conn[i].out_len = u->conn[i].sent = 0;
+	u->conn[i].streamed = 0;
+	u->conn[i].stalled = 0;
+}
+
+/* The next piece of an endless answer: more header lines, or more
+ * chunks. */
+static void
+hostile_more(const struct upnp_server *u, struct upnp_conn *c)
+{
+	size_t n = 0;
+
+	while (n + 1100 < sizeof(c->out)) {
+		if (u->hostile == HOSTILE_HUGE_HEADERS) {
+			memcpy(c->out + n, "X-Padding: ", 11);
+			memset(c->out + n + 11, 'x', 1000);
+			memcpy(c->out + n + 1011, "\r\n", 2);
+			n += 1013;
+		} else {
+			memcpy(c->out + n, "400\r\n", 5);
+			memset(c->out + n + 5, 'x', 1024);
+			memcpy(c->out + n + 1029, "\r\n", 2);
+			n += 1031;
+		}
+	}
+	c->out_len = n;
+	c->sent = 0;
+}
+
+/*
+ * The faults of a hostile router, on the answer just made: a SOAP
+ * action's answer replaced by one without end (headers or chunks), or cut
+ * in half and never finished (the client's time limit must end it); the
+ * description answered with a redirect to itself.
+ */
+static void
+hostile_answer(const struct upnp_server *u, struct upnp_conn *c)
+{
+	int post = c->in[0] == 'P', n;
+
+	c->streamed = 0;
+	c->stalled = 0;
+	if (c->out_len == 0)
+		return;
+	switch (u->hostile) {
+	case HOSTILE_HUGE_HEADERS:
+	case HOSTILE_ENDLESS_BODY:
+		if (!post)
+			return;
+		n = snprintf(c->out, sizeof(c->out), "HTTP/1.1 200 OK\r\n%s",
+		    u->hostile == HOSTILE_ENDLESS_BODY ?
+		    "Transfer-Encoding: chunked\r\n\r\n" : "");
+		c->out_len = n > 0 ? (size_t)n : 0;
+		c->streamed = 1;	/* more follows (serve) */
+		break;
+	case HOSTILE_STALL:
+		if (!post)
+			return;
+		c->out_len /= 2;
+		c->stalled = 1;
+		break;
+	case HOSTILE_REDIRECT:
+		if (post)
+			return;
+		n = snprintf(c->out, sizeof(c->out), "HTTP/1.1 301 Moved "
+		    "Permanently\r\nLocation: %s\r\nContent-Length: 0\r\n"
+		    "Connection: close\r\n\r\n", u->cfg.location);
+		c->out_len = n > 0 ? (size_t)n : 0;
+		break;
+	default:
+		break;
+	}
 }
 
 static void
@@ -226,8 +298,18 @@ serve(struct gateway *g, struct upnp_conn *c)
 		    MSG_NOSIGNAL);
 		if (n < 0 && errno != EAGAIN)
 			drop(c);
-		else if (n > 0 && (c->sent += (size_t)n) == c->out_len)
-			drop(c);	/* Connection: close */
+		else if (n > 0 && (c->sent += (size_t)n) == c->out_len) {
+			c->streamed += c->out_len;
+			if (c->stalled)
+				c->out_len = 0;	/* wait for the close */
+			else if (c->streamed > 0 && (u->hostile ==
+			    HOSTILE_HUGE_HEADERS || u->hostile ==
+			    HOSTILE_ENDLESS_BODY) && c->in[0] == 'P' &&
+			    c->streamed < UPNP_HOSTILE_MAX)
+				hostile_more(u, c);
+			else
+				drop(c);	/* Connection: close */
+		}
 		return;
 	}
 	n = recv(c->fd, c->in + c->len, GW_IGD_MAX_REQUEST - c->len, 0);
@@ -247,6 +329,7 @@ serve(struct gateway *g, struct upnp_conn *c)
 	    whole < 0 ? c->len : (size_t)whole, pmp_clock_ms(), c->out,
 	    sizeof(c->out), &ev);
 	c->sent = 0;
+	hostile_answer(u, c);
 	inet_ntop(AF_INET, &c->from.sin_addr, who, sizeof(who));
 	if (g->log)
 		logmsg(g, "%s: upnp %s%s%d ext %u int %u %s lease %lu", who,

@@ -24,12 +24,25 @@ struct upnp_conn {
 	size_t len;
 	char out[GW_IGD_MAX_ANSWER];
 	size_t out_len, sent;
+	size_t streamed;	/* hostile: bytes sent so far */
+	int stalled;		/* hostile stall: half sent, no more */
 };
+
+/* Transport faults (--upnp-fault): what a hostile router does to HTTP. */
+enum upnp_hostile {
+	HOSTILE_NONE,
+	HOSTILE_HUGE_HEADERS,	/* actions: header lines without end */
+	HOSTILE_ENDLESS_BODY,	/* actions: chunks without end */
+	HOSTILE_STALL,		/* actions: half an answer, then silence */
+	HOSTILE_REDIRECT	/* the description: 301 to itself */
+};
+#define UPNP_HOSTILE_MAX (1u << 20)	/* bytes streamed before giving up */
 
 struct upnp_server {
 	int enabled;
 	uint16_t http_port;
 	gw_igd_cfg_t cfg;
+	enum upnp_hostile hostile;
 	int ssdp_fd, group_fd, http_fd;
 	struct upnp_conn conn[UPNP_MAX_CONN];
 };

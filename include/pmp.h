@@ -88,10 +88,7 @@ extern "C" {
 /* RFC 6886 §3.3: the recommended mapping lifetime. */
 #define PMP_DEFAULT_LIFETIME 7200u
 
-/*
- * Status codes.  Values are frozen; new ones are only appended.
- * Introduced in 0.1.0 unless marked otherwise.
- */
+/* Status codes: values frozen, new ones appended; 0.1.0 unless marked. */
 typedef enum pmp_status {
 	PMP_OK = 0,
 	PMP_EAGAIN = -1,	/* nothing finished yet (not a failure) */
@@ -116,10 +113,11 @@ typedef enum pmp_status {
 	PMP_ECANCELED = -13,	/* the request was dropped by
 				 * pmp_client_free() before it finished */
 	PMP_EUNSUPPORTED = -14,	/* not available on this operating system */
-	PMP_ENODELETE = -15	/* (0.1.1) PMP_EV_DELETED: not deleted, left
-				 * to expire: a kept mapping of private port 0,
-				 * whose only delete would delete all of this
-				 * host's mappings (RFC 6886 §3.4) */
+	PMP_ENODELETE = -15,	/* (0.1.1) PMP_EV_DELETED: left to expire: a
+				 * kept mapping of private port 0, whose only
+				 * delete deletes all (RFC 6886 §3.4) */
+	PMP_EBADANSWER = -16	/* (0.2.0) UPnP-IGD: an answer that is not
+				 * HTTP/SOAP, or over its size limit */
 } pmp_status_t;
 
 /* Text for a PMP_E* code; never NULL. */

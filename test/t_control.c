@@ -195,7 +195,7 @@ test_first_call_finds_the_igd(void **state)
 	    "Connected");
 	/* a cut envelope: not an answer */
 	n->igd.bad_xml = 1;
-	assert_int_equal(run(n, "GetStatusInfo", NULL, 0), PMP_EINVAL);
+	assert_int_equal(run(n, "GetStatusInfo", NULL, 0), PMP_EBADANSWER);
 }
 
 static void

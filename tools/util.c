@@ -186,6 +186,7 @@ exit_for(int status)
 	case PMP_ETIMEDOUT:
 	case PMP_ENOSUPPORT:
 	case PMP_EREFUSED:
+	case PMP_EBADANSWER:
 		return EXIT_NOANSWER;
 	case PMP_EGATEWAY:
 	case PMP_ENOADDR:

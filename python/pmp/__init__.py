@@ -45,7 +45,7 @@ __all__ = [
     "Client", "AsyncClient", "Keep", "Mapping", "Event", "GatewayInfo",
     "discover_gateway", "Error", "InvalidArgument", "Timeout",
     "NotSupported", "Refused", "GatewayError", "NoAddress", "NotGranted",
-    "NoGateway", "Unsupported", "Cancelled", "SystemError_",
+    "NoGateway", "Unsupported", "BadAnswer", "Cancelled", "SystemError_",
     "DEFAULT_LIFETIME", "__version__", "library_path",
 ]
 
@@ -120,6 +120,11 @@ class Unsupported(Error):
     """PMP_EUNSUPPORTED: not available here (system, protocol, option)."""
 
 
+class BadAnswer(Error):
+    """PMP_EBADANSWER: the gateway's (UPnP-IGD's) answer could not be read:
+    not HTTP or SOAP, or over its size limit."""
+
+
 class Cancelled(Error):
     """PMP_ECANCELED: the client was closed before the request finished."""
 
@@ -139,7 +144,8 @@ _ERRORS = {_lib.EINVAL: InvalidArgument, _lib.ETIMEDOUT: Timeout,
            _lib.ENOSUPPORT: NotSupported, _lib.EREFUSED: Refused,
            _lib.ENOADDR: NoAddress, _lib.ENOTGRANTED: NotGranted,
            _lib.ENOROUTE: NoGateway, _lib.ENOGWADDR: NoGateway,
-           _lib.EUNSUPPORTED: Unsupported, _lib.ECANCELED: Cancelled}
+           _lib.EUNSUPPORTED: Unsupported, _lib.ECANCELED: Cancelled,
+           _lib.EBADANSWER: BadAnswer}
 
 
 def _error(status: int, res: Optional[_lib.Result] = None,

@@ -45,6 +45,9 @@ pmp_strerror(int status)
 	case PMP_ENODELETE:
 		return "not deleted, left to expire: a delete of private "
 		    "port 0 would delete every mapping of this host";
+	case PMP_EBADANSWER:
+		return "the gateway's answer could not be read (not HTTP or "
+		    "SOAP, or too large)";
 	}
 	return "unknown error";
 }

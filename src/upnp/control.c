@@ -344,7 +344,7 @@ answered(pmp_control_t *c, uint64_t now_ms)
 	}
 	if (pmp_soap_read(c->reader.status, c->body, c->reader.body_len,
 	    c->action, &c->answer) != 0) {
-		finish(c, PMP_EINVAL);
+		finish(c, PMP_EBADANSWER);
 		return;
 	}
 	finish(c, c->answer.fault ? PMP_EGATEWAY : PMP_OK);
@@ -363,5 +363,5 @@ pmp_control_read(pmp_control_t *c, const uint8_t *b, size_t n,
 	if (st == PMP_HTTP_DONE)
 		answered(c, now_ms);
 	else if (st == PMP_HTTP_ERROR)
-		exchange_failed(c, PMP_EINVAL, now_ms);
+		exchange_failed(c, PMP_EBADANSWER, now_ms);
 }

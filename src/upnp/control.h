@@ -14,7 +14,8 @@
  * PMP_ENOSUPPORT (no IGD answered, none of the candidates' descriptions
  * has a WANIPConnection or WANPPPConnection), PMP_ETIMEDOUT (an exchange
  * outlived PMP_CONTROL_HTTP_MS), PMP_EREFUSED (the connection was
- * refused) or PMP_EINVAL (an answer that is not HTTP or not SOAP).
+ * refused) or PMP_EBADANSWER (an answer that is not HTTP or not SOAP, or
+ * over its size limit).
  *
  * Not thread-safe: the caller serializes.
  */

@@ -96,7 +96,7 @@ added(pmp_mapper_t *m, pmp_control_t *c, uint64_t now_ms)
 			v = reserved != NULL ? strtoul(reserved, &end, 10) : 0;
 			if (reserved == NULL || *end != '\0' || v == 0 ||
 			    v > 65535) {
-				done(m, PMP_EINVAL, 0);
+				done(m, PMP_EBADANSWER, 0);
 				return;
 			}
 			m->granted_port = (uint16_t)v;

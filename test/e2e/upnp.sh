@@ -165,6 +165,28 @@ has "ExternalIPAddress = $\|GetExternalIPAddress failed\|ExternalIPAddress = *$"
 	&& ok "fault empty-address: GetExternalIPAddress answers nothing" || ko "empty address ($(grep -i external "$T/out"))"
 gw_stop
 
+# hostile routers: each request ends with one clear error, in its time
+gw_start $G --upnp --upnp-fault huge-headers
+run $PMPA -g $G --protocol upnp addr
+[ $rc -eq 3 ] && has "could not be read" "$T/err" && [ $dt -lt $((1000 * SLOW)) ] \
+	&& ok "hostile: header lines without end, cut at 8 KiB: one clear error (${dt} ms)" || ko "huge headers ($rc $dt $(cat "$T/err"))"
+gw_stop
+gw_start $G --upnp --upnp-fault endless-body
+run $PMPA -g $G --protocol upnp addr
+[ $rc -eq 3 ] && has "could not be read" "$T/err" && [ $dt -lt $((1000 * SLOW)) ] \
+	&& ok "hostile: chunks without end, cut at the body limit: one clear error (${dt} ms)" || ko "endless body ($rc $dt $(cat "$T/err"))"
+gw_stop
+gw_start $G --upnp --upnp-fault stall
+run $PMPA -g $G --protocol upnp addr
+[ $rc -eq 3 ] && has "deadline\|timed out\|time" "$T/err" && [ $dt -ge 2900 ] && [ $dt -lt $((4000 * SLOW)) ] \
+	&& ok "hostile: half an answer then silence (slowloris): timed out by the 3 s exchange limit (${dt} ms)" || ko "stall ($rc $dt $(cat "$T/err"))"
+gw_stop
+gw_start $G --upnp --upnp-fault redirect
+run $PMPA -g $G --protocol upnp addr
+[ $rc -eq 3 ] && [ $dt -lt $((1000 * SLOW)) ] && [ "$(count "GET /rootDesc.xml" "$T/gw.log")" -eq 1 ] \
+	&& ok "hostile: the description redirects to itself: not followed, no IGD (${dt} ms, one GET)" || ko "redirect ($rc $dt $(cat "$T/err"))"
+gw_stop
+
 # no IGD: a gateway whose port 1900 is closed says so (ICMP, read from the
 # search socket's error queue): the search ends at once, exit 3
 gw_start $G

@@ -88,7 +88,7 @@ $(SHLIB): $(LIB_OBJ) src/libpmp.map
 	ln -sf $(SONAME) $(B)/libpmp.so
 
 TOOL_SRC = tools/main.c tools/util.c tools/cmd_addr.c tools/cmd_map.c \
-           tools/cmd_unmap.c tools/cmd_gateway.c tools/cmd_keep.c \
+           tools/cmd_unmap.c tools/cmd_gateway.c tools/cmd_probe.c tools/cmd_keep.c \
            tools/cmd_watch.c tools/run.c tools/hook.c tools/portfile.c \
            tools/nonces.c
 TOOL_OBJ = $(TOOL_SRC:tools/%.c=$(B)/tools/%.o)

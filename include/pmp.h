@@ -1,6 +1,5 @@
 /*
- * pmp.h - port mapping: PCP (RFC 6887) and NAT-PMP (RFC 6886) today;
- * UPnP-IGD behind the same calls as it arrives.
+ * pmp.h - port mapping: PCP (RFC 6887), NAT-PMP (RFC 6886) and UPnP-IGD.
  * SPDX-License-Identifier: BSD-2-Clause
  *
  * Overview
@@ -49,11 +48,10 @@
  *   library never prints and never aborts.
  *
  * Growing without breaking
- *   pmp_result_t, pmp_event_t and pmp_gateway_info_t end in reserved
- *   space: later versions carve new fields out of it, so a program built
- *   against this header keeps working with a newer library (the library
- *   fills the reserved space with zeros; never read or write it).  Enums
- *   and status codes are only appended to.
+ *   The structures the library fills end in reserved space: later
+ *   versions carve new fields out of it, so a program built against this
+ *   header keeps working with a newer library (zeros: never read or write
+ *   it).  Enums and status codes are only appended to.
  */
 #ifndef PMP_H
 #define PMP_H
@@ -138,12 +136,8 @@ typedef enum pmp_method {
 /* The method's name ("NAT-PMP", "PCP", "UPnP-IGD"; "none"); never NULL. */
 PMP_EXPORT const char *pmp_method_name(pmp_method_t method);
 
-/*
- * Text for a result code of the given method, e.g. (PMP_METHOD_NATPMP, 2)
- * -> "not authorized or refused"; (PMP_METHOD_PCP, 2) -> "not
- * authorized".  Codes the method does not define give "unknown result
- * code".  Never NULL.
- */
+/* Text for a result code of the method, e.g. (PMP_METHOD_PCP, 2) -> "not
+ * authorized"; "unknown result code" for others.  Never NULL. */
 PMP_EXPORT const char *pmp_result_code_text(pmp_method_t method,
     unsigned result_code);
 
@@ -161,10 +155,7 @@ enum {
 };
 
 /* Transport protocols, by their IANA numbers (as PCP uses them). */
-enum {
-	PMP_PROTO_TCP = 6,
-	PMP_PROTO_UDP = 17
-};
+enum { PMP_PROTO_TCP = 6, PMP_PROTO_UDP = 17 };
 
 /* What a request asked for. */
 typedef enum pmp_op {
@@ -176,9 +167,7 @@ typedef enum pmp_op {
 				 * mapping, RFC 6887 §12 */
 } pmp_op_t;
 
-/*
- * The outcome of one request.  Fields the gateway did not send are 0.
- */
+/* The outcome of one request.  Fields the gateway did not send are 0. */
 typedef struct pmp_result {
 	int status;		/* PMP_OK or a PMP_E* code */
 	unsigned request_id;	/* as returned by pmp_request_*() */
@@ -284,6 +273,19 @@ PMP_EXPORT pmp_method_t pmp_client_method(pmp_client_t *c);
 /* The public address the gateway last reported to this client (an
  * answer or an announcement): PMP_OK, or PMP_EAGAIN if it never did. */
 PMP_EXPORT int pmp_client_public_address(pmp_client_t *c, uint8_t addr[16]);
+
+/* (0.2.0) The UPnP-IGD a client of that method found (what pmp probe
+ * prints): its description's names, the connection service it uses, the
+ * status GetStatusInfo gave.  "" where unknown.  PMP_OK, or PMP_EAGAIN
+ * before an IGD answered. */
+typedef struct pmp_igd_info {
+	char friendly_name[64], manufacturer[64], model_name[64];
+	char service_type[80];	/* urn:...:service:WANIPConnection:2 */
+	char location[128];	/* its description's URL */
+	char status[24];	/* "Connected", "Disconnected"... */
+	uint32_t reserved[8];	/* room to grow; zero (see the top) */
+} pmp_igd_info_t;
+PMP_EXPORT int pmp_client_igd_info(pmp_client_t *c, pmp_igd_info_t *info);
 
 /*
  * ---- Non-blocking API ----

@@ -155,6 +155,7 @@ test_description(void **state)
 	assert_int_equal(d.igd_version, 2);
 	assert_string_equal(d.friendly_name, "pmp lab router");
 	assert_string_equal(d.model_name, "MiniUPnPd");
+	assert_string_equal(d.manufacturer, "x");
 	assert_string_equal(d.url_base, "");
 	assert_int_equal(d.nservices, 2);
 	assert_int_equal(d.services[0].kind, PMP_IGD_WANIP);

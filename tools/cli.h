@@ -103,6 +103,7 @@ int cmd_map(const struct opts *o, uint16_t private_port, uint16_t public_port,
     uint32_t lifetime);
 int cmd_unmap(const struct opts *o, uint16_t private_port);
 int cmd_gateway(const struct opts *o);
+int cmd_probe(const struct opts *o);
 int cmd_keep(const struct opts *o, char **specs, int nspecs);
 int cmd_watch(const struct opts *o);
 

@@ -28,6 +28,7 @@ usage(FILE *f)
 	    "            PRIVATE[:PUBLIC] ...\n"
 	    "       %s [options] watch\n"
 	    "       %s gateway\n"
+	    "       %s [-g GATEWAY] [-t SECONDS] [--json] probe\n"
 	    "       %s [-u] [-l LIFETIME] [-g GATEWAY] PUBLIC_PORT PRIVATE_PORT\n"
 	    "options:\n"
 	    "  -g, --gateway ADDR[:PORT]  gateway to ask (default: discovered);\n"
@@ -37,8 +38,9 @@ usage(FILE *f)
 	    "                             this host's IPv6 address\n"
 	    "      --protocol auto|pcp|natpmp|upnp\n"
 	    "                             auto (default): PCP, or NAT-PMP when\n"
-	    "                             the gateway speaks only that; upnp:\n"
-	    "                             UPnP-IGD (addr, map, unmap for now)\n"
+	    "                             the gateway speaks only that, with a\n"
+	    "                             UPnP-IGD probe beside them (used when\n"
+	    "                             only it answers); upnp: UPnP-IGD\n"
 	    "  -u, --udp                  UDP mapping (default TCP)\n"
 	    "      --tcp                  TCP mapping\n"
 	    "  -l, --lifetime SECONDS     lifetime asked for (map: 7200)\n"
@@ -66,7 +68,7 @@ usage(FILE *f)
 	    "exit status: 0 ok, 1 local failure, 2 usage, 3 no answer,\n"
 	    "             4 the gateway refused\n",
 	    PROGNAME, PROGNAME, PROGNAME, PROGNAME, PROGNAME, PROGNAME,
-	    PROGNAME, PROGNAME);
+	    PROGNAME, PROGNAME, PROGNAME);
 }
 
 /* The option getopt complains about, as the user wrote it: "--name" of a
@@ -300,6 +302,15 @@ main(int argc, char **argv)
 		if (npos != 2)
 			usage_error("unmap takes PRIVATE_PORT (or --all)");
 		return cmd_unmap(&o, parse_port(pos[1], "private port", 1));
+	}
+	if (strcmp(cmd, "probe") == 0) {
+		if (npos != 1)
+			usage_error("probe takes no argument");
+		if (o.udp || o.tcp || o.have_lifetime || o.all ||
+		    o.methods != 0)
+			usage_error("probe asks every method for the address; "
+			    "it takes -g, -4/-6, -t and --json");
+		return cmd_probe(&o);
 	}
 	if (strcmp(cmd, "gateway") == 0) {
 		if (npos != 1)

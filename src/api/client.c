@@ -186,6 +186,19 @@ pmp_client_set_methods(pmp_client_t *c, unsigned methods)
 	return rc;
 }
 
+int
+pmp_client_igd_info(pmp_client_t *c, pmp_igd_info_t *info)
+{
+	int rc;
+
+	if (c == NULL || info == NULL)
+		return PMP_EINVAL;
+	pthread_mutex_lock(&c->lock);
+	rc = pmp_upnp_igd_info(c, info);
+	pthread_mutex_unlock(&c->lock);
+	return rc;
+}
+
 pmp_method_t
 pmp_client_method(pmp_client_t *c)
 {

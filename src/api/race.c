@@ -32,6 +32,23 @@ pmp_race_wanted(const pmp_client_t *c)
 	    pmp_addr_is_v4(c->gateway);
 }
 
+/* Find the IGD and read its external address, as a probe whose outcome
+ * is d->probe_state (upnp_drive.c's finish()); no caller sees it. */
+static void
+probe(pmp_client_t *c, uint64_t now_ms)
+{
+	struct pmp_upnp_drive *d = c->upnp;
+	pmp_req_t *r = &d->probe;
+
+	memset(r, 0, sizeof(*r));
+	r->embedded = 1;
+	r->id = PMP_ID_UPNP_PROBE;
+	r->op = PMP_OP_PUBLIC_ADDRESS;
+	d->probe_state = PMP_UPNP_PROBE_RUNNING;
+	(void)pmp_upnp_submit(c, r, now_ms);
+	pmp_upnp_flush(c, now_ms);
+}
+
 void
 pmp_race_start(pmp_client_t *c, uint64_t now_ms)
 {
@@ -43,7 +60,7 @@ pmp_race_start(pmp_client_t *c, uint64_t now_ms)
 	pmp_upnp_keep_init(c);
 	c->racing = 1;
 	pmp_client_fd_changed(c, c->upnp->ssdp_fd, PMP_FD_READ);
-	pmp_upnp_probe(c, now_ms);
+	probe(c, now_ms);
 }
 
 int

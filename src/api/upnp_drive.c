@@ -144,6 +144,8 @@ start(pmp_client_t *c, pmp_req_t *r, uint64_t now_ms)
 	pmp_mapper_t *m = &d->mapper;
 
 	pmp_upnp_mapper_op(r, &d->made, d->local_text, m);
+	/* once per IGD (found again after a restart): what pmp probe shows */
+	m->want_status = !d->status_asked && m->op != PMP_MAPPER_UNMAP;
 	d->busy = 1;
 	if (pmp_mapper_start(m, &d->control, &c->rng, now_ms) != PMP_OK) {
 		m->done = 1;
@@ -165,6 +167,11 @@ finish(pmp_client_t *c, int status, uint64_t now_ms)
 		d->queue_tail = &d->queue;
 	r->next = NULL;
 	d->busy = 0;
+	if (d->mapper.want_status && d->mapper.connection[0] != '\0') {
+		d->status_asked = 1;
+		memcpy(d->igd_status, d->mapper.connection,
+		    sizeof(d->igd_status));
+	}
 	pmp_upnp_result(r, &d->mapper, status, c->gateway, d->local,
 	    &d->made);
 	r->result.elapsed_ms = now_ms - r->submitted_ms;
@@ -232,6 +239,7 @@ boot_seen(struct pmp_upnp_drive *d, uint32_t bootid)
 {
 	if (d->have_bootid && bootid != d->bootid) {
 		d->restarts++;
+		d->status_asked = 0;
 		pmp_control_forget(&d->control);
 	}
 	d->have_bootid = 1;
@@ -303,21 +311,6 @@ void
 pmp_upnp_deliver_later(pmp_client_t *c, pmp_req_t *r)
 {
 	append(&c->upnp->done_tail, r);
-}
-
-void
-pmp_upnp_probe(pmp_client_t *c, uint64_t now_ms)
-{
-	struct pmp_upnp_drive *d = c->upnp;
-	pmp_req_t *r = &d->probe;
-
-	memset(r, 0, sizeof(*r));
-	r->embedded = 1;
-	r->id = PMP_ID_UPNP_PROBE;
-	r->op = PMP_OP_PUBLIC_ADDRESS;
-	d->probe_state = PMP_UPNP_PROBE_RUNNING;
-	(void)pmp_upnp_submit(c, r, now_ms);
-	pump(c, now_ms);
 }
 
 void
@@ -557,4 +550,40 @@ pmp_upnp_public_address(pmp_client_t *c, uint8_t addr[16])
 		return 0;
 	memcpy(addr, kp->address, 16);
 	return 1;
+}
+
+static void
+copy_cut(char *out, size_t cap, const char *in)
+{
+	size_t n = strlen(in);
+
+	if (n >= cap)
+		n = cap - 1;
+	memcpy(out, in, n);
+	out[n] = '\0';
+}
+
+int
+pmp_upnp_igd_info(pmp_client_t *c, pmp_igd_info_t *info)
+{
+	const struct pmp_upnp_drive *d = c->upnp;
+	const pmp_control_t *k;
+
+	memset(info, 0, sizeof(*info));
+	if (d == NULL || !d->control.have_igd)
+		return PMP_EAGAIN;
+	k = &d->control;
+	/* each cut to its field (UDA 1.1 asks under 64 characters of
+	 * these names; a longer one is a router's oddity): for people */
+	copy_cut(info->friendly_name, sizeof(info->friendly_name),
+	    k->desc.friendly_name);
+	copy_cut(info->manufacturer, sizeof(info->manufacturer),
+	    k->desc.manufacturer);
+	copy_cut(info->model_name, sizeof(info->model_name),
+	    k->desc.model_name);
+	copy_cut(info->service_type, sizeof(info->service_type),
+	    k->service_type);
+	copy_cut(info->location, sizeof(info->location), k->location);
+	copy_cut(info->status, sizeof(info->status), d->igd_status);
+	return PMP_OK;
 }

@@ -37,6 +37,8 @@ struct pmp_upnp_drive {
 	pmp_keeper_t keeper;
 	pmp_kept_t *gone;	/* kept mappings stopped, to be freed */
 	unsigned restarts;	/* of the IGD, seen in its BOOTID */
+	int status_asked;	/* GetStatusInfo asked of this IGD */
+	char igd_status[24];	/* its answer */
 	pmp_req_t probe;	/* AUTO's race: can an IGD answer? */
 	int probe_state;	/* PMP_UPNP_PROBE_* */
 	int have_bootid;
@@ -50,9 +52,6 @@ enum { PMP_UPNP_PROBE_NONE, PMP_UPNP_PROBE_RUNNING, PMP_UPNP_PROBE_OK,
  * PMP_ESYS.  It is c->fd, unless beside (AUTO's race: c->fd is the
  * datagram session's). */
 int pmp_upnp_open(pmp_client_t *c, int beside);
-/* AUTO's race: find the IGD and read its external address, as a probe
- * whose outcome is d->probe_state; no caller sees it. */
-void pmp_upnp_probe(pmp_client_t *c, uint64_t now_ms);
 /* A request finished elsewhere (its result set): delivered with this
  * driver's. */
 void pmp_upnp_deliver_later(pmp_client_t *c, pmp_req_t *r);
@@ -73,6 +72,9 @@ pmp_req_t *pmp_upnp_take_queued(pmp_client_t *c);
 pmp_req_t *pmp_upnp_cancel(pmp_client_t *c, unsigned id);
 unsigned pmp_upnp_pending(pmp_client_t *c);
 int pmp_upnp_public_address(pmp_client_t *c, uint8_t addr[16]);
+/* What pmp_client_igd_info() says: PMP_OK or PMP_EAGAIN. */
+int pmp_upnp_igd_info(pmp_client_t *c, pmp_igd_info_t *info);
+
 /* ---- upnp_keep.c: kept mappings (core/keeper.h over the queue above) */
 /* Set the keeper up (after pmp_upnp_open). */
 void pmp_upnp_keep_init(pmp_client_t *c);

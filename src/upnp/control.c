@@ -115,6 +115,7 @@ described(pmp_control_t *c, uint64_t now_ms)
 	memcpy(c->service_type, s->type, sizeof(c->service_type));
 	c->service_version = s->version;
 	memcpy(c->reason, cand->reason, sizeof(c->reason));
+	memcpy(c->location, cand->msg.location, sizeof(c->location));
 	c->has_bootid = cand->msg.has_bootid;
 	c->bootid = cand->msg.bootid;
 	c->have_igd = 1;

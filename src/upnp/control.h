@@ -62,6 +62,7 @@ typedef struct pmp_control {
 	unsigned service_version;	/* WANIPConnection:N (PPP: 1) */
 	pmp_igd_desc_t desc;		/* names, for pmp gateway/probe */
 	char reason[96];		/* why that candidate (search.h) */
+	char location[PMP_SSDP_URL];	/* its description's URL */
 	int has_bootid;			/* its answer's BOOTID.UPNP.ORG */
 	uint32_t bootid;
 	/* control.c's own */

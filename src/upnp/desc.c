@@ -59,7 +59,7 @@ pmp_igd_service_kind(const char *type, unsigned *version)
 }
 
 /* Where the reader is: which element's text goes where. */
-enum field { F_NONE, F_URLBASE, F_DEVICE_TYPE, F_FRIENDLY, F_MODEL,
+enum field { F_NONE, F_URLBASE, F_DEVICE_TYPE, F_FRIENDLY, F_MODEL, F_MAKER,
 	F_SERVICE_TYPE, F_CONTROL_URL };
 
 struct walk {
@@ -117,9 +117,11 @@ text(struct walk *w, const pmp_xml_token_t *t)
 		break;
 	case F_FRIENDLY:
 	case F_MODEL:
+	case F_MAKER:
 		if (n > 0 && n < PMP_DESC_TEXT && w->root_device)
 			memcpy(w->field == F_FRIENDLY ? d->friendly_name :
-			    d->model_name, buf, (size_t)n + 1);
+			    w->field == F_MODEL ? d->model_name :
+			    d->manufacturer, buf, (size_t)n + 1);
 		break;
 	case F_SERVICE_TYPE:
 		if (n < 0 || n >= PMP_DESC_TEXT)
@@ -163,6 +165,8 @@ start(struct walk *w, const pmp_xml_token_t *t)
 			w->field = F_FRIENDLY;
 		else if (pmp_xml_is(t, "modelName"))
 			w->field = F_MODEL;
+		else if (pmp_xml_is(t, "manufacturer"))
+			w->field = F_MAKER;
 	}
 }
 

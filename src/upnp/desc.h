@@ -34,6 +34,7 @@ typedef struct pmp_igd_desc {
 				 * if the root is another device */
 	char friendly_name[PMP_DESC_TEXT];	/* the root device's */
 	char model_name[PMP_DESC_TEXT];
+	char manufacturer[PMP_DESC_TEXT];
 	char url_base[PMP_DESC_URL];	/* "" if none (UDA 1.0 only) */
 	unsigned nservices;
 	pmp_igd_service_t services[PMP_DESC_MAX_SERVICES];

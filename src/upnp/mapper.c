@@ -11,7 +11,7 @@
 #include "pmp.h"
 #include "mapper.h"
 
-enum step { S_ADDRESS, S_ADD, S_ADD_ANY, S_DELETE };
+enum step { S_STATUS, S_ADDRESS, S_ADD, S_ADD_ANY, S_DELETE };
 
 static void
 done(pmp_mapper_t *m, int status, int upnp_error)
@@ -71,8 +71,9 @@ pmp_mapper_start(pmp_mapper_t *m, pmp_control_t *c, const pmp_rng_t *rng,
 		m->step = S_DELETE;
 		return pmp_control_call(c, "DeletePortMapping", key, 3, now_ms);
 	}
-	m->step = S_ADDRESS;
-	return pmp_control_call(c, "GetExternalIPAddress", NULL, 0, now_ms);
+	m->step = m->want_status ? S_STATUS : S_ADDRESS;
+	return pmp_control_call(c, m->want_status ? "GetStatusInfo" :
+	    "GetExternalIPAddress", NULL, 0, now_ms);
 }
 
 /* Another port for a conflict on an IGDv1: random, >= 1024. */
@@ -142,6 +143,21 @@ pmp_mapper_advance(pmp_mapper_t *m, pmp_control_t *c, uint64_t now_ms)
 	uint8_t a[4];
 
 	switch (m->step) {
+	case S_STATUS:
+		addr = c->status == PMP_OK ? pmp_soap_get(&c->answer,
+		    "NewConnectionStatus") : NULL;
+		if (addr != NULL && strlen(addr) < sizeof(m->connection))
+			memcpy(m->connection, addr, strlen(addr) + 1);
+		/* an IGD that cannot be reached fails the next call too */
+		if (c->status != PMP_OK && c->status != PMP_EGATEWAY) {
+			done(m, c->status, 0);
+			return;
+		}
+		m->step = S_ADDRESS;
+		if (pmp_control_call(c, "GetExternalIPAddress", NULL, 0,
+		    now_ms) != PMP_OK)
+			done(m, PMP_EINVAL, 0);
+		return;
 	case S_ADDRESS:
 		if (c->status != PMP_OK) {
 			done(m, c->status, c->answer.error_code);

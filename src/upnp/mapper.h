@@ -4,7 +4,9 @@
  * takes, and what they end in.
  * SPDX-License-Identifier: BSD-2-Clause
  *
- * Pure.  A mapping:
+ * Pure.  A mapping (or an address request):
+ *   0. with want_status, GetStatusInfo (its NewConnectionStatus kept,
+ *      for pmp probe; an error there is no reason to stop);
  *   1. GetExternalIPAddress first: "" or 0.0.0.0 (or not IPv4) is
  *      PMP_ENOADDR; a private or CGN (100.64/10) address is kept and
  *      flagged double NAT, not refused;
@@ -43,11 +45,13 @@ typedef struct pmp_mapper {
 	uint32_t lease;			/* asked, seconds */
 	char client[46];		/* NewInternalClient: our address */
 	char description[64];
+	int want_status;		/* GetStatusInfo first */
 	/* the outcome, once done */
 	int done;
 	int status;			/* PMP_OK or PMP_E* */
 	int upnp_error;			/* with PMP_EGATEWAY */
 	char address[46];		/* the external address */
+	char connection[24];		/* NewConnectionStatus, if asked */
 	int double_nat;			/* it is private or CGN */
 	uint16_t granted_port;
 	uint32_t granted_lease;		/* 0: permanent (see 3 above) */

@@ -165,6 +165,31 @@ has "ExternalIPAddress = $\|GetExternalIPAddress failed\|ExternalIPAddress = *$"
 	&& ok "fault empty-address: GetExternalIPAddress answers nothing" || ko "empty address ($(grep -i external "$T/out"))"
 gw_stop
 
+# pmp probe: what the network offers, the IGD named
+gw_start $G --upnp
+run $PMPA -g $G probe
+[ $rc -eq 0 ] && has "^PCP       yes: public address 203.0.113.7" "$T/out" \
+    && has "^NAT-PMP   yes: public address 203.0.113.7" "$T/out" && has "^UPnP-IGD  yes: public address 203.0.113.7" "$T/out" \
+    && has '"pmp-gateway" by pmp, model pmp-gateway test IGD' "$T/out" \
+    && has "service:WANIPConnection:2, status Connected" "$T/out" && has "http://$G:5000/rootDesc.xml" "$T/out" \
+	&& ok "pmp probe: PCP, NAT-PMP and UPnP-IGD offered; the IGD's names, service, status, URL" || ko "probe ($rc $(cat "$T/out" "$T/err"))"
+run $PMPA -g $G --json probe
+[ $rc -eq 0 ] && has '"op":"probe","gateway":"'$G'","pcp":{"ok":true' "$T/out" \
+    && has '"upnp":{"ok":true,"public_address":"203.0.113.7"' "$T/out" && has '"status":"Connected"' "$T/out" \
+	&& ok "pmp --json probe: one object, a member per method" || ko "probe json ($(cat "$T/out"))"
+gw_stop
+gw_start $G --upnp --silent
+run $PMPA -g $G -t 1 probe
+[ $rc -eq 0 ] && has "^PCP       no: " "$T/out" && has "^NAT-PMP   no: " "$T/out" && has "^UPnP-IGD  yes" "$T/out" \
+    && [ $dt -lt $((1500 * SLOW)) ] \
+	&& ok "pmp probe on a UPnP-only router: only UPnP-IGD, in the -t bound (${dt} ms)" || ko "probe upnp only ($rc $dt $(cat "$T/out"))"
+gw_stop
+gw_start $G -p 5999
+run $PMPA -g $G probe
+[ $rc -eq 3 ] && [ "$(grep -c " no: " "$T/out")" -eq 3 ] && [ $dt -lt $((1000 * SLOW)) ] \
+	&& ok "pmp probe where nothing listens: three no's at once (${dt} ms), exit 3" || ko "probe nothing ($rc $dt $(cat "$T/out"))"
+gw_stop
+
 # hostile routers: each request ends with one clear error, in its time
 gw_start $G --upnp --upnp-fault huge-headers
 run $PMPA -g $G --protocol upnp addr

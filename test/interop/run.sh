@@ -312,6 +312,13 @@ if command -v upnpc >/dev/null; then
 	run in_ns "$NS_LAN" $P --protocol upnp unmap -u 40400
 	[ $rc -eq 0 ] && ! has_rule 40400 10.77.0.2 && has_rule 40401 10.77.0.2 \
 		&& ok "pmp --protocol upnp unmap -u 40400: its rule gone, the other kept" || ko "upnp unmap (rc=$rc $(cat "$T/err"))"
+	run in_ns "$NS_LAN" $P probe
+	cp "$T/out" "$T/probe-all"
+	[ $rc -eq 0 ] && has "^PCP       yes: public address $pub" "$T/out" && has "^NAT-PMP   yes: public address $pub" "$T/out" \
+	    && has "^UPnP-IGD  yes: public address $pub" "$T/out" && has "\"Debian router\" by Debian" "$T/out" \
+	    && has "service:WANIPConnection:[12], status " "$T/out" \
+		&& ok "pmp probe: miniupnpd offers PCP, NAT-PMP and UPnP-IGD; its IGD named" || ko "probe ($rc $(cat "$T/out" "$T/err"))"
+	sed 's/^/    /' "$T/out"
 	run in_ns "$NS_LAN" $P --protocol upnp addr
 	[ $rc -eq 0 ] && has "^public address $pub$" "$T/out" \
 		&& ok "pmp --protocol upnp addr: GetExternalIPAddress, as NAT-PMP says" || ko "upnp addr ($(cat "$T/out" "$T/err"))"
@@ -327,6 +334,10 @@ if command -v upnpc >/dev/null; then
 	pub=$(in_ns "$NS_LAN" $P --protocol upnp addr | sed -n 's/^public address //p')
 	run in_ns "$NS_LAN" $P --protocol natpmp addr
 	[ $rc -ne 0 ] && ok "miniupnpd with NAT-PMP/PCP off: NAT-PMP gets no answer (rc=$rc)" || ko "natpmp still on"
+	run in_ns "$NS_LAN" $P probe
+	[ $rc -eq 0 ] && has "^PCP       no: " "$T/out" && has "^NAT-PMP   no: " "$T/out" && has "^UPnP-IGD  yes" "$T/out" \
+		&& ok "pmp probe on the UPnP-only router: PCP no, NAT-PMP no, UPnP-IGD yes (${dt} ms)" || ko "probe upnp-only ($rc $(cat "$T/out"))"
+	sed 's/^/    /' "$T/out"
 	run in_ns "$NS_LAN" $P --json map -u -l 600 40500
 	if [ $rc -eq 0 ] && has '"protocol":"upnp"' "$T/out" && has_rule 40500 10.77.0.2 \
 	    && through udp 40500 40500 "$NS_LAN" auto-upnp; then

@@ -60,6 +60,7 @@ description(const uint8_t *b, size_t n)
 		abort();
 	terminated(d.friendly_name, sizeof(d.friendly_name));
 	terminated(d.model_name, sizeof(d.model_name));
+	terminated(d.manufacturer, sizeof(d.manufacturer));
 	terminated(d.url_base, sizeof(d.url_base));
 	(void)pmp_url_parse("http://192.168.0.1:5000/desc/root.xml", &base);
 	for (i = 0; i < d.nservices; i++) {

@@ -542,6 +542,132 @@ test_search(void **state)
 	assert_int_equal(pmp_search_done(&s, 4500), 1);
 }
 
+/* ---- Debian's miniupnpd 2.3.1, as captured in the interop lab by
+ * fuzz/capture_miniupnpd.sh (the fuzz seeds miniupnpd-*): its real bytes
+ * through the same readers. */
+
+/* A capture, without fuzz_upnp's selector byte (and, for HTTP answers,
+ * without its piece framing): 1 if read. */
+static int
+capture(const char *name, char *out, size_t cap, size_t *n)
+{
+	char path[256];
+	unsigned char raw[16384];
+	size_t len, i = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "fuzz/corpus/fuzz_upnp/miniupnpd-%s",
+	    name);
+	f = fopen(path, "rb");
+	if (f == NULL)
+		return 0;
+	len = fread(raw, 1, sizeof(raw), f);
+	fclose(f);
+	*n = 0;
+	if (raw[0] != 2) {		/* SSDP, description: as they are */
+		*n = len - 1;
+		memcpy(out, raw + 1, *n < cap ? *n : cap);
+		return *n < cap;
+	}
+	for (i = 2; i < len; ) {	/* HTTP: size byte, then the piece */
+		size_t piece = 1 + (raw[i] & 31);
+
+		if (*n + piece > cap || i + 1 + piece > len)
+			return 0;
+		memcpy(out + *n, raw + i + 1, piece);
+		*n += piece;
+		i += 1 + piece;
+	}
+	return 1;
+}
+
+static void
+soap_of(const char *name, const char *action, pmp_soap_answer_t *a)
+{
+	static char raw[16384], body[8192];
+	pmp_http_reader_t h;
+	size_t n;
+
+	assert_true(capture(name, raw, sizeof(raw), &n));
+	pmp_http_reader_init(&h, body, sizeof(body));
+	assert_int_equal(pmp_http_feed(&h, (const uint8_t *)raw, n),
+	    PMP_HTTP_DONE);
+	assert_int_equal(pmp_soap_read(h.status, body, h.body_len, action, a),
+	    0);
+}
+
+static void
+test_miniupnpd_captures(void **state)
+{
+	static char buf[16384];
+	pmp_ssdp_msg_t m;
+	pmp_igd_desc_t d;
+	pmp_soap_answer_t a;
+	size_t n;
+	unsigned i;
+	int byebye = 0, alive = 0;
+
+	(void)state;
+	/* its search answer: LOCATION on a random port, BOOTID (UDA 1.1) */
+	assert_true(capture("ssdp-InternetGatewayDevice-0", buf, sizeof(buf),
+	    &n));
+	assert_int_equal(pmp_ssdp_parse((const uint8_t *)buf, n, &m), 0);
+	assert_int_equal(m.kind, PMP_SSDP_ANSWER);
+	assert_true(m.has_bootid);
+	assert_non_null(strstr(m.location, "http://10.77.0.1:"));
+	/* its NOTIFYs across a restart: byebye, then alive with a BOOTID */
+	for (i = 0; i < 100; i++) {
+		char name[32];
+
+		snprintf(name, sizeof(name), "notify-%u", i);
+		if (!capture(name, buf, sizeof(buf), &n))
+			break;
+		assert_int_equal(pmp_ssdp_parse((const uint8_t *)buf, n, &m),
+		    0);
+		assert_true(m.has_bootid);
+		byebye += m.kind == PMP_SSDP_BYEBYE;
+		alive += m.kind == PMP_SSDP_ALIVE;
+	}
+	assert_true(byebye > 0 && alive > 0);
+	/* its description: IGDv2, WANIPConnection:2, the names pmp probe
+	 * shows */
+	assert_true(capture("description", buf, sizeof(buf), &n));
+	assert_int_equal(pmp_igd_desc_parse(buf, n, &d), 0);
+	assert_int_equal(d.igd_version, 2);
+	assert_string_equal(d.friendly_name, "Debian router");
+	assert_string_equal(d.manufacturer, "Debian");
+	for (i = 0; i < d.nservices && d.services[i].kind != PMP_IGD_WANIP;
+	    i++)
+		;
+	assert_true(i < d.nservices);
+	assert_int_equal(d.services[i].version, 2);
+	/* its answers */
+	soap_of("soap-GetExternalIPAddress", "GetExternalIPAddress", &a);
+	assert_false(a.fault);
+	assert_non_null(pmp_soap_get(&a, "NewExternalIPAddress"));
+	soap_of("soap-GetStatusInfo", "GetStatusInfo", &a);
+	assert_string_equal(pmp_soap_get(&a, "NewConnectionStatus"),
+	    "Connected");
+	soap_of("soap-AddPortMapping", "AddPortMapping", &a);
+	assert_false(a.fault);
+	soap_of("soap-AddAnyPortMapping", "AddAnyPortMapping", &a);
+	assert_non_null(pmp_soap_get(&a, "NewReservedPort"));
+	/* secure_mode: another host's address is a conflict, 718 */
+	soap_of("soap-AddPortMapping-other", "AddPortMapping", &a);
+	assert_true(a.fault);
+	assert_int_equal(a.error_code, 718);
+	/* deleting what is not there: not 714 NoSuchEntryInArray, as the
+	 * spec says, but success (miniupnpd-nftables 2.3.1): a delete's
+	 * success proves nothing was left, not that something was there */
+	soap_of("soap-DeletePortMapping-none", "DeletePortMapping", &a);
+	assert_false(a.fault);
+	soap_of("soap-GetGenericPortMappingEntry-past",
+	    "GetGenericPortMappingEntry", &a);
+	assert_int_equal(a.error_code, 713);	/* SpecifiedArrayIndexInvalid */
+	soap_of("soap-NoSuchAction", "NoSuchAction", &a);
+	assert_int_equal(a.error_code, 401);	/* Invalid Action */
+}
+
 int
 main(void)
 {
@@ -553,6 +679,7 @@ main(void)
 		cmocka_unit_test(test_http),
 		cmocka_unit_test(test_soap),
 		cmocka_unit_test(test_search),
+		cmocka_unit_test(test_miniupnpd_captures),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -57,7 +57,7 @@ LIB_SRC = $(CORE_SRC) $(NATPMP_SRC) $(PCP_SRC) $(UPNP_SRC) $(IO_SRC) \
 LIB_OBJ = $(LIB_SRC:src/%.c=$(B)/lib/%.o)
 LIB_HDR = include/pmp.h $(wildcard src/*/*.h)
 GWD_SRC = gw/table.c gw/respond.c gw/pcp_respond.c gw/peer.c gw/pinhole.c gw/fault.c gw/log.c gw/options.c gw/answer.c \
-          gw/events.c gw/igd.c gw/igd_ssdp.c gw/upnp_server.c gw/main.c
+          gw/events.c gw/igd.c gw/igd_ssdp.c gw/igd_pinhole.c gw/upnp_server.c gw/main.c
 GWD_OBJ = $(GWD_SRC:gw/%.c=$(B)/gw/%.o)
 
 SONAME  = libpmp.so.$(SOVERSION)
@@ -121,7 +121,7 @@ UNIT_TESTS = t_wire t_pcp_wire t_epoch t_pcp_epoch t_engine t_core t_pcp t_negot
 UNIT_BINS  = $(UNIT_TESTS:%=$(B)/test/%)
 
 GW_PURE = $(B)/gw/table.o $(B)/gw/respond.o $(B)/gw/pcp_respond.o $(B)/gw/peer.o $(B)/gw/pinhole.o \
-          $(B)/gw/fault.o $(B)/gw/igd.o $(B)/gw/igd_ssdp.o
+          $(B)/gw/fault.o $(B)/gw/igd.o $(B)/gw/igd_ssdp.o $(B)/gw/igd_pinhole.o
 $(B)/test/%: test/%.c $(B)/libpmp.a $(GW_PURE) | $(B)/test
 	$(CC) $(PMP_CPPFLAGS) -Igw $(CMOCKA_CFLAGS) $(CPPFLAGS) \
 	    $(filter-out -Wconversion -Wmissing-prototypes -Wmissing-declarations -Wnull-dereference,$(PMP_CFLAGS)) \

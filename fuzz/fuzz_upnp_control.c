@@ -22,6 +22,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static const uint8_t GW[16] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff,
     192, 168, 1, 1 };
+static const uint8_t GW6[16] = { 0xfd, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 1 };
 
 /* A valid SSDP answer pointing at the gateway, so that the fuzzed bytes
  * reach the description and the actions. */
@@ -29,6 +31,10 @@ static const char answer[] = "HTTP/1.1 200 OK\r\n"
     "ST: urn:schemas-upnp-org:device:InternetGatewayDevice:1\r\n"
     "USN: uuid:x::urn:schemas-upnp-org:device:InternetGatewayDevice:1\r\n"
     "LOCATION: http://192.168.1.1:5000/d.xml\r\n\r\n";
+static const char answer6[] = "HTTP/1.1 200 OK\r\n"
+    "ST: urn:schemas-upnp-org:device:InternetGatewayDevice:2\r\n"
+    "USN: uuid:x::urn:schemas-upnp-org:device:InternetGatewayDevice:2\r\n"
+    "LOCATION: http://[fd00::1]:5000/d.xml\r\n\r\n";
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -38,15 +44,21 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	pmp_mapper_t m;
 	pmp_control_out_t o;
 	uint64_t now = 1000, start;
-	int steps = 0, calls = 0;
+	int steps = 0, calls = 0, flags;
 
-	pmp_control_init(&c, GW);
 	memset(&m, 0, sizeof(m));
 	m.op = (pmp_mapper_op_t)(1 + take(&cur) % 3);
 	m.udp = take(&cur) & 1;
 	m.internal_port = (uint16_t)(1 + take(&cur));
 	m.lease = take(&cur) * 60u;
-	strcpy(m.client, "192.168.1.2");
+	/* GetStatusInfo first; IPv6 pinholes (with a UniqueID known) */
+	flags = take(&cur);
+	m.want_status = flags & 1;
+	m.pinhole = (flags & 2) != 0;
+	m.has_id = (flags & 4) != 0;
+	m.unique_id = (uint32_t)take(&cur);
+	pmp_control_init(&c, m.pinhole ? GW6 : GW);
+	strcpy(m.client, m.pinhole ? "fd00::2" : "192.168.1.2");
 	strcpy(m.description, "fuzz");
 	test_rng_state = 3;
 	if (pmp_mapper_start(&m, &c, &test_rng, now) != PMP_OK)
@@ -72,7 +84,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		case PMP_CONTROL_SEND_TO:
 			if (o.len == 0 || o.len > sizeof(c.dgram))
 				abort();
-			if (take(&cur) & 1)
+			if ((take(&cur) & 1) == 0)
+				break;
+			if (m.pinhole)
+				pmp_control_datagram(&c,
+				    (const uint8_t *)answer6,
+				    sizeof(answer6) - 1, GW6, 1900, now);
+			else
 				pmp_control_datagram(&c,
 				    (const uint8_t *)answer, sizeof(answer) - 1,
 				    GW, 1900, now);
@@ -106,7 +124,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	if (m.adds > PMP_MAPPER_TRIES)
 		abort();
-	if (calls > PMP_MAPPER_TRIES + 1)
+	/* (the status, the address, the adds; a pinhole: update, add) */
+	if (calls > PMP_MAPPER_TRIES + 2)
 		abort();
 	/* the search (4.5 s) and at most a few exchanges of 3 s each */
 	if (now - start > 4500 + (uint64_t)(calls + 8) *

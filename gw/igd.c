@@ -139,24 +139,23 @@ description(const gw_igd_cfg_t *c, char *out, size_t cap)
 	    "</serviceType><serviceId>urn:upnp-org:serviceId:WANIPConn1"
 	    "</serviceId><SCPDURL>/WANIPCn.xml</SCPDURL>"
 	    "<controlURL>" CONTROL_PATH "</controlURL>"
-	    "<eventSubURL>/evt/IPConn</eventSubURL></service></serviceList>"
+	    "<eventSubURL>/evt/IPConn</eventSubURL></service>%s</serviceList>"
 	    "</device></deviceList></device></deviceList></device></root>\r\n",
-	    v, v, v, v);
+	    v, v, v, v, c->pinholes != NULL && v >= 2 ?
+	    "<service><serviceType>urn:schemas-upnp-org:service:"
+	    "WANIPv6FirewallControl:1</serviceType><serviceId>urn:upnp-org:"
+	    "serviceId:WANIPv6Firewall1</serviceId><SCPDURL>/WANIP6FC.xml"
+	    "</SCPDURL><controlURL>" GW_IGD_FIREWALL_PATH "</controlURL>"
+	    "<eventSubURL>/evt/IP6FCtl</eventSubURL></service>" : "");
 	return answer(c, 200, body, out, cap);
 }
 
 /* ------------------------------------------------------------- SOAP */
 
-struct action {
-	char name[40];
-	unsigned nargs;
-	char arg[MAX_ARGS][32];
-	char val[MAX_ARGS][128];
-};
 
 /* The action inside <Body> and its arguments; -1 if none. */
 static int
-read_action(const char *body, size_t n, struct action *a)
+read_action(const char *body, size_t n, gw_igd_action_t *a)
 {
 	pmp_xml_t x;
 	pmp_xml_token_t t;
@@ -200,7 +199,7 @@ read_action(const char *body, size_t n, struct action *a)
 }
 
 static const char *
-arg(const struct action *a, const char *name)
+arg(const gw_igd_action_t *a, const char *name)
 {
 	unsigned i;
 
@@ -229,23 +228,29 @@ fault(const gw_igd_cfg_t *c, int code, const char *text, char *out,
 	return answer(c, 500, body, out, cap);
 }
 
-/* A 200 answer: <actionResponse> with the out arguments (already XML). */
+/* A 200 answer: <actionResponse> with the out arguments (already XML),
+ * in the namespace of the service (NULL: WANIPConnection:version). */
 static size_t
-success(const gw_igd_cfg_t *c, const char *action, const char *args,
-    char *out, size_t cap)
+success_of(const gw_igd_cfg_t *c, const char *service, const char *action,
+    const char *args, char *out, size_t cap)
 {
-	char body[2048];
-	int n = snprintf(body, sizeof(body), "<?xml version=\"1.0\"?>\r\n"
+	char body[2048], wanip[40];
+	int n;
+
+	snprintf(wanip, sizeof(wanip), "WANIPConnection:%u", c->version);
+	n = snprintf(body, sizeof(body), "<?xml version=\"1.0\"?>\r\n"
 	    "<s:Envelope xmlns:s=\"http://schemas.xmlsoap.org/soap/envelope/\""
 	    " s:encodingStyle=\"http://schemas.xmlsoap.org/soap/encoding/\">"
 	    "<s:Body><u:%sResponse xmlns:u=\"urn:schemas-upnp-org:service:"
-	    "WANIPConnection:%u\">%s</u:%sResponse></s:Body></s:Envelope>\r\n",
-	    action, c->version, args, action);
-
+	    "%s\">%s</u:%sResponse></s:Body></s:Envelope>\r\n",
+	    action, service != NULL ? service : wanip, args, action);
 	if (c->bad_xml && n > 40)
 		body[n - 40] = '\0';	/* cut inside the envelope */
 	return answer(c, 200, body, out, cap);
 }
+
+#define success(c, action, args, out, cap) \
+	success_of(c, NULL, action, args, out, cap)
 
 static int
 parse_port(const char *s, uint16_t *port)
@@ -291,7 +296,7 @@ by_external(const gw_table_t *t, uint16_t port, uint8_t proto)
 }
 
 static size_t
-add_mapping(gw_table_t *t, const gw_igd_cfg_t *c, const struct action *a,
+add_mapping(gw_table_t *t, const gw_igd_cfg_t *c, const gw_igd_action_t *a,
     int any, uint64_t now_ms, char *out, size_t cap, gw_igd_event_t *ev)
 {
 	uint16_t ext, in, granted_port;
@@ -389,7 +394,7 @@ soap(gw_table_t *t, const gw_config_t *g, const gw_igd_cfg_t *c,
     const char *body, size_t n, uint64_t now_ms, char *out, size_t cap,
     gw_igd_event_t *ev)
 {
-	struct action a;
+	gw_igd_action_t a;
 	char buf[512], addr[16];
 	uint16_t port;
 	uint8_t proto;
@@ -455,6 +460,27 @@ soap(gw_table_t *t, const gw_config_t *g, const gw_igd_cfg_t *c,
 	return fault(c, 401, "Invalid Action", out, cap, ev);
 }
 
+/* WANIPv6FirewallControl:1 (igd_pinhole.c) */
+static size_t
+firewall(const gw_igd_cfg_t *c, const char *body, size_t n,
+    uint64_t now_ms, char *out, size_t cap, gw_igd_event_t *ev)
+{
+	gw_igd_action_t a;
+	char args[256];
+	const char *text;
+	int code;
+
+	if (read_action(body, n, &a) != 0)
+		return fault(c, 402, "Invalid Args", out, cap, ev);
+	snprintf(ev->action, sizeof(ev->action), "%s", a.name);
+	code = gw_igd_pinhole(c->pinholes, &a, now_ms, args, sizeof(args),
+	    &text);
+	if (code != 0)
+		return fault(c, code, text, out, cap, ev);
+	return success_of(c, "WANIPv6FirewallControl:1", a.name, args, out,
+	    cap);
+}
+
 size_t
 gw_igd_http(gw_table_t *t, const gw_config_t *g, const gw_igd_cfg_t *c,
     const uint8_t client[4], const char *req, size_t n, uint64_t now_ms,
@@ -479,6 +505,10 @@ gw_igd_http(gw_table_t *t, const gw_config_t *g, const gw_igd_cfg_t *c,
 	}
 	if (sscanf(req, "POST %127s HTTP/1.%*1[01]%n", path, &k) == 1 &&
 	    k > 0) {
+		if (strcmp(path, GW_IGD_FIREWALL_PATH) == 0 &&
+		    c->pinholes != NULL && c->version >= 2)
+			return firewall(c, body, (size_t)(req + len - body),
+			    now_ms, out, cap, ev);
 		if (strcmp(path, CONTROL_PATH) != 0) {
 			snprintf(ev->action, sizeof(ev->action), "POST %.30s",
 			    path);

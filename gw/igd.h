@@ -17,6 +17,7 @@
 #include <stdint.h>
 
 #include "respond.h"
+#include "igd_pinhole.h"
 #include "table.h"
 
 #define GW_IGD_MAX_REQUEST 16384	/* one HTTP request, headers and body */
@@ -35,6 +36,9 @@ typedef struct gw_igd_cfg {
 	int chunked;		/* every answer in chunks */
 	int empty_address;	/* GetExternalIPAddress answers "" */
 	int bad_xml;		/* SOAP answers cut in the middle */
+	/* IGDv2's WANIPv6FirewallControl over this table (igd_pinhole.h);
+	 * NULL: not offered */
+	gw_pinholes_t *pinholes;
 } gw_igd_cfg_t;
 
 /* What one request did, for the log. */

@@ -222,6 +222,7 @@ main(int argc, char **argv)
 	g.fd6 = -1;
 	g.upnp.cfg.version = 2;
 	g.upnp.cfg.bootid = 1;
+	g.upnp.cfg.pinholes = g.pinholes;	/* IGDv2: WANIPv6FirewallControl */
 	g.upnp.http_port = 5000;
 	g.upnp.group_fd = -1;
 	parse_args(&g, argc, argv);

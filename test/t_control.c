@@ -30,6 +30,8 @@
 static const uint8_t GW[16] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff,
     192, 168, 77, 1 };
 static const uint8_t ME[4] = { 192, 168, 77, 2 };
+static const uint8_t GW6[16] = { 0xfd, 0, 0, 0x77, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 1 };
 
 struct net {
 	pmp_control_t c;
@@ -43,6 +45,7 @@ struct net {
 	size_t req_len;
 	uint64_t now;
 	unsigned datagrams, connects;
+	const uint8_t *gw;	/* GW, or GW6 */
 };
 
 static int
@@ -58,6 +61,7 @@ setup(void **state)
 	n->igd.bootid = 1;
 	strcpy(n->igd.location, "http://192.168.77.1:5000/rootDesc.xml");
 	pmp_control_init(&n->c, GW);
+	n->gw = GW;
 	n->now = 1000;
 	*state = n;
 	return 0;
@@ -92,11 +96,11 @@ deliver(struct net *n, const pmp_control_out_t *o)
 		for (k = 0; (len = gw_igd_ssdp(&n->igd, o->data, o->len, k,
 		    ans, sizeof(ans))) > 0; k++)
 			pmp_control_datagram(&n->c, (const uint8_t *)ans, len,
-			    GW, 1900, n->now + 5);
+			    n->gw, 1900, n->now + 5);
 		return;
 	case PMP_CONTROL_CONNECT:
 		n->connects++;
-		assert_memory_equal(o->addr, GW, 16);
+		assert_memory_equal(o->addr, n->gw, 16);
 		assert_int_equal(o->port, 5000);
 		n->req_len = 0;
 		pmp_control_connected(&n->c, !n->refuse, n->now + 1);
@@ -369,6 +373,106 @@ test_mapping_policy(void **state)
 	assert_string_equal(m->address, "100.64.0.5");
 }
 
+/* A pinhole operation of the client at fd00:77::2 (mapper.h, IPv6). */
+static pmp_mapper_t *
+pin_run(struct net *n, pmp_mapper_op_t op, uint16_t port, uint32_t lease,
+    const pmp_mapper_t *before)
+{
+	static pmp_mapper_t m;
+	pmp_control_out_t o;
+	int guard = 0;
+
+	memset(&m, 0, sizeof(m));
+	m.op = op;
+	m.udp = 1;
+	m.internal_port = port;
+	m.lease = lease;
+	m.pinhole = 1;
+	if (before != NULL && before->has_id) {
+		m.has_id = 1;
+		m.unique_id = before->unique_id;
+	}
+	strcpy(m.client, "fd00:77::2");
+	assert_int_equal(pmp_mapper_start(&m, &n->c, &test_rng, n->now),
+	    PMP_OK);
+	while (!m.done) {
+		assert_true(++guard < 10000);
+		pmp_control_step(&n->c, n->now, &o);
+		if (o.kind == PMP_CONTROL_DONE)
+			pmp_mapper_advance(&m, &n->c, n->now);
+		else if (o.kind == PMP_CONTROL_WAIT)
+			n->now = pmp_control_deadline(&n->c);
+		else
+			deliver(n, &o);
+	}
+	return &m;
+}
+
+/* IPv6 through an IGDv2: WANIPv6FirewallControl's pinholes against the
+ * test IGD's (gw/igd_pinhole.c), found over IPv6 (LOCATION a bracketed
+ * literal). */
+static void
+test_pinholes(void **state)
+{
+	struct net *n = *state;
+	static gw_pinholes_t ph;
+	pmp_mapper_t *m, kept;
+	uint32_t first_id;
+
+	memset(&ph, 0, sizeof(ph));
+	n->igd.pinholes = &ph;
+	n->gw = GW6;
+	strcpy(n->igd.location, "http://[fd00:77::1]:5000/rootDesc.xml");
+	pmp_control_init(&n->c, GW6);
+	/* the address: GetFirewallStatus; ours, as nothing translates */
+	m = pin_run(n, PMP_MAPPER_ADDRESS, 0, 0, NULL);
+	assert_int_equal(m->status, PMP_OK);
+	assert_string_equal(m->address, "fd00:77::2");
+	assert_string_equal(n->c.service_type,
+	    "urn:schemas-upnp-org:service:WANIPv6FirewallControl:1");
+	/* a pinhole: AddPinhole, its lease within 1..86400 */
+	m = pin_run(n, PMP_MAPPER_MAP, 4000, 100000, NULL);
+	assert_int_equal(m->status, PMP_OK);
+	assert_true(m->has_id);
+	assert_int_equal(m->granted_port, 4000);
+	assert_int_equal(m->granted_lease, 86400);
+	assert_int_equal(gw_pinholes_count(&ph, n->now), 1);
+	assert_int_equal(ph.p[0].port, 4000);
+	assert_int_equal(ph.p[0].protocol, 17);
+	kept = *m;
+	first_id = m->unique_id;
+	/* renewed: UpdatePinhole of its UniqueID, the same pinhole */
+	m = pin_run(n, PMP_MAPPER_MAP, 4000, 600, &kept);
+	assert_int_equal(m->status, PMP_OK);
+	assert_int_equal(m->unique_id, first_id);
+	assert_int_equal(m->granted_lease, 600);
+	assert_int_equal(gw_pinholes_count(&ph, n->now), 1);
+	assert_true(ph.p[0].expires_ms <= n->now + 600000);
+	/* the IGD restarted, its pinholes gone: 704, then added again */
+	gw_pinholes_clear(&ph);
+	m = pin_run(n, PMP_MAPPER_MAP, 4000, 600, &kept);
+	assert_int_equal(m->status, PMP_OK);
+	assert_true(m->has_id);
+	assert_int_equal(gw_pinholes_count(&ph, n->now), 1);
+	kept = *m;
+	/* deleted by its UniqueID; deleting it again counts as done */
+	m = pin_run(n, PMP_MAPPER_UNMAP, 4000, 0, &kept);
+	assert_int_equal(m->status, PMP_OK);
+	assert_int_equal(gw_pinholes_count(&ph, n->now), 0);
+	m = pin_run(n, PMP_MAPPER_UNMAP, 4000, 0, &kept);
+	assert_int_equal(m->status, PMP_OK);
+	/* without its UniqueID, nothing names it: said, nothing sent */
+	n->connects = 0;
+	m = pin_run(n, PMP_MAPPER_UNMAP, 4001, 0, NULL);
+	assert_int_equal(m->status, PMP_EUNSUPPORTED);
+	assert_int_equal(n->connects, 0);
+	/* an IGDv1 has no firewall service: no IGD to use over IPv6 */
+	n->igd.version = 1;
+	pmp_control_init(&n->c, GW6);
+	m = pin_run(n, PMP_MAPPER_MAP, 4000, 600, NULL);
+	assert_int_equal(m->status, PMP_ENOSUPPORT);
+}
+
 int
 main(void)
 {
@@ -378,6 +482,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_no_igd, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_silent_and_refusing,
 		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_pinholes, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_mapping_policy, setup,
 		    teardown),
 	};

@@ -171,10 +171,13 @@ print_event(const struct keeper *kp, const pmp_event_t *ev)
 {
 	char addr[64] = "?", prev[64] = "?";
 	const char *proto = ev->protocol ? proto_name(ev->protocol) : "";
+	/* IPv6 (PCP or UPnP-IGD pinholes: the host's own) in brackets */
+	int v6 = address_known(ev->public_address) &&
+	    ev->public_address[10] != 0xff;
 
-	if (ev->public_address[10] == 0xff)
+	if (address_known(ev->public_address))
 		v4_text(ev->public_address, addr, sizeof(addr));
-	if (ev->previous_address[10] == 0xff)
+	if (address_known(ev->previous_address))
 		v4_text(ev->previous_address, prev, sizeof(prev));
 	if (kp->o->json) {
 		int first = 1;
@@ -189,7 +192,7 @@ print_event(const struct keeper *kp, const pmp_event_t *ev)
 			json_number("public_port", ev->public_port, &first);
 			json_number("lifetime", ev->lifetime, &first);
 		}
-		if (ev->public_address[10] == 0xff)
+		if (address_known(ev->public_address))
 			json_string("public_address", addr, &first);
 		if (ev->type == PMP_EV_ADDRESS_CHANGED)
 			json_string("previous_address", prev, &first);
@@ -215,8 +218,9 @@ print_event(const struct keeper *kp, const pmp_event_t *ev)
 	case PMP_EV_RENEWED:
 	case PMP_EV_RESTORED:
 	case PMP_EV_PORT_CHANGED:
-		printf("%s %s %s:%u -> private port %u, lifetime %lu s",
-		    event_name(ev->type), proto, addr,
+		printf("%s %s %s%s%s:%u -> private port %u, lifetime %lu s",
+		    event_name(ev->type), proto, v6 ? "[" : "", addr,
+		    v6 ? "]" : "",
 		    (unsigned)ev->public_port, (unsigned)ev->private_port,
 		    (unsigned long)ev->lifetime);
 		if (ev->previous_public_port != 0 &&

@@ -139,6 +139,15 @@ upnp_code(unsigned code)
 	case 731: return "read-only";
 	case 732: return "wildcard not permitted in internal port";
 	case 733: return "inconsistent parameters";
+	/* WANIPv6FirewallControl:1 */
+	case 701: return "pinhole space exhausted";
+	case 702: return "firewall disabled";
+	case 703: return "inbound pinholes not allowed";
+	case 704: return "no such pinhole";
+	case 705: return "protocol not supported";
+	case 706: return "wildcard not permitted in internal port";
+	case 707: return "wildcard not permitted in protocol";
+	case 708: return "wildcard not permitted in source address";
 	}
 	return NULL;
 }

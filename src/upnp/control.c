@@ -7,6 +7,7 @@
 
 #include "pmp.h"
 #include "control.h"
+#include "core/addr.h"
 
 enum phase { P_IDLE, P_SEARCH, P_DESCRIBE, P_CALL, P_DONE };
 enum conn { C_NONE, C_CONNECTING, C_WRITING, C_READING };
@@ -67,10 +68,12 @@ call_now(pmp_control_t *c, uint64_t now_ms)
 	exchange(c, now_ms);
 }
 
-/* The best connection service of a description: WANIPConnection of the
- * highest version, else WANPPPConnection. */
+/* The service of a description to use: toward an IPv4 gateway, the best
+ * connection service (WANIPConnection of the highest version, else
+ * WANPPPConnection); toward an IPv6 one, WANIPv6FirewallControl (IGDv2:
+ * IPv6 is routed, its mappings are pinholes). */
 static const pmp_igd_service_t *
-pick_service(const pmp_igd_desc_t *d)
+pick_service(const pmp_igd_desc_t *d, int v6)
 {
 	const pmp_igd_service_t *best = NULL;
 	unsigned i;
@@ -78,7 +81,7 @@ pick_service(const pmp_igd_desc_t *d)
 	for (i = 0; i < d->nservices; i++) {
 		const pmp_igd_service_t *s = &d->services[i];
 
-		if (s->kind == PMP_IGD_FIREWALL6)
+		if ((s->kind == PMP_IGD_FIREWALL6) != v6)
 			continue;
 		if (best == NULL || (s->kind == PMP_IGD_WANIP &&
 		    (best->kind != PMP_IGD_WANIP ||
@@ -86,6 +89,15 @@ pick_service(const pmp_igd_desc_t *d)
 			best = s;
 	}
 	return best;
+}
+
+/* A link-local address from the IGD (its LOCATION, its control URL)
+ * has no interface in it: the gateway's, which it is on. */
+static void
+scoped(const pmp_control_t *c, uint8_t addr[16])
+{
+	if (pmp_addr_is_linklocal(addr) && pmp_addr_scope(addr) == 0)
+		pmp_addr_set_scope(addr, pmp_addr_scope(c->gateway));
 }
 
 /* The candidate's description is in: use it, or try the next. */
@@ -100,7 +112,8 @@ described(pmp_control_t *c, uint64_t now_ms)
 	c->candidate++;
 	if (c->reader.status != 200 || cand == NULL ||
 	    pmp_igd_desc_parse(c->body, c->reader.body_len, &c->desc) != 0 ||
-	    (s = pick_service(&c->desc)) == NULL) {
+	    (s = pick_service(&c->desc, !pmp_addr_is_v4(c->gateway))) ==
+	    NULL) {
 		describe_next(c, now_ms);
 		return;
 	}
@@ -112,6 +125,7 @@ described(pmp_control_t *c, uint64_t now_ms)
 		describe_next(c, now_ms);
 		return;
 	}
+	scoped(c, c->control.addr);
 	memcpy(c->service_type, s->type, sizeof(c->service_type));
 	c->service_version = s->version;
 	memcpy(c->reason, cand->reason, sizeof(c->reason));
@@ -134,6 +148,7 @@ describe_next(pmp_control_t *c, uint64_t now_ms)
 	}
 	c->phase = P_DESCRIBE;
 	c->url = cand->location;
+	scoped(c, c->url.addr);
 	c->req_len = pmp_http_get(cand->location.host, cand->location.path,
 	    c->req, sizeof(c->req));
 	exchange(c, now_ms);

@@ -11,7 +11,10 @@
 #include "pmp.h"
 #include "mapper.h"
 
-enum step { S_STATUS, S_ADDRESS, S_ADD, S_ADD_ANY, S_DELETE };
+enum step { S_STATUS, S_ADDRESS, S_ADD, S_ADD_ANY, S_DELETE, S_FIREWALL,
+    S_PIN_ADD, S_PIN_UPDATE, S_PIN_DELETE };
+
+#define PIN_MAX_LEASE 86400u	/* WANIPv6FirewallControl:1 LeaseTime */
 
 static void
 done(pmp_mapper_t *m, int status, int upnp_error)
@@ -52,6 +55,119 @@ call_add(pmp_mapper_t *m, pmp_control_t *c, int any, uint32_t lease,
 	    "AddPortMapping", args, 8, now_ms);
 }
 
+static uint32_t
+pin_lease(const pmp_mapper_t *m)
+{
+	return m->lease < 1 ? 1 : m->lease > PIN_MAX_LEASE ? PIN_MAX_LEASE :
+	    m->lease;
+}
+
+static int
+pin_add(pmp_mapper_t *m, pmp_control_t *c, uint64_t now_ms)
+{
+	char port[8], lease[12];
+	const pmp_soap_arg_t args[] = { { "RemoteHost", "" },
+	    { "RemotePort", "0" }, { "InternalClient", m->client },
+	    { "InternalPort", port }, { "Protocol", m->udp ? "17" : "6" },
+	    { "LeaseTime", lease } };
+
+	snprintf(port, sizeof(port), "%u", (unsigned)m->internal_port);
+	snprintf(lease, sizeof(lease), "%lu", (unsigned long)pin_lease(m));
+	m->step = S_PIN_ADD;
+	return pmp_control_call(c, "AddPinhole", args, 6, now_ms);
+}
+
+static int
+pin_update(pmp_mapper_t *m, pmp_control_t *c, int delete, uint64_t now_ms)
+{
+	char id[12], lease[12];
+	const pmp_soap_arg_t args[] = { { "UniqueID", id },
+	    { "NewLeaseTime", lease } };
+
+	snprintf(id, sizeof(id), "%lu", (unsigned long)m->unique_id);
+	snprintf(lease, sizeof(lease), "%lu", (unsigned long)pin_lease(m));
+	m->step = delete ? S_PIN_DELETE : S_PIN_UPDATE;
+	return pmp_control_call(c, delete ? "DeletePinhole" : "UpdatePinhole",
+	    args, delete ? 1 : 2, now_ms);
+}
+
+static int
+pinhole_start(pmp_mapper_t *m, pmp_control_t *c, uint64_t now_ms)
+{
+	switch (m->op) {
+	case PMP_MAPPER_ADDRESS:
+		m->step = S_FIREWALL;
+		return pmp_control_call(c, "GetFirewallStatus", NULL, 0,
+		    now_ms);
+	case PMP_MAPPER_MAP:
+		return m->has_id ? pin_update(m, c, 0, now_ms) :
+		    pin_add(m, c, now_ms);
+	default:
+		if (!m->has_id) {
+			/* only its AddPinhole's UniqueID names a pinhole */
+			done(m, PMP_EUNSUPPORTED, 0);
+			return PMP_OK;
+		}
+		return pin_update(m, c, 1, now_ms);
+	}
+}
+
+/* A pinhole call ended. */
+static void
+pinhole_advance(pmp_mapper_t *m, pmp_control_t *c, uint64_t now_ms)
+{
+	const char *v;
+	unsigned long id;
+	char *end;
+
+	if (m->step == S_PIN_UPDATE && c->status == PMP_EGATEWAY &&
+	    c->answer.error_code == 704) {
+		m->has_id = 0;		/* gone (a restart): open it again */
+		if (pin_add(m, c, now_ms) != PMP_OK)
+			done(m, PMP_EINVAL, 0);
+		return;
+	}
+	if (m->step == S_PIN_DELETE && c->status == PMP_EGATEWAY &&
+	    c->answer.error_code == 704) {
+		done(m, PMP_OK, 0);	/* nothing there: deleted */
+		return;
+	}
+	if (c->status != PMP_OK) {
+		done(m, c->status, c->answer.error_code);
+		return;
+	}
+	/* the address is our own: nothing translates */
+	memcpy(m->address, m->client, sizeof(m->address));
+	switch (m->step) {
+	case S_FIREWALL:
+		v = pmp_soap_get(&c->answer, "InboundPinholeAllowed");
+		if (v != NULL && strcmp(v, "0") == 0)
+			done(m, PMP_EGATEWAY, 703);	/* not allowed */
+		else
+			done(m, PMP_OK, 0);
+		return;
+	case S_PIN_ADD:
+		v = pmp_soap_get(&c->answer, "UniqueID");
+		id = v != NULL && *v >= '0' && *v <= '9' ? strtoul(v, &end,
+		    10) : 0;
+		if (v == NULL || *v < '0' || *v > '9' || *end != '\0' ||
+		    id > 65535) {
+			done(m, PMP_EBADANSWER, 0);
+			return;
+		}
+		m->unique_id = (uint32_t)id;
+		m->has_id = 1;
+		/* FALLTHROUGH */
+	case S_PIN_UPDATE:
+		m->granted_port = m->internal_port;
+		m->granted_lease = pin_lease(m);
+		done(m, PMP_OK, 0);
+		return;
+	default:
+		done(m, PMP_OK, 0);	/* deleted */
+	}
+}
+
 int
 pmp_mapper_start(pmp_mapper_t *m, pmp_control_t *c, const pmp_rng_t *rng,
     uint64_t now_ms)
@@ -64,6 +180,8 @@ pmp_mapper_start(pmp_mapper_t *m, pmp_control_t *c, const pmp_rng_t *rng,
 	m->rng = rng;
 	m->done = 0;
 	m->adds = 0;
+	if (m->pinhole)
+		return pinhole_start(m, c, now_ms);
 	m->trying_port = m->external_port != 0 ? m->external_port :
 	    m->internal_port;
 	if (m->op == PMP_MAPPER_UNMAP) {
@@ -142,6 +260,10 @@ pmp_mapper_advance(pmp_mapper_t *m, pmp_control_t *c, uint64_t now_ms)
 	const char *addr;
 	uint8_t a[4];
 
+	if (m->step >= S_FIREWALL) {
+		pinhole_advance(m, c, now_ms);
+		return;
+	}
 	switch (m->step) {
 	case S_STATUS:
 		addr = c->status == PMP_OK ? pmp_soap_get(&c->answer,

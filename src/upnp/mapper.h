@@ -19,6 +19,15 @@
  *      NewReservedPort is the port), else another random port >= 1024,
  *      at most PMP_MAPPER_TRIES AddPortMappings in all: never a flood.
  * A delete is DeletePortMapping; 714 (no such entry) counts as done.
+ *
+ * Toward an IPv6 gateway (pinhole set: IPv6 is routed, not translated)
+ * the service is WANIPv6FirewallControl:1: the address request is
+ * GetFirewallStatus (inbound pinholes must be allowed; the address is
+ * our own), a mapping AddPinhole for any remote host and port (its lease
+ * within 1..86400 s, the public port the internal one) or, with its
+ * UniqueID known, UpdatePinhole (704: gone, added again), a delete
+ * DeletePinhole of that UniqueID (unknown: PMP_EUNSUPPORTED, the pinhole
+ * runs out at its lease).
  */
 #ifndef PMP_UPNP_MAPPER_H
 #define PMP_UPNP_MAPPER_H
@@ -46,6 +55,9 @@ typedef struct pmp_mapper {
 	char client[46];		/* NewInternalClient: our address */
 	char description[64];
 	int want_status;		/* GetStatusInfo first */
+	int pinhole;			/* IPv6: WANIPv6FirewallControl */
+	int has_id;			/* unique_id is the pinhole's */
+	uint32_t unique_id;		/* in and, after an add, out */
 	/* the outcome, once done */
 	int done;
 	int status;			/* PMP_OK or PMP_E* */

@@ -34,22 +34,22 @@ pmp_upnp_can(const pmp_req_t *r)
 	    r->flags != 0 || r->nfilters != 0);
 }
 
-/* The public port of the mapping of private_port made here (a delete
- * names the external port), else the private port. */
-static uint16_t
-external_of(const pmp_upnp_made_t *d, int udp, uint16_t private_port)
+/* What was made here for private_port (a delete names the external port,
+ * a pinhole's its UniqueID): its index, or -1. */
+static int
+made_index(const pmp_upnp_made_t *d, int udp, uint16_t private_port)
 {
 	unsigned i;
 
 	for (i = 0; i < d->n; i++)
 		if (d->m[i].udp == udp && d->m[i].private_port == private_port)
-			return d->m[i].public_port;
-	return private_port;
+			return (int)i;
+	return -1;
 }
 
 static void
 remember(pmp_upnp_made_t *d, int udp, uint16_t private_port,
-    uint16_t public_port, int forget)
+    uint16_t public_port, const pmp_mapper_t *mp, int forget)
 {
 	unsigned i;
 
@@ -70,19 +70,30 @@ remember(pmp_upnp_made_t *d, int udp, uint16_t private_port,
 	d->m[i].udp = udp;
 	d->m[i].private_port = private_port;
 	d->m[i].public_port = public_port;
+	d->m[i].has_id = mp->has_id;
+	d->m[i].id = mp->unique_id;
 }
 
 void
 pmp_upnp_mapper_op(const pmp_req_t *r, const pmp_upnp_made_t *made,
     const char *client, pmp_mapper_t *m)
 {
+	int i;
+
 	memset(m, 0, sizeof(*m));
 	m->op = r->op == PMP_OP_PUBLIC_ADDRESS ? PMP_MAPPER_ADDRESS :
 	    r->op == PMP_OP_MAP ? PMP_MAPPER_MAP : PMP_MAPPER_UNMAP;
 	m->udp = r->protocol == PMP_PROTO_UDP;
 	m->internal_port = r->private_port;
-	m->external_port = r->op == PMP_OP_UNMAP ?
-	    external_of(made, m->udp, r->private_port) : r->public_port;
+	m->pinhole = strchr(client, ':') != NULL;
+	i = r->op == PMP_OP_PUBLIC_ADDRESS ? -1 : made_index(made, m->udp,
+	    r->private_port);
+	m->external_port = r->op != PMP_OP_UNMAP ? r->public_port : i >= 0 ?
+	    made->m[i].public_port : r->private_port;
+	if (i >= 0 && made->m[i].has_id) {
+		m->has_id = 1;
+		m->unique_id = made->m[i].id;
+	}
 	m->lease = r->lifetime;
 	strncpy(m->client, client, sizeof(m->client) - 1);
 	/* UPNP.md: the description names the program, so that a user
@@ -95,6 +106,9 @@ pmp_upnp_mapper_address(const pmp_mapper_t *m, uint8_t addr[16])
 {
 	uint8_t a4[4];
 
+	if (m->pinhole)	/* our own: IPv6 is not translated */
+		return m->address[0] != '\0' &&
+		    inet_pton(AF_INET6, m->address, addr) == 1;
 	if (m->address[0] == '\0' || inet_pton(AF_INET, m->address, a4) != 1)
 		return 0;
 	pmp_addr_from_v4(addr, a4);
@@ -130,8 +144,8 @@ pmp_upnp_result(pmp_req_t *r, const pmp_mapper_t *m, int status,
 		 * client's to delete */
 		res->lifetime = m->granted_lease != 0 || !r->embedded ?
 		    m->granted_lease : r->lifetime;
-		remember(made, m->udp, r->private_port, m->granted_port, 0);
+		remember(made, m->udp, r->private_port, m->granted_port, m, 0);
 	} else if (status == PMP_OK && r->op == PMP_OP_UNMAP) {
-		remember(made, m->udp, r->private_port, 0, 1);
+		remember(made, m->udp, r->private_port, 0, m, 1);
 	}
 }

@@ -22,6 +22,8 @@ typedef struct pmp_upnp_made {
 	struct {
 		int udp;
 		uint16_t private_port, public_port;
+		int has_id;		/* an IPv6 pinhole's UniqueID */
+		uint32_t id;
 	} m[PMP_UPNP_REMEMBERED];
 	unsigned n;
 } pmp_upnp_made_t;
@@ -29,7 +31,8 @@ typedef struct pmp_upnp_made {
 /* Can an IGD say r?  Not a delete-all nor PCP's options. */
 int pmp_upnp_can(const pmp_req_t *r);
 
-/* The mapper's operation for r, from client (our address, text). */
+/* The mapper's operation for r, from client (our address, text: an IPv6
+ * one makes it a pinhole's, mapper.h). */
 void pmp_upnp_mapper_op(const pmp_req_t *r, const pmp_upnp_made_t *made,
     const char *client, pmp_mapper_t *m);
 

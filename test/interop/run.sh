@@ -322,6 +322,25 @@ if command -v upnpc >/dev/null; then
 	run in_ns "$NS_LAN" $P --protocol upnp addr
 	[ $rc -eq 0 ] && has "^public address $pub$" "$T/out" \
 		&& ok "pmp --protocol upnp addr: GetExternalIPAddress, as NAT-PMP says" || ko "upnp addr ($(cat "$T/out" "$T/err"))"
+	# IPv6: the IGD found over IPv6 (its LOCATION a bracketed literal),
+	# WANIPv6FirewallControl's pinholes
+	! through6 udp 40700 before-upnp-pinhole || ko "v6 40700 open before"
+	run in_ns "$NS_LAN" $P -6 --protocol upnp --json map -u -l 600 40700
+	if [ $rc -eq 0 ] && has '"pinhole":true' "$T/out" && has '"public_address":"2001:db8:77::2","public_port":40700' "$T/out" \
+	    && pinhole 40700 && through6 udp 40700 hello-upnp-v6; then
+		ok "pmp -6 --protocol upnp map -u 40700: AddPinhole, the router's pinhole, an IPv6 datagram through"; r1=pass
+	else
+		ko "upnp pinhole (rc=$rc $(cat "$T/out" "$T/err"))"; r1=FAIL
+	fi
+	row "UPnP-IGD IPv6 pinhole, packet through" "$r1" "upnpc: n/a (no pinholes)"
+	: > "$T/keep6"
+	ip netns exec "$NS_LAN" $P -6 --protocol upnp keep -u -l 600 40701 >"$T/keep6" 2>&1 &
+	k6=$!
+	wait_count "^opened udp \[2001:db8:77::2\]:40701\|^mapped udp \[2001:db8:77::2\]:40701" "$T/keep6" 1 10 && pinhole 40701 \
+		&& ok "pmp -6 --protocol upnp keep: the pinhole opened and kept" || ko "upnp pinhole keep ($(cat "$T/keep6"))"
+	kill -TERM $k6; wait $k6; rc=$?
+	[ $rc -eq 0 ] && has "^deleted" "$T/keep6" && ! pinhole 40701 && pinhole 40700 \
+		&& ok "... SIGTERM: DeletePinhole of its UniqueID, the other pinhole kept" || ko "upnp pinhole stop (rc=$rc $(cat "$T/keep6"))"
 
 	# The router most users have: UPnP-IGD on, NAT-PMP and PCP off.
 	# auto must find UPnP-IGD with no wait for the others' silence.

@@ -20,6 +20,7 @@
 struct probe {
 	pmp_method_t method;
 	const char *key;	/* JSON */
+	struct opts o;		/* its own: the client keeps a pointer */
 	pmp_client_t *c;
 	int asked;		/* a request is out (or was) */
 	int done;
@@ -145,7 +146,8 @@ print_json(const struct probe *p)
 
 	printf(",\"%s\":{", p->key);
 	if (!p->asked) {
-		printf("\"ok\":false,\"error\":\"not asked: IPv4 only\"}");
+		printf("\"ok\":false,\"error\":\"not asked: NAT-PMP is IPv4 "
+		    "only\"}");
 		return;
 	}
 	printf("\"ok\":%s", p->res.status == PMP_OK ? "true" : "false");
@@ -194,15 +196,15 @@ cmd_probe(const struct opts *o)
 	    &port) == PMP_OK && !(addr[10] == 0xff && addr[0] == 0))
 		v6 = 1;
 	for (i = 0; i < PROBES; i++) {
-		struct opts one = *o;
-
 		p[i].method = methods[i];
 		p[i].key = keys[i];
-		/* NAT-PMP and this UPnP-IGD client are IPv4's */
-		if (v6 && methods[i] != PMP_METHOD_PCP)
+		/* NAT-PMP is IPv4's (RFC 6886 §3); over IPv6 UPnP-IGD
+		 * answers with its firewall's status */
+		if (v6 && methods[i] == PMP_METHOD_NATPMP)
 			continue;
-		one.methods = PMP_METHOD_BIT(methods[i]);
-		open_client(&one, &p[i].c);
+		p[i].o = *o;
+		p[i].o.methods = PMP_METHOD_BIT(methods[i]);
+		open_client(&p[i].o, &p[i].c);
 		(void)pmp_client_set_timeout_ms(p[i].c, o->timeout_ms != 0 ?
 		    o->timeout_ms : PROBE_TIMEOUT_MS);
 		if (pmp_request_public_address(p[i].c, answered, &p[i]) > 0)

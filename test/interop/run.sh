@@ -333,6 +333,11 @@ if command -v upnpc >/dev/null; then
 		ko "upnp pinhole (rc=$rc $(cat "$T/out" "$T/err"))"; r1=FAIL
 	fi
 	row "UPnP-IGD IPv6 pinhole, packet through" "$r1" "upnpc: n/a (no pinholes)"
+	run in_ns "$NS_LAN" $P -6 probe
+	[ $rc -eq 0 ] && has "^PCP       yes: public address 2001:db8:77::2" "$T/out" \
+	    && has "^NAT-PMP   not asked" "$T/out" && has "^UPnP-IGD  yes: public address 2001:db8:77::2" "$T/out" \
+	    && has "WANIPv6FirewallControl:1" "$T/out" \
+		&& ok "pmp -6 probe: PCP and UPnP-IGD's firewall over IPv6, NAT-PMP not asked" || ko "probe -6 ($rc $(cat "$T/out" "$T/err"))"
 	: > "$T/keep6"
 	ip netns exec "$NS_LAN" $P -6 --protocol upnp keep -u -l 600 40701 >"$T/keep6" 2>&1 &
 	k6=$!

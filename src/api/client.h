@@ -85,6 +85,10 @@ void pmp_race_start(pmp_client_t *c, uint64_t now_ms);
  * and the datagram methods could not serve it. */
 int pmp_race_hold(pmp_client_t *c, pmp_req_t *r);
 pmp_req_t *pmp_race_take_held(pmp_client_t *c);
+/* A held request whose caller's deadline passed (its status now
+ * PMP_ETIMEDOUT), or NULL; the earliest such deadline. */
+pmp_req_t *pmp_race_take_expired(pmp_client_t *c, uint64_t now_ms);
+uint64_t pmp_race_deadline(const pmp_client_t *c);
 pmp_race_verdict_t pmp_race_verdict(pmp_client_t *c);
 /* UPnP-IGD won: the session's requests (waiting, held, finished) and
  * kept mappings to it; the race is over (the caller closes the

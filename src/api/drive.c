@@ -251,6 +251,12 @@ pmp_drive_deliver(pmp_client_t *c)
 	}
 	while ((k = pmp_session_take_gone(&c->session)) != NULL)
 		free(k);
+	/* held for the race, but the caller will wait no longer */
+	while ((r = pmp_race_take_expired(c, pmp_clock_ms())) != NULL) {
+		if (r->cb != NULL)
+			r->cb(r->arg, &r->result);
+		free(r);
+	}
 	if (c->racing)
 		settle(c);
 }
@@ -486,6 +492,8 @@ pmp_drive_deadline(pmp_client_t *c)
 		return pmp_upnp_deadline(c);
 	d = pmp_session_deadline(&c->session);
 	if (c->racing && (u = pmp_upnp_deadline(c)) < d)
+		d = u;
+	if ((u = pmp_race_deadline(c)) < d)
 		d = u;
 	return d;
 }

@@ -90,6 +90,33 @@ pmp_race_take_held(pmp_client_t *c)
 	return r;
 }
 
+pmp_req_t *
+pmp_race_take_expired(pmp_client_t *c, uint64_t now_ms)
+{
+	pmp_req_t **pp, *r;
+
+	for (pp = &c->parked; (r = *pp) != NULL; pp = &r->next)
+		if (r->deadline_ms != 0 && now_ms >= r->deadline_ms) {
+			*pp = r->next;
+			r->next = NULL;
+			r->result.status = PMP_ETIMEDOUT;
+			return r;
+		}
+	return NULL;
+}
+
+uint64_t
+pmp_race_deadline(const pmp_client_t *c)
+{
+	const pmp_req_t *r;
+	uint64_t d = PMP_NO_DEADLINE;
+
+	for (r = c->parked; r != NULL; r = r->next)
+		if (r->deadline_ms != 0 && r->deadline_ms < d)
+			d = r->deadline_ms;
+	return d;
+}
+
 pmp_race_verdict_t
 pmp_race_verdict(pmp_client_t *c)
 {

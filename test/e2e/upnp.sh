@@ -253,7 +253,17 @@ run $PMPA -g $G --json map -u 6502
 [ $rc -eq 0 ] && has '"protocol":"pcp"' "$T/out" && ! has "AddPortMapping" "$T/gw.log" \
 	&& ok "auto, a router with all three: PCP, no UPnP-IGD mapping" || ko "auto all three ($rc $(cat "$T/out" "$T/err"))"
 gw_stop
+# a request PCP/NAT-PMP could not serve, held for a probe that takes
+# long (the search unanswered): the caller's -t still ends it
 gw_start $G -p 5999
+python3 -c 'import socket,sys,time
+s=socket.socket(socket.AF_INET,socket.SOCK_DGRAM); s.bind((sys.argv[1],1900)); time.sleep(float(sys.argv[2]))' $G $((6 * SLOW)) &
+mute=$!
+sleep 0.2
+run $PMPA -g $G -t 1 map -u 6503
+[ $rc -eq 3 ] && [ $dt -ge 900 ] && [ $dt -lt $((1600 * SLOW)) ] \
+	&& ok "auto, held for a slow UPnP-IGD probe: the caller's -t 1 ends it (${dt} ms)" || ko "auto held ($rc $dt $(cat "$T/err"))"
+kill $mute 2>/dev/null; wait $mute 2>/dev/null
 run $PMPA -g $G addr
 [ $rc -eq 3 ] && [ $dt -lt $((1000 * SLOW)) ] \
 	&& ok "auto, nothing at all (5351 and 1900 closed): exit 3 at once (${dt} ms)" || ko "auto nothing ($rc $dt $(cat "$T/err"))"

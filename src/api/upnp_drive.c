@@ -144,6 +144,9 @@ start(pmp_client_t *c, pmp_req_t *r, uint64_t now_ms)
 	pmp_mapper_t *m = &d->mapper;
 
 	pmp_upnp_mapper_op(r, &d->made, d->local_text, m);
+	/* its exchanges begin: from now on the IGD may hold what it asks
+	 * (a kept mapping's stop then owes a delete, core/keeper.c) */
+	r->attempts = 1;
 	/* once per IGD (found again after a restart): what pmp probe shows */
 	m->want_status = !d->status_asked && m->op != PMP_MAPPER_UNMAP;
 	d->busy = 1;

@@ -93,6 +93,7 @@ gw_igd_pinhole(gw_pinholes_t *ph, const gw_igd_action_t *a,
 	long port, proto, lease, id;
 	uint32_t granted;
 	gw_pinhole_t *h;
+	size_t i;
 
 	*out = '\0';
 	*error_text = "Invalid Args";
@@ -126,12 +127,12 @@ gw_igd_pinhole(gw_pinholes_t *ph, const gw_igd_action_t *a,
 		}
 		/* the same client, protocol and port: its pinhole renewed
 		 * under the UniqueID it has */
-		for (h = NULL, id = 0; (size_t)id < ph->n && h == NULL; id++)
-			if (memcmp(ph->p[id].client, client, 16) == 0 &&
-			    ph->p[id].protocol == (uint8_t)proto &&
-			    ph->p[id].port == (uint16_t)port &&
-			    memcmp(ph->p[id].nonce, "UPnP", 4) == 0)
-				h = &ph->p[id];
+		for (h = NULL, i = 0; i < ph->n && h == NULL; i++)
+			if (memcmp(ph->p[i].client, client, 16) == 0 &&
+			    ph->p[i].protocol == (uint8_t)proto &&
+			    ph->p[i].port == (uint16_t)port &&
+			    memcmp(ph->p[i].nonce, "UPnP", 4) == 0)
+				h = &ph->p[i];
 		if (h != NULL)
 			memcpy(nonce, h->nonce, 12);
 		else

@@ -333,7 +333,9 @@ add_mapping(gw_table_t *t, const gw_igd_cfg_t *c, const gw_igd_action_t *a,
 	if (lease != 0 && c->args_on_lease)
 		return fault(c, 402, "Invalid Args", out, cap, ev);
 	if (c->conflict && !any)
-		return fault(c, 718, "ConflictInMappingEntry", out, cap, ev);
+		return c->conflict_729 ? fault(c, 729,
+		    "ConflictWithOtherMechanisms", out, cap, ev) :
+		    fault(c, 718, "ConflictInMappingEntry", out, cap, ev);
 	held = by_external(t, ext, proto);
 	if (held != NULL && (memcmp(held->client, client, 4) != 0 ||
 	    held->private_port != in)) {
@@ -422,7 +424,8 @@ soap(gw_table_t *t, const gw_config_t *g, const gw_igd_cfg_t *c,
 		    cap);
 	if (strcmp(a.name, "AddPortMapping") == 0)
 		return add_mapping(t, c, &a, 0, now_ms, out, cap, ev);
-	if (strcmp(a.name, "AddAnyPortMapping") == 0 && c->version >= 2)
+	if (strcmp(a.name, "AddAnyPortMapping") == 0 && c->version >= 2 &&
+	    !c->no_add_any)
 		return add_mapping(t, c, &a, 1, now_ms, out, cap, ev);
 	if (strcmp(a.name, "GetGenericPortMappingEntry") == 0) {
 		const char *ix = arg(&a, "NewPortMappingIndex");

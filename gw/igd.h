@@ -33,6 +33,8 @@ typedef struct gw_igd_cfg {
 	int only_permanent;	/* 725 to a non-zero lease */
 	int args_on_lease;	/* 402 to a non-zero lease (ARRIS) */
 	int conflict;		/* 718 to every AddPortMapping */
+	int conflict_729;	/* ... as 729 ConflictWithOtherMechanisms */
+	int no_add_any;		/* 401 to AddAnyPortMapping, even on v2 */
 	int chunked;		/* every answer in chunks */
 	int empty_address;	/* GetExternalIPAddress answers "" */
 	int bad_xml;		/* SOAP answers cut in the middle */

@@ -46,7 +46,8 @@ usage(FILE *f)
 	    "      --upnp-version 1|2   InternetGatewayDevice:1 or :2 (2)\n"
 	    "      --upnp-port N        its HTTP port (5000)\n"
 	    "      --upnp-fault F       725 or 402 (a finite lease refused),\n"
-	    "                           718 (every AddPortMapping), chunked,\n"
+	    "                           718 or 729 (every AddPortMapping),\n"
+	    "                           no-add-any (401 to it on v2), chunked,\n"
 	    "                           empty-address, bad-xml; hostile:\n"
 	    "                           huge-headers, endless-body, stall\n"
 	    "                           (actions), redirect (description)\n"
@@ -146,6 +147,10 @@ upnp_fault(struct gateway *g, const char *s)
 		c->args_on_lease = 1;
 	else if (strcmp(s, "718") == 0)
 		c->conflict = 1;
+	else if (strcmp(s, "729") == 0)
+		c->conflict = c->conflict_729 = 1;
+	else if (strcmp(s, "no-add-any") == 0)
+		c->no_add_any = 1;
 	else if (strcmp(s, "chunked") == 0)
 		c->chunked = 1;
 	else if (strcmp(s, "empty-address") == 0)
@@ -161,9 +166,9 @@ upnp_fault(struct gateway *g, const char *s)
 	else if (strcmp(s, "redirect") == 0)
 		g->upnp.hostile = HOSTILE_REDIRECT;
 	else
-		fatal("--upnp-fault '%s': 725, 402, 718, chunked, "
-		    "empty-address, bad-xml, huge-headers, endless-body, "
-		    "stall or redirect", s);
+		fatal("--upnp-fault '%s': 725, 402, 718, 729, no-add-any, "
+		    "chunked, empty-address, bad-xml, huge-headers, "
+		    "endless-body, stall or redirect", s);
 }
 
 void

@@ -333,6 +333,22 @@ test_mapping_policy(void **state)
 	assert_int_equal(m->status, PMP_OK);
 	assert_true(m->granted_port != 7000);
 	assert_int_equal(m->adds, 2);		/* AddPortMapping, AddAny */
+	/* an IGDv2 without AddAnyPortMapping (401): another port itself,
+	 * and AddAnyPortMapping not asked again */
+	{
+		static const uint8_t other[4] = { 192, 168, 77, 9 };
+		uint16_t p;
+		uint32_t g;
+
+		assert_int_equal(gw_table_map(&n->t, other, 1, 7001, 7001, 600,
+		    n->now, &p, &g), 0);
+	}
+	n->igd.no_add_any = 1;
+	m = map_run(n, PMP_MAPPER_MAP, 7001, 600);
+	assert_int_equal(m->status, PMP_OK);
+	assert_true(m->granted_port >= 1024 && m->granted_port != 7001);
+	assert_int_equal(m->adds, 3);	/* AddPortMapping, AddAny, another */
+	n->igd.no_add_any = 0;
 	/* every AddPortMapping a conflict on an IGDv1: a few random ports,
 	 * then the refusal stands */
 	n->igd.conflict = 1;
@@ -351,6 +367,13 @@ test_mapping_policy(void **state)
 	assert_int_equal(m->status, PMP_EGATEWAY);
 	assert_int_equal(m->upnp_error, 718);
 	assert_int_equal(m->adds, PMP_MAPPER_TRIES);
+	/* 729 (ConflictWithOtherMechanisms) is a conflict the same way */
+	n->igd.conflict_729 = 1;
+	m = map_run(n, PMP_MAPPER_MAP, 6003, 600);
+	assert_int_equal(m->status, PMP_EGATEWAY);
+	assert_int_equal(m->upnp_error, 729);
+	assert_int_equal(m->adds, PMP_MAPPER_TRIES);
+	n->igd.conflict_729 = 0;
 	n->igd.conflict = 0;
 	/* no address: refused before any mapping */
 	n->igd.empty_address = 1;

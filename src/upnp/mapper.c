@@ -180,6 +180,7 @@ pmp_mapper_start(pmp_mapper_t *m, pmp_control_t *c, const pmp_rng_t *rng,
 	m->rng = rng;
 	m->done = 0;
 	m->adds = 0;
+	m->no_add_any = 0;
 	if (m->pinhole)
 		return pinhole_start(m, c, now_ms);
 	m->trying_port = m->external_port != 0 ? m->external_port :
@@ -228,6 +229,16 @@ added(pmp_mapper_t *m, pmp_control_t *c, uint64_t now_ms)
 		done(m, c->status, c->answer.error_code);
 		return;
 	}
+	if (m->step == S_ADD_ANY && (c->answer.error_code == 401 ||
+	    c->answer.error_code == 602)) {
+		/* an IGD that says WANIPConnection:2 without AddAnyPortMapping
+		 * (Invalid Action, Optional Action Not Implemented): another
+		 * port, as on IGDv1 */
+		m->no_add_any = 1;
+		m->trying_port = other_port(m);
+		(void)call_add(m, c, 0, m->permanent ? 0 : m->lease, now_ms);
+		return;
+	}
 	switch (c->answer.error_code) {
 	case 725:
 	case 402:
@@ -240,7 +251,8 @@ added(pmp_mapper_t *m, pmp_control_t *c, uint64_t now_ms)
 		return;
 	case 718:
 	case 729:
-		if (c->service_version >= 2 && m->step != S_ADD_ANY) {
+		if (c->service_version >= 2 && m->step != S_ADD_ANY &&
+		    !m->no_add_any) {
 			(void)call_add(m, c, 1, m->permanent ? 0 : m->lease,
 			    now_ms);
 			return;

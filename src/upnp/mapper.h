@@ -16,7 +16,8 @@
  *      checked in 1 — and the result says permanent: the caller renews
  *      it as if finite and deletes it itself;
  *   4. on 718 or 729 (conflicts): AddAnyPortMapping on an IGDv2 (its
- *      NewReservedPort is the port), else another random port >= 1024,
+ *      NewReservedPort is the port; 401 or 602 to it, an IGDv2 without
+ *      it: as on IGDv1), else another random port >= 1024,
  *      at most PMP_MAPPER_TRIES AddPortMappings in all: never a flood.
  * A delete is DeletePortMapping; 714 (no such entry) counts as done.
  *
@@ -72,6 +73,7 @@ typedef struct pmp_mapper {
 	int step;
 	unsigned adds;
 	uint16_t trying_port;
+	int no_add_any;			/* the IGD refused AddAnyPortMapping */
 	const pmp_rng_t *rng;
 } pmp_mapper_t;
 

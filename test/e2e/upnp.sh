@@ -156,6 +156,20 @@ run $PMPA -g $G --protocol upnp --json map 6402
 	|| ko "upnp 718 ($(cat "$T/out" "$T/err"))"
 gw_stop
 
+gw_start $G --upnp --upnp-fault no-add-any
+run $U -a 127.0.0.9 6405 6405 TCP 600
+run $PMPA -g $G --protocol upnp --json map 6405
+[ $rc -eq 0 ] && has "AddAnyPortMapping -> error 401" "$T/gw.log" && ! has '"public_port":6405' "$T/out" \
+    && [ "$(count "AddAnyPortMapping" "$T/gw.log")" -eq 1 ] \
+	&& ok "an IGDv2 without AddAnyPortMapping (401): another port by AddPortMapping, AddAny not asked again" \
+	|| ko "no-add-any ($rc $(cat "$T/out" "$T/err"))"
+gw_stop
+gw_start $G --upnp --upnp-version 1 --upnp-fault 729
+run $PMPA -g $G --protocol upnp map 6406
+[ $rc -eq 4 ] && has "729" "$T/err" && [ "$(count "AddPortMapping -> error 729" "$T/gw.log")" -eq 4 ] \
+	&& ok "729 ConflictWithOtherMechanisms on every add: four tries, then the refusal, said" || ko "729 ($rc $(cat "$T/err"))"
+gw_stop
+
 gw_start $G --upnp --upnp-fault empty-address
 run $PMPA -g $G --protocol upnp map 6403
 [ $rc -ne 0 ] && has "0.0.0.0\|no public address\|address" "$T/err" && ! has "AddPortMapping" "$T/gw.log" \

@@ -198,17 +198,6 @@ read_action(const char *body, size_t n, gw_igd_action_t *a)
 	}
 }
 
-static const char *
-arg(const gw_igd_action_t *a, const char *name)
-{
-	unsigned i;
-
-	for (i = 0; i < a->nargs; i++)
-		if (strcmp(a->arg[i], name) == 0)
-			return a->val[i];
-	return NULL;
-}
-
 static size_t
 fault(const gw_igd_cfg_t *c, int code, const char *text, char *out,
     size_t cap, gw_igd_event_t *ev)
@@ -301,17 +290,17 @@ add_mapping(gw_table_t *t, const gw_igd_cfg_t *c, const gw_igd_action_t *a,
 {
 	uint16_t ext, in, granted_port;
 	uint8_t proto, client[4];
-	const char *lease_s = arg(a, "NewLeaseDuration");
+	const char *lease_s = gw_igd_arg(a, "NewLeaseDuration");
+	const char *ic = gw_igd_arg(a, "NewInternalClient");
 	unsigned long lease = 0;
 	uint32_t granted;
 	const gw_mapping_t *held;
 	char body[128];
 
-	if (parse_port(arg(a, "NewExternalPort"), &ext) != 0 ||
-	    parse_port(arg(a, "NewInternalPort"), &in) != 0 || in == 0 ||
-	    parse_proto(arg(a, "NewProtocol"), &proto) != 0 ||
-	    arg(a, "NewInternalClient") == NULL ||
-	    inet_pton(AF_INET, arg(a, "NewInternalClient"), client) != 1)
+	if (parse_port(gw_igd_arg(a, "NewExternalPort"), &ext) != 0 ||
+	    parse_port(gw_igd_arg(a, "NewInternalPort"), &in) != 0 ||
+	    in == 0 || parse_proto(gw_igd_arg(a, "NewProtocol"), &proto) != 0 ||
+	    ic == NULL || inet_pton(AF_INET, ic, client) != 1)
 		return fault(c, 402, "Invalid Args", out, cap, ev);
 	if (lease_s != NULL) {
 		char *end;
@@ -428,7 +417,7 @@ soap(gw_table_t *t, const gw_config_t *g, const gw_igd_cfg_t *c,
 	    !c->no_add_any)
 		return add_mapping(t, c, &a, 1, now_ms, out, cap, ev);
 	if (strcmp(a.name, "GetGenericPortMappingEntry") == 0) {
-		const char *ix = arg(&a, "NewPortMappingIndex");
+		const char *ix = gw_igd_arg(&a, "NewPortMappingIndex");
 		char *end;
 		unsigned long i;
 
@@ -443,8 +432,8 @@ soap(gw_table_t *t, const gw_config_t *g, const gw_igd_cfg_t *c,
 	}
 	if (strcmp(a.name, "DeletePortMapping") == 0 ||
 	    strcmp(a.name, "GetSpecificPortMappingEntry") == 0) {
-		if (parse_port(arg(&a, "NewExternalPort"), &port) != 0 ||
-		    parse_proto(arg(&a, "NewProtocol"), &proto) != 0)
+		if (parse_port(gw_igd_arg(&a, "NewExternalPort"), &port) != 0 ||
+		    parse_proto(gw_igd_arg(&a, "NewProtocol"), &proto) != 0)
 			return fault(c, 402, "Invalid Args", out, cap, ev);
 		ev->external_port = port;
 		ev->proto = proto;

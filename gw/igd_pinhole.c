@@ -11,8 +11,8 @@
 
 #include "igd_pinhole.h"
 
-static const char *
-arg(const gw_igd_action_t *a, const char *name)
+const char *
+gw_igd_arg(const gw_igd_action_t *a, const char *name)
 {
 	unsigned i;
 
@@ -103,11 +103,11 @@ gw_igd_pinhole(gw_pinholes_t *ph, const gw_igd_action_t *a,
 		return 0;
 	}
 	if (strcmp(a->name, "AddPinhole") == 0) {
-		const char *ic = arg(a, "InternalClient");
+		const char *ic = gw_igd_arg(a, "InternalClient");
 
-		port = number(arg(a, "InternalPort"), 65535);
-		proto = number(arg(a, "Protocol"), 65535);
-		lease = number(arg(a, "LeaseTime"), 0xffffffffu);
+		port = number(gw_igd_arg(a, "InternalPort"), 65535);
+		proto = number(gw_igd_arg(a, "Protocol"), 65535);
+		lease = number(gw_igd_arg(a, "LeaseTime"), 0xffffffffu);
 		if (ic == NULL || inet_pton(AF_INET6, ic, client) != 1 ||
 		    port < 0 || proto < 0 || lease < 0)
 			return 402;
@@ -152,9 +152,9 @@ gw_igd_pinhole(gw_pinholes_t *ph, const gw_igd_action_t *a,
 	    strcmp(a->name, "DeletePinhole") == 0) {
 		int update = a->name[0] == 'U';
 
-		id = number(arg(a, "UniqueID"), 65535);
-		lease = update ? number(arg(a, "NewLeaseTime"), 0xffffffffu) :
-		    0;
+		id = number(gw_igd_arg(a, "UniqueID"), 65535);
+		lease = update ? number(gw_igd_arg(a, "NewLeaseTime"),
+		    0xffffffffu) : 0;
 		if (id < 0 || lease < 0)
 			return 402;
 		if (update && (lease < 1 ||

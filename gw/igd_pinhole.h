@@ -25,6 +25,9 @@ typedef struct gw_igd_action {
 	char val[12][128];
 } gw_igd_action_t;
 
+/* The value of a's argument name, or NULL (igd.c's actions too). */
+const char *gw_igd_arg(const gw_igd_action_t *a, const char *name);
+
 /*
  * Do action a on ph at now_ms.  Returns 0 with the out arguments (XML
  * elements) in out, or the UPnPError code with its text in *error_text.

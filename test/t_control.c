@@ -262,12 +262,32 @@ test_silent_and_refusing(void **state)
 }
 
 /* Run a mapper request to its end through the control point. */
+/* Start m (filled in) and run it to its end against the IGD. */
+static pmp_mapper_t *
+mapper_run(struct net *n, pmp_mapper_t *m)
+{
+	pmp_control_out_t o;
+	int guard = 0;
+
+	assert_int_equal(pmp_mapper_start(m, &n->c, &test_rng, n->now),
+	    PMP_OK);
+	while (!m->done) {
+		assert_true(++guard < 10000);
+		pmp_control_step(&n->c, n->now, &o);
+		if (o.kind == PMP_CONTROL_DONE)
+			pmp_mapper_advance(m, &n->c, n->now);
+		else if (o.kind == PMP_CONTROL_WAIT)
+			n->now = pmp_control_deadline(&n->c);
+		else
+			deliver(n, &o);
+	}
+	return m;
+}
+
 static pmp_mapper_t *
 map_run(struct net *n, pmp_mapper_op_t op, uint16_t port, uint32_t lease)
 {
 	static pmp_mapper_t m;
-	pmp_control_out_t o;
-	int guard = 0;
 
 	memset(&m, 0, sizeof(m));
 	m.op = op;
@@ -276,19 +296,7 @@ map_run(struct net *n, pmp_mapper_op_t op, uint16_t port, uint32_t lease)
 	m.lease = lease;
 	strcpy(m.client, "192.168.77.2");
 	strcpy(m.description, "pmp t_control");
-	assert_int_equal(pmp_mapper_start(&m, &n->c, &test_rng, n->now),
-	    PMP_OK);
-	while (!m.done) {
-		assert_true(++guard < 10000);
-		pmp_control_step(&n->c, n->now, &o);
-		if (o.kind == PMP_CONTROL_DONE)
-			pmp_mapper_advance(&m, &n->c, n->now);
-		else if (o.kind == PMP_CONTROL_WAIT)
-			n->now = pmp_control_deadline(&n->c);
-		else
-			deliver(n, &o);
-	}
-	return &m;
+	return mapper_run(n, &m);
 }
 
 static void
@@ -402,8 +410,6 @@ pin_run(struct net *n, pmp_mapper_op_t op, uint16_t port, uint32_t lease,
     const pmp_mapper_t *before)
 {
 	static pmp_mapper_t m;
-	pmp_control_out_t o;
-	int guard = 0;
 
 	memset(&m, 0, sizeof(m));
 	m.op = op;
@@ -416,19 +422,7 @@ pin_run(struct net *n, pmp_mapper_op_t op, uint16_t port, uint32_t lease,
 		m.unique_id = before->unique_id;
 	}
 	strcpy(m.client, "fd00:77::2");
-	assert_int_equal(pmp_mapper_start(&m, &n->c, &test_rng, n->now),
-	    PMP_OK);
-	while (!m.done) {
-		assert_true(++guard < 10000);
-		pmp_control_step(&n->c, n->now, &o);
-		if (o.kind == PMP_CONTROL_DONE)
-			pmp_mapper_advance(&m, &n->c, n->now);
-		else if (o.kind == PMP_CONTROL_WAIT)
-			n->now = pmp_control_deadline(&n->c);
-		else
-			deliver(n, &o);
-	}
-	return &m;
+	return mapper_run(n, &m);
 }
 
 /* IPv6 through an IGDv2: WANIPv6FirewallControl's pinholes against the

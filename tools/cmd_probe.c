@@ -163,18 +163,17 @@ print_json(const struct probe *p)
 		json_number("epoch", p->res.epoch, &inner);
 	json_number("ms", p->res.elapsed_ms, &inner);
 	if (p->have_igd) {
-		printable(p->igd.friendly_name, t, sizeof(t));
-		json_string("friendly_name", t, &inner);
-		printable(p->igd.manufacturer, t, sizeof(t));
-		json_string("manufacturer", t, &inner);
-		printable(p->igd.model_name, t, sizeof(t));
-		json_string("model_name", t, &inner);
-		printable(p->igd.service_type, t, sizeof(t));
-		json_string("service", t, &inner);
-		printable(p->igd.status, t, sizeof(t));
-		json_string("status", t, &inner);
-		printable(p->igd.location, t, sizeof(t));
-		json_string("location", t, &inner);
+		const char *const key[] = { "friendly_name", "manufacturer",
+		    "model_name", "service", "status", "location" };
+		const char *const val[] = { p->igd.friendly_name,
+		    p->igd.manufacturer, p->igd.model_name,
+		    p->igd.service_type, p->igd.status, p->igd.location };
+		size_t i;
+
+		for (i = 0; i < sizeof(key) / sizeof(key[0]); i++) {
+			printable(val[i], t, sizeof(t));
+			json_string(key[i], t, &inner);
+		}
 	}
 	putchar('}');
 }

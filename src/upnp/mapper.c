@@ -122,7 +122,7 @@ pinhole_advance(pmp_mapper_t *m, pmp_control_t *c, uint64_t now_ms)
 
 	if (m->step == S_PIN_UPDATE && c->status == PMP_EGATEWAY &&
 	    c->answer.error_code == 704) {
-		m->has_id = 0;		/* gone (a restart): open it again */
+		m->has_id = 0;	/* gone (a restart): open it again */
 		if (pin_add(m, c, now_ms) != PMP_OK)
 			done(m, PMP_EINVAL, 0);
 		return;

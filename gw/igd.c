@@ -335,9 +335,11 @@ add_mapping(gw_table_t *t, const gw_igd_cfg_t *c, const gw_igd_action_t *a,
 		ext = 0;
 	}
 	/* lease 0: permanent in IGDv1, the maximum in IGDv2 (the table
-	 * caps it either way) */
+	 * caps it either way); drop_finite says yes to a finite one and
+	 * keeps it one second */
 	if (gw_table_map(t, client, proto, in, ext != 0 ? ext : in,
-	    lease == 0 ? 604800u : (uint32_t)lease, now_ms, &granted_port,
+	    lease == 0 ? 604800u : c->drop_finite ? 1u : (uint32_t)lease,
+	    now_ms, &granted_port,
 	    &granted) != 0)
 		return fault(c, 728, "NoPortMapsAvailable", out, cap, ev);
 	if (!any && granted_port != ext) {

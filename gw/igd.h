@@ -35,6 +35,8 @@ typedef struct gw_igd_cfg {
 	int conflict;		/* 718 to every AddPortMapping */
 	int conflict_729;	/* ... as 729 ConflictWithOtherMechanisms */
 	int no_add_any;		/* 401 to AddAnyPortMapping, even on v2 */
+	int drop_finite;	/* a finite lease granted, and gone 1 s
+				 * later (DD-WRT, UPNP.md §1) */
 	int chunked;		/* every answer in chunks */
 	int empty_address;	/* GetExternalIPAddress answers "" */
 	int bad_xml;		/* SOAP answers cut in the middle */

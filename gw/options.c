@@ -47,10 +47,14 @@ usage(FILE *f)
 	    "      --upnp-port N        its HTTP port (5000)\n"
 	    "      --upnp-fault F       725 or 402 (a finite lease refused),\n"
 	    "                           718 or 729 (every AddPortMapping),\n"
-	    "                           no-add-any (401 to it on v2), chunked,\n"
-	    "                           empty-address, bad-xml; hostile:\n"
-	    "                           huge-headers, endless-body, stall\n"
-	    "                           (actions), redirect (description)\n"
+	    "                           no-add-any (401 to it on v2),\n"
+	    "                           drop-finite (DD-WRT: a finite lease\n"
+	    "                           gone in 1 s), chunked, empty-address,\n"
+	    "                           bad-xml; discovery: multicast-only,\n"
+	    "                           other-port (answers not from 1900),\n"
+	    "                           elsewhere (HTTP on the next address);\n"
+	    "                           hostile: huge-headers, endless-body,\n"
+	    "                           stall (actions), redirect (description)\n"
 	    "protocols (both by default; version 2 is PCP, the rest NAT-PMP):\n"
 	    "      --natpmp-only        answer PCP with NAT-PMP's 8-byte\n"
 	    "                           unsupported version (version 0)\n"
@@ -165,9 +169,18 @@ upnp_fault(struct gateway *g, const char *s)
 		g->upnp.hostile = HOSTILE_STALL;
 	else if (strcmp(s, "redirect") == 0)
 		g->upnp.hostile = HOSTILE_REDIRECT;
+	else if (strcmp(s, "multicast-only") == 0)
+		g->upnp.ssdp.multicast_only = 1;
+	else if (strcmp(s, "other-port") == 0)
+		g->upnp.ssdp.other_port = 1;
+	else if (strcmp(s, "elsewhere") == 0)
+		g->upnp.ssdp.elsewhere = 1;
+	else if (strcmp(s, "drop-finite") == 0)
+		c->drop_finite = 1;
 	else
 		fatal("--upnp-fault '%s': 725, 402, 718, 729, no-add-any, "
-		    "chunked, empty-address, bad-xml, huge-headers, "
+		    "drop-finite, chunked, empty-address, bad-xml, "
+		    "multicast-only, other-port, elsewhere, huge-headers, "
 		    "endless-body, stall or redirect", s);
 }
 

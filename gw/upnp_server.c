@@ -50,7 +50,8 @@ void
 upnp_open(struct gateway *g)
 {
 	struct upnp_server *u = &g->upnp;
-	char a[INET_ADDRSTRLEN];
+	char a[INET_ADDRSTRLEN], h[INET_ADDRSTRLEN];
+	struct in_addr http_addr;
 	size_t i;
 
 	if (!u->enabled)
@@ -72,15 +73,26 @@ upnp_open(struct gateway *g)
 			    strerror(errno));
 		u->group_fd = mfd;
 	}
-	u->http_fd = bound(SOCK_STREAM, g->listen.sin_addr.s_addr,
-	    u->http_port);
+	if (u->ssdp.multicast_only && u->group_fd < 0)
+		fatal("--upnp-fault multicast-only: the group is joined only "
+		    "with multicast on (--multicast)");
+	/* other-port: answers from an ephemeral port of the same address */
+	u->answer_fd = u->ssdp.other_port ? bound(SOCK_DGRAM,
+	    g->listen.sin_addr.s_addr, 0) : -1;
+	/* elsewhere: the description on the next address (127/8 has it;
+	 * on a LAN it must be the host's) */
+	http_addr = g->listen.sin_addr;
+	if (u->ssdp.elsewhere)
+		http_addr.s_addr = htonl(ntohl(http_addr.s_addr) + 1);
+	u->http_fd = bound(SOCK_STREAM, http_addr.s_addr, u->http_port);
 	if (listen(u->http_fd, 8) != 0)
 		fatal("--upnp: listen: %s", strerror(errno));
 	for (i = 0; i < UPNP_MAX_CONN; i++)
 		u->conn[i].fd = -1;
-	inet_ntop(AF_INET, &g->listen.sin_addr, a, sizeof(a));
+	inet_ntop(AF_INET, &http_addr, h, sizeof(h));
 	snprintf(u->cfg.location, sizeof(u->cfg.location),
-	    "http://%s:%u/rootDesc.xml", a, (unsigned)u->http_port);
+	    "http://%s:%u/rootDesc.xml", h, (unsigned)u->http_port);
+	inet_ntop(AF_INET, &g->listen.sin_addr, a, sizeof(a));
 	fprintf(stderr, "pmp-gateway: UPnP-IGD:%u at %s (SSDP on %s:%u)\n",
 	    u->cfg.version, u->cfg.location, a, (unsigned)PMP_GW_SSDP_PORT);
 }
@@ -128,6 +140,8 @@ upnp_close(struct gateway *g)
 	close(u->ssdp_fd);
 	if (u->group_fd >= 0)
 		close(u->group_fd);
+	if (u->answer_fd >= 0)
+		close(u->answer_fd);
 	close(u->http_fd);
 	for (i = 0; i < UPNP_MAX_CONN; i++)
 		if (u->conn[i].fd >= 0)
@@ -153,7 +167,8 @@ upnp_pollfds(struct gateway *g, struct pollfd *pfd, size_t max)
 }
 
 /* Answer an M-SEARCH: one datagram per matching target, from port 1900
- * of the listening address, to the asker. */
+ * of the listening address (other-port: another), to the asker;
+ * multicast-only: only those that came to the group. */
 static void
 ssdp(struct gateway *g, int fd)
 {
@@ -172,9 +187,17 @@ ssdp(struct gateway *g, int fd)
 	if (n < 8 || memcmp(b, "M-SEARCH", 8) != 0)
 		return;
 	inet_ntop(AF_INET, &from.sin_addr, who, sizeof(who));
+	if (u->ssdp.multicast_only && fd != u->group_fd) {
+		if (g->log)
+			logmsg(g, "%s:%u: M-SEARCH unicast -> ignored "
+			    "(multicast-only)", who,
+			    (unsigned)ntohs(from.sin_port));
+		return;
+	}
 	for (i = 0; (len = gw_igd_ssdp(&u->cfg, b, (size_t)n, i, out,
 	    sizeof(out))) > 0; i++)
-		if (sendto(u->ssdp_fd, out, len, 0, (struct sockaddr *)&from,
+		if (sendto(u->answer_fd >= 0 ? u->answer_fd : u->ssdp_fd,
+		    out, len, 0, (struct sockaddr *)&from,
 		    sizeof(from)) < 0)
 			logmsg(g, "ssdp sendto: %s", strerror(errno));
 	if (g->log)

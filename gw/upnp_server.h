@@ -38,12 +38,22 @@ enum upnp_hostile {
 };
 #define UPNP_HOSTILE_MAX (1u << 20)	/* bytes streamed before giving up */
 
+/* Discovery faults (--upnp-fault), as routers in the field (UPNP.md §3,
+ * §6): answers only to the multicast group's searches; answers from a
+ * port other than 1900; the description on another address than the
+ * one searched (a CARP pair's). */
+struct upnp_ssdp_faults {
+	int multicast_only, other_port, elsewhere;
+};
+
 struct upnp_server {
 	int enabled;
 	uint16_t http_port;
 	gw_igd_cfg_t cfg;
 	enum upnp_hostile hostile;
+	struct upnp_ssdp_faults ssdp;
 	int ssdp_fd, group_fd, http_fd;
+	int answer_fd;		/* other_port: the answers' socket, or -1 */
 	struct upnp_conn conn[UPNP_MAX_CONN];
 };
 

@@ -276,13 +276,13 @@ PMP_EXPORT int pmp_client_public_address(pmp_client_t *c, uint8_t addr[16]);
 
 /* (0.2.0) The UPnP-IGD a client of that method found (what pmp probe
  * prints): its description's names, the connection service it uses, the
- * status GetStatusInfo gave.  "" where unknown.  PMP_OK, or PMP_EAGAIN
- * before an IGD answered. */
+ * status GetStatusInfo gave, why it was picked among those that answered.
+ * "" where unknown.  PMP_OK, or PMP_EAGAIN before an IGD answered. */
 typedef struct pmp_igd_info {
 	char friendly_name[64], manufacturer[64], model_name[64];
 	char service_type[80];	/* urn:...:service:WANIPConnection:2 */
 	char location[128];	/* its description's URL */
-	char status[24];	/* "Connected", "Disconnected"... */
+	char status[24], reason[96];	/* "Connected"; why picked */
 	uint32_t reserved[8];	/* room to grow; zero (see the top) */
 } pmp_igd_info_t;
 PMP_EXPORT int pmp_client_igd_info(pmp_client_t *c, pmp_igd_info_t *info);

@@ -540,6 +540,18 @@ test_search(void **state)
 	pmp_search_init(&s, gw, 0);
 	assert_int_equal(pmp_search_done(&s, 4499), 0);
 	assert_int_equal(pmp_search_done(&s, 4500), 1);
+	/* the gateway naming a description on another address (a CARP
+	 * pair's): taken after the grace period, ranked and said so */
+	pmp_search_init(&s, gw, 0);
+	n = answer(b, sizeof(b), "urn:schemas-upnp-org:service:"
+	    "WANIPConnection:2", "http://192.168.77.9:5000/rootDesc.xml");
+	pmp_search_input(&s, (const uint8_t *)b, n, gw, 1900, 50);
+	assert_false(pmp_search_done(&s, 249));
+	assert_true(pmp_search_done(&s, 250));
+	c = pmp_search_best(&s, 0);
+	assert_non_null(c);
+	assert_string_equal(c->reason, "elsewhere on the LAN, answered by "
+	    "the gateway, IGDv2");
 }
 
 /* ---- Debian's miniupnpd 2.3.1, as captured in the interop lab by

@@ -108,7 +108,7 @@ run_probes(struct probe *p)
 static void
 print_text(const struct probe *p)
 {
-	char addr[ADDR_TEXT_LEN], a[80], b[80], m[80];
+	char addr[ADDR_TEXT_LEN], a[130], b[130], m[130];
 
 	printf("%-9s ", pmp_method_name(p->method));
 	if (!p->asked) {
@@ -136,6 +136,8 @@ print_text(const struct probe *p)
 	printf("          %s, status %s\n", a, b[0] ? b : "unknown");
 	printable(p->igd.location, a, sizeof(a));
 	printf("          %s\n", a);
+	printable(p->igd.reason, a, sizeof(a));
+	printf("          picked: %s\n", a);
 }
 
 static void
@@ -164,10 +166,12 @@ print_json(const struct probe *p)
 	json_number("ms", p->res.elapsed_ms, &inner);
 	if (p->have_igd) {
 		const char *const key[] = { "friendly_name", "manufacturer",
-		    "model_name", "service", "status", "location" };
+		    "model_name", "service", "status", "location",
+		    "picked" };
 		const char *const val[] = { p->igd.friendly_name,
 		    p->igd.manufacturer, p->igd.model_name,
-		    p->igd.service_type, p->igd.status, p->igd.location };
+		    p->igd.service_type, p->igd.status, p->igd.location,
+		    p->igd.reason };
 		size_t i;
 
 		for (i = 0; i < sizeof(key) / sizeof(key[0]); i++) {

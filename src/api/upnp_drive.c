@@ -588,5 +588,6 @@ pmp_upnp_igd_info(pmp_client_t *c, pmp_igd_info_t *info)
 	    k->service_type);
 	copy_cut(info->location, sizeof(info->location), k->location);
 	copy_cut(info->status, sizeof(info->status), d->igd_status);
+	copy_cut(info->reason, sizeof(info->reason), k->reason);
 	return PMP_OK;
 }

@@ -184,7 +184,10 @@ pmp_search_input(pmp_search_t *s, const uint8_t *b, size_t n,
 	s->cand[s->ncand++] = c;
 	if (c.score == BEST_SCORE)
 		s->best_possible = 1;
-	if (s->found_ms == 0 && memcmp(c.location.addr, s->gateway, 16) == 0)
+	/* the gateway's own answer, even naming a description elsewhere
+	 * (UPNP.md §6), is worth the grace period only */
+	if (s->found_ms == 0 && (memcmp(c.location.addr, s->gateway,
+	    16) == 0 || memcmp(src, s->gateway, 16) == 0))
 		s->found_ms = now_ms;
 }
 

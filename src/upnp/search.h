@@ -13,9 +13,9 @@
  * PMP_SEARCH_ROUNDS rounds a second apart.  Answers are taken from any
  * source port (TP-Link answers from another one) and with any header
  * case; the search ends PMP_SEARCH_GRACE_MS after the first answer whose
- * LOCATION is on the gateway's address (at once if no later answer could
- * outrank it: on the gateway, from the gateway, IGDv2), or MX seconds
- * after the last round.
+ * LOCATION is on the gateway's address or that the gateway sent (at once
+ * if no later answer could outrank it: on the gateway, from the gateway,
+ * IGDv2), or MX seconds after the last round.
  *
  * Ranking (best first), each step said in the candidate's reason:
  *   1. LOCATION on the gateway's address (an IGD elsewhere on the LAN,
@@ -57,7 +57,7 @@ typedef struct pmp_search {
 	uint8_t gateway[16];	/* IPv4-mapped, or IPv6 (FF02::C then) */
 	uint64_t start_ms, end_ms;
 	unsigned sent;		/* datagrams of all rounds sent so far */
-	uint64_t found_ms;	/* first answer on the gateway, or 0 */
+	uint64_t found_ms;	/* first answer on or from the gateway, or 0 */
 	int best_possible;	/* an answer no other can outrank came */
 	unsigned ncand;
 	pmp_igd_candidate_t cand[PMP_SEARCH_MAX_CANDIDATES];

@@ -137,8 +137,32 @@ if [ "$(id -u)" -eq 0 ] && ip netns add "$UNS" 2>/dev/null; then
 	kill -TERM $kp; wait $kp
 	gw_stop
 	ip netns del "$UNS"
+	# an IGD answering only searches sent to the group: a LAN of our
+	# own (two namespaces, a veth pair), where the client multicasts
+	UGW=pmp-e2e-upnp-gw-$$
+	ip netns add "$UGW"
+	ip netns add "$UNS"
+	NS_EXTRA="$NS_EXTRA $UGW"
+	ip -n "$UNS" link add lan0 type veth peer name gw0 netns "$UGW"
+	ip -n "$UGW" addr add 10.78.9.1/24 dev gw0
+	ip -n "$UNS" addr add 10.78.9.2/24 dev lan0
+	ip -n "$UGW" link set gw0 up
+	ip -n "$UNS" link set lan0 up
+	ip -n "$UNS" route add default via 10.78.9.1
+	ip netns exec "$UGW" $GWD -l 10.78.9.1 -P 198.51.100.9 --upnp --upnp-fault multicast-only --log \
+	    >"$T/gw.out" 2>"$T/gw.log" &
+	gwpid=$!
+	i=0; while ! grep -q listening "$T/gw.log" && [ $i -lt 200 ]; do i=$((i+1)); sleep 0.02; done
+	run ip netns exec "$UNS" $PMPA -g 10.78.9.1 --protocol upnp map -u 6432
+	[ $rc -eq 0 ] && has "^mapped udp 198.51.100.9:6432" "$T/out" && has "M-SEARCH unicast -> ignored" "$T/gw.log" \
+	    && has "10.78.9.2:[0-9]*: M-SEARCH -> 1 answers" "$T/gw.log" \
+		&& ok "an IGD answering only multicast searches: found through 239.255.255.250, mapped (${dt} ms)" \
+		|| ko "multicast-only ($rc $(cat "$T/out" "$T/err" "$T/gw.log"))"
+	gw_stop
+	ip netns del "$UNS"
+	ip netns del "$UGW"
 else
-	skip "keep over UPnP across a restart: needs root for a network namespace"
+	skip "keep over UPnP across a restart, multicast-only IGD: need root for network namespaces"
 fi
 
 gw_start $G --upnp --upnp-fault 725
@@ -179,6 +203,26 @@ has "ExternalIPAddress = $\|GetExternalIPAddress failed\|ExternalIPAddress = *$"
 	&& ok "fault empty-address: GetExternalIPAddress answers nothing" || ko "empty address ($(grep -i external "$T/out"))"
 gw_stop
 
+# discovery faults: answers from another port than 1900 (TP-Link); the
+# description on another address than the gateway's (a CARP pair's)
+gw_start $G --upnp --upnp-fault other-port
+run python3 "$here/ssdp.py" $G urn:schemas-upnp-org:device:InternetGatewayDevice:2 --wait $W
+sport=$(awk '{print $1; exit}' "$T/out")
+run $PMPA -g $G --protocol upnp map -u 6430
+[ $rc -eq 0 ] && [ -n "$sport" ] && [ "$sport" != 1900 ] && has "^mapped udp 203.0.113.7:6430" "$T/out" \
+	&& ok "SSDP answers from port $sport, not 1900: taken, mapped" || ko "other port ($sport $(cat "$T/out" "$T/err"))"
+gw_stop
+G2=127.77.0.2
+gw_start $G --upnp --upnp-fault elsewhere
+run $PMPA -g $G probe
+[ $rc -eq 0 ] && has "^UPnP-IGD  yes: public address 203.0.113.7" "$T/out" && has "http://$G2:5000/rootDesc.xml" "$T/out" \
+    && has "picked: elsewhere on the LAN, answered by the gateway, IGDv2" "$T/out" \
+	&& ok "LOCATION on another address than the gateway's: taken, and said so" || ko "elsewhere ($rc $(cat "$T/out" "$T/err"))"
+run $PMPA -g $G --protocol upnp map -u 6431
+[ $rc -eq 0 ] && has "^mapped udp 203.0.113.7:6431" "$T/out" && [ $dt -lt $((1000 * SLOW)) ] \
+	&& ok "... and mapped through it, the search over 200 ms after the gateway's answer (${dt} ms)" || ko "elsewhere map ($rc $dt $(cat "$T/out" "$T/err"))"
+gw_stop
+
 # pmp probe: what the network offers, the IGD named
 gw_start $G --upnp
 run $PMPA -g $G probe
@@ -186,7 +230,8 @@ run $PMPA -g $G probe
     && has "^NAT-PMP   yes: public address 203.0.113.7" "$T/out" && has "^UPnP-IGD  yes: public address 203.0.113.7" "$T/out" \
     && has '"pmp-gateway" by pmp, model pmp-gateway test IGD' "$T/out" \
     && has "service:WANIPConnection:2, status Connected" "$T/out" && has "http://$G:5000/rootDesc.xml" "$T/out" \
-	&& ok "pmp probe: PCP, NAT-PMP and UPnP-IGD offered; the IGD's names, service, status, URL" || ko "probe ($rc $(cat "$T/out" "$T/err"))"
+    && has "picked: on the gateway's address, answered by the gateway, IGDv2" "$T/out" \
+	&& ok "pmp probe: PCP, NAT-PMP and UPnP-IGD offered; the IGD's names, service, status, URL, why it was picked" || ko "probe ($rc $(cat "$T/out" "$T/err"))"
 run $PMPA -g $G --json probe
 [ $rc -eq 0 ] && has '"op":"probe","gateway":"'$G'","pcp":{"ok":true' "$T/out" \
     && has '"upnp":{"ok":true,"public_address":"203.0.113.7"' "$T/out" && has '"status":"Connected"' "$T/out" \

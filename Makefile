@@ -41,6 +41,7 @@ endif
 # One folder per layer; see docs/ARCHITECTURE.md.
 CORE_SRC   = src/core/engine.c src/core/keeper.c src/core/session.c \
              src/core/negotiate.c src/core/keep_event.c src/core/keep_move.c \
+             src/core/keep_check.c \
              src/core/rng.c src/core/args.c src/core/addr.c
 NATPMP_SRC = src/natpmp/natpmp.c src/natpmp/wire.c src/natpmp/epoch.c
 PCP_SRC    = src/pcp/pcp.c src/pcp/wire.c src/pcp/epoch.c

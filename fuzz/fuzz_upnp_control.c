@@ -4,7 +4,8 @@
  * answers, connection results, and every byte the "IGD" sends come from
  * the input, as does time.  Properties: every call ends (DONE) within its
  * bounds of time — the search window, 3 s per exchange — whatever is
- * sent; a mapping request makes at most PMP_MAPPER_TRIES adds; outputs
+ * sent; a mapping request makes at most PMP_MAPPER_TRIES adds, a delete
+ * looks at most PMP_MAPPER_WALK entries of the IGD's list; outputs
  * stay within their buffers; nothing is read past the input (ASan).
  * SPDX-License-Identifier: BSD-2-Clause
  */
@@ -47,7 +48,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	int steps = 0, calls = 0, flags;
 
 	memset(&m, 0, sizeof(m));
-	m.op = (pmp_mapper_op_t)(1 + take(&cur) % 3);
+	m.op = (pmp_mapper_op_t)(1 + take(&cur) % 4);
 	m.udp = take(&cur) & 1;
 	m.internal_port = (uint16_t)(1 + take(&cur));
 	m.lease = take(&cur) * 60u;
@@ -56,6 +57,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	m.want_status = flags & 1;
 	m.pinhole = (flags & 2) != 0;
 	m.has_id = (flags & 4) != 0;
+	/* a delete looking for ours; a map asked permanent at once */
+	m.find = (flags & 8) != 0;
+	m.permanent = (flags & 16) != 0;
 	m.unique_id = (uint32_t)take(&cur);
 	pmp_control_init(&c, m.pinhole ? GW6 : GW);
 	strcpy(m.client, m.pinhole ? "fd00::2" : "192.168.1.2");
@@ -124,8 +128,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	if (m.adds > PMP_MAPPER_TRIES)
 		abort();
-	/* (the status, the address, the adds; a pinhole: update, add) */
-	if (calls > PMP_MAPPER_TRIES + 2)
+	/* (the status, the address, the adds; a pinhole: update, add; a
+	 * delete that looks: its port, the list, the delete) */
+	if (calls > (m.find ? PMP_MAPPER_WALK + 2 : PMP_MAPPER_TRIES + 2))
 		abort();
 	/* the search (4.5 s) and at most a few exchanges of 3 s each */
 	if (now - start > 4500 + (uint64_t)(calls + 8) *

@@ -461,7 +461,7 @@ typedef enum pmp_event_type {
 	PMP_EV_PORT_CHANGED = 3, /* the gateway now gives another port */
 	PMP_EV_ADDRESS_CHANGED = 4, /* the public address changed */
 	PMP_EV_GATEWAY_RESTARTED = 5, /* the gateway lost its mappings */
-	PMP_EV_LOST = 6,	/* expired without renewal; status says why */
+	PMP_EV_LOST = 6,	/* expired unrenewed, or found gone; status */
 	PMP_EV_RESTORED = 7,	/* granted again after a loss or restart */
 	PMP_EV_RETRYING = 8,	/* a request failed; retried in retry_ms */
 	PMP_EV_DELETED = 9,	/* pmp_keep_stop() finished; status of the

@@ -5,7 +5,8 @@
  * and finishes it as an IGD would.  Renewal at half the lease, a
  * permanent lease renewed as the asked one, a restart seen below
  * (BOOTID) -> every mapping re-created after 0-5 s, address changes from
- * the address checks, delete on stop.
+ * the address checks, delete on stop, mappings checked between renewals
+ * (PMP_OP_CHECK) and one found gone re-created.
  * SPDX-License-Identifier: BSD-2-Clause
  */
 #include <stdarg.h>
@@ -28,6 +29,9 @@ struct sim {
 	int submitted;
 	int maps;		/* of them, PMP_OP_MAP */
 	int checks;		/* PMP_OP_PUBLIC_ADDRESS */
+	int mapchecks;		/* PMP_OP_CHECK */
+	int drop;		/* checks to answer "gone" (714) */
+	int check_status;	/* the others' answer */
 	unsigned canceled;
 	pmp_event_t ev[64];
 	int nev;
@@ -47,6 +51,7 @@ q_submit(void *ctx, pmp_req_t *r, uint64_t now_ms)
 	s->submitted++;
 	s->maps += r->op == PMP_OP_MAP;
 	s->checks += r->op == PMP_OP_PUBLIC_ADDRESS;
+	s->mapchecks += r->op == PMP_OP_CHECK;
 	return PMP_OK;
 }
 
@@ -88,6 +93,7 @@ setup(void **state)
 	q.rng = &test_rng;
 	q.method = PMP_METHOD_UPNP;
 	q.restarts = &s.restarts;
+	q.check_mappings = 1;
 	pmp_keeper_init_queue(&s.kp, &q, on_event, &s);
 	s.now = 1000000;
 	s.address[10] = s.address[11] = 0xff;
@@ -114,6 +120,13 @@ answer_all(struct sim *s, int status)
 		r->result.method = PMP_METHOD_UPNP;
 		r->result.attempts = 1;
 		memcpy(r->result.public_address, s->address, 16);
+		if (r->op == PMP_OP_CHECK && s->drop > 0) {
+			s->drop--;
+			r->result.status = PMP_EGATEWAY;
+			r->result.result_code = 714;
+		} else if (r->op == PMP_OP_CHECK) {
+			r->result.status = s->check_status;
+		}
 		if (r->op == PMP_OP_MAP && status == PMP_OK) {
 			r->result.private_port = r->private_port;
 			r->result.public_port = r->public_port;
@@ -279,6 +292,60 @@ test_failure_retried_with_backoff(void **state)
 	assert_int_equal(events_of(s, PMP_EV_MAPPED), 1);
 }
 
+/* A check 5 s after the grant and with every address check; none while
+ * renewals come first; one found gone (714: DD-WRT dropped it) is lost
+ * with the gateway's word and re-created at once; one the IGD cannot
+ * answer changes nothing. */
+static void
+test_check_between_renewals(void **state)
+{
+	struct sim *s = *state;
+	uint64_t t0 = s->now;
+	int i, lost = -1;
+
+	keep(s, 0, 4000, 3600);
+	run_until(s, t0 + 4999);
+	assert_int_equal(events_of(s, PMP_EV_MAPPED), 1);
+	assert_int_equal(s->mapchecks, 0);
+	run_until(s, t0 + 5000);
+	assert_int_equal(s->mapchecks, 1);
+	assert_int_equal(s->nq, 0);	/* answered: still there */
+	run_until(s, t0 + 599999);
+	assert_int_equal(s->mapchecks, 1);
+	s->drop = 1;
+	run_until(s, t0 + 600000);
+	assert_int_equal(s->mapchecks, 2);
+	assert_int_equal(events_of(s, PMP_EV_LOST), 1);
+	for (i = 0; i < s->nev; i++)
+		if (s->ev[i].type == PMP_EV_LOST)
+			lost = i;
+	assert_int_equal(s->ev[lost].status, PMP_EGATEWAY);
+	assert_int_equal(s->ev[lost].result_code, 714);
+	assert_int_equal(events_of(s, PMP_EV_RESTORED), 1);
+	assert_int_equal(s->maps, 2);
+	/* checked again 5 s after the re-creation; an IGD that cannot
+	 * say (401 -> PMP_EUNSUPPORTED) changes nothing */
+	s->check_status = PMP_EUNSUPPORTED;
+	run_until(s, t0 + 605000);
+	assert_int_equal(s->mapchecks, 3);
+	assert_int_equal(events_of(s, PMP_EV_LOST), 1);
+	/* the renewal at half the lease from the re-creation, as before */
+	run_until(s, t0 + 600000 + 1800000);
+	assert_int_equal(events_of(s, PMP_EV_RENEWED), 1);
+	assert_int_equal(s->maps, 3);
+}
+
+static void
+test_no_check_when_renewals_come_first(void **state)
+{
+	struct sim *s = *state;
+
+	keep(s, 0, 4000, 4);	/* renewed every 2 s */
+	run_until(s, s->now + 20000);
+	assert_true(events_of(s, PMP_EV_RENEWED) >= 9);
+	assert_int_equal(s->mapchecks, 0);
+}
+
 int
 main(void)
 {
@@ -290,6 +357,9 @@ main(void)
 		cmocka_unit_test_setup(test_stop_deletes, setup),
 		cmocka_unit_test_setup(test_stop_of_unsent_create, setup),
 		cmocka_unit_test_setup(test_failure_retried_with_backoff,
+		    setup),
+		cmocka_unit_test_setup(test_check_between_renewals, setup),
+		cmocka_unit_test_setup(test_no_check_when_renewals_come_first,
 		    setup),
 	};
 

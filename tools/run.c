@@ -247,16 +247,19 @@ print_event(const struct keeper *kp, const pmp_event_t *ev)
 			    (unsigned long)ev->epoch);
 		break;
 	case PMP_EV_LOST:
-		printf("lost %s private port %u: %s\n", proto,
-		    (unsigned)ev->private_port, pmp_strerror(ev->status));
-		break;
 	case PMP_EV_RETRYING:
-		printf("retrying %s private port %u in %.1f s: %s", proto,
-		    (unsigned)ev->private_port, ev->retry_ms / 1000.0,
-		    pmp_strerror(ev->status));
+		if (ev->type == PMP_EV_LOST)
+			printf("lost %s private port %u: %s", proto,
+			    (unsigned)ev->private_port,
+			    pmp_strerror(ev->status));
+		else
+			printf("retrying %s private port %u in %.1f s: %s",
+			    proto, (unsigned)ev->private_port,
+			    ev->retry_ms / 1000.0, pmp_strerror(ev->status));
 		if (ev->status == PMP_EGATEWAY)
 			printf(": result code %u, %s", ev->result_code,
-			    pmp_result_code_str(ev->result_code));
+			    pmp_result_code_text(ev->method,
+			    ev->result_code));
 		putchar('\n');
 		break;
 	case PMP_EV_DELETED:

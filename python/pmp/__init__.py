@@ -43,6 +43,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "Client", "AsyncClient", "Keep", "Mapping", "Event", "GatewayInfo",
+    "IgdInfo",
     "discover_gateway", "Error", "InvalidArgument", "Timeout",
     "NotSupported", "Refused", "GatewayError", "NoAddress", "NotGranted",
     "NoGateway", "Unsupported", "BadAnswer", "Cancelled", "SystemError_",
@@ -320,6 +321,20 @@ class GatewayInfo(_Record):
     __slots__ = ("gateway", "source", "interface", "method")
 
 
+class IgdInfo(_Record):
+    """The UPnP-IGD a client found (what ``pmp probe`` prints): its
+    description's friendly_name, manufacturer, model_name, the connection
+    service it uses, its description's location, the status GetStatusInfo
+    gave, and why it was picked among those that answered; "" where
+    unknown.  The names come from the router: any text."""
+    __slots__ = ("friendly_name", "manufacturer", "model_name", "service",
+                 "location", "status", "picked")
+
+
+def _text(b: bytes) -> str:
+    return b.decode("utf-8", "replace")
+
+
 def discover_gateway(ipv6: bool = False) -> GatewayInfo:
     """The gateway the system's routing would use (rtnetlink on Linux);
     sends nothing.  Raises NoGateway if there is none."""
@@ -503,6 +518,20 @@ class _Base:
         """The protocol in use with the gateway ("pcp", "natpmp"); before
         the first request, the one that will be tried first."""
         return _METHOD_NAMES.get(lib.pmp_client_method(self._handle()))
+
+    def igd_info(self) -> Optional[IgdInfo]:
+        """The UPnP-IGD this client uses, once one answered (protocol
+        "upnp", or "auto" that fell to it); None before, or over PCP and
+        NAT-PMP."""
+        i = _lib.IgdInfo()
+        if lib.pmp_client_igd_info(self._handle(), ctypes.byref(i)) != 0:
+            return None
+        return IgdInfo(friendly_name=_text(i.friendly_name),
+                       manufacturer=_text(i.manufacturer),
+                       model_name=_text(i.model_name),
+                       service=_text(i.service_type),
+                       location=_text(i.location), status=_text(i.status),
+                       picked=_text(i.reason))
 
     @property
     def gateway(self) -> Optional[str]:

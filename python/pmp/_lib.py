@@ -114,9 +114,24 @@ class GatewayInfo(ctypes.Structure):
     ]
 
 
+class IgdInfo(ctypes.Structure):
+    """pmp_igd_info_t"""
+    _fields_ = [
+        ("friendly_name", ctypes.c_char * 64),
+        ("manufacturer", ctypes.c_char * 64),
+        ("model_name", ctypes.c_char * 64),
+        ("service_type", ctypes.c_char * 80),
+        ("location", ctypes.c_char * 128),
+        ("status", ctypes.c_char * 24),
+        ("reason", ctypes.c_char * 96),
+        ("reserved", ctypes.c_uint32 * 8),
+    ]
+
+
 STRUCTS = {"pmp_result_t": Result, "pmp_filter_t": Filter,
            "pmp_map_params_t": MapParams, "pmp_fd_t": Fd,
-           "pmp_event_t": Event, "pmp_gateway_info_t": GatewayInfo}
+           "pmp_event_t": Event, "pmp_gateway_info_t": GatewayInfo,
+           "pmp_igd_info_t": IgdInfo}
 
 # Status codes (pmp_status_t).
 OK, EAGAIN, EINVAL, ENOMEM, ESYS, ETIMEDOUT, ENOSUPPORT, EREFUSED, \
@@ -196,6 +211,7 @@ _decl("pmp_client_errno", ctypes.c_int, _P)
 _decl("pmp_client_set_methods", ctypes.c_int, _P, ctypes.c_uint)
 _decl("pmp_client_method", ctypes.c_int, _P)
 _decl("pmp_client_public_address", ctypes.c_int, _P, _U8P)
+_decl("pmp_client_igd_info", ctypes.c_int, _P, ctypes.POINTER(IgdInfo))
 _decl("pmp_request_public_address", ctypes.c_int, _P, CALLBACK, _P)
 _decl("pmp_request_unmap", ctypes.c_int, _P, ctypes.c_int, ctypes.c_uint16,
       CALLBACK, _P)

@@ -39,6 +39,8 @@ pmp_upnp_keep_init(pmp_client_t *c)
 	q.method = PMP_METHOD_UPNP;
 	/* an IGD has no epoch: restarts are its new BOOTIDs */
 	q.restarts = &d->restarts;
+	/* an IGD may drop a mapping without a word (DD-WRT): asked */
+	q.check_mappings = 1;
 	pmp_keeper_init_queue(&d->keeper, &q, pmp_client_emit, c);
 }
 

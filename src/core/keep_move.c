@@ -1,8 +1,9 @@
 /*
  * keep_move.c - kept mappings moved from outside the keeper's own timers:
  * to a new engine when the session changes protocol (RFC 6887 §9, App. A),
- * and to a new public address or port when the gateway updates one unasked
- * (RFC 6887 §14.2).  Declared in keeper.h.  Pure.
+ * to a new public address or port when the gateway updates one unasked
+ * (RFC 6887 §14.2), to now when the host wakes up.  Declared in keeper.h.
+ * Pure.
  * SPDX-License-Identifier: BSD-2-Clause
  */
 #include <string.h>
@@ -60,4 +61,24 @@ pmp_keeper_update(pmp_keeper_t *kp, const uint8_t *b, size_t n,
 		    now_ms))
 			return 1;
 	return 0;
+}
+
+void
+pmp_keeper_resumed(pmp_keeper_t *kp, uint64_t now_ms)
+{
+	pmp_kept_t *k;
+
+	/* Renewals, not a re-creation cycle: a mapping that is still there
+	 * comes back renewed; one whose lease ran out in the sleep is
+	 * reported lost by run() and restored; a gateway that restarted
+	 * meanwhile shows in the epoch of the first answer (§3.6), measured
+	 * on the boot clock, which counted the sleep. */
+	for (k = kp->list; k != NULL; k = k->next) {
+		if (k->state == PMP_KEPT_STOPPING || k->in_flight)
+			continue;
+		k->next_ms = now_ms;
+		k->backoff_ms = PMP_KEEP_BACKOFF_MIN_MS;
+	}
+	if (!kp->verify_in_flight)
+		kp->verify_ms = now_ms;
 }

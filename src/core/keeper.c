@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "args.h"
+#include "keep_check.h"
 #include "keep_event.h"
 #include "keeper.h"
 
@@ -76,6 +77,7 @@ pmp_keeper_add(pmp_keeper_t *kp, pmp_kept_t *k, uint64_t now_ms)
 	k->delete_port = k->private_port;
 	k->state = PMP_KEPT_PENDING;
 	k->next_ms = now_ms;
+	k->check_ms = PMP_NO_DEADLINE;
 	k->backoff_ms = PMP_KEEP_BACKOFF_MIN_MS;
 	k->in_flight = 0;
 	while (*pp != NULL)
@@ -159,7 +161,9 @@ cancel_create(pmp_keeper_t *kp, pmp_kept_t *k)
 		return;
 	kp->q.cancel(kp->q.ctx, k->req.id);
 	k->in_flight = 0;
-	if (k->req.attempts > 0)
+	if (k->req.op == PMP_OP_CHECK)
+		k->next_ms = k->resume_ms;
+	else if (k->req.attempts > 0)
 		k->outcome_unknown = 1;
 }
 
@@ -251,37 +255,24 @@ pmp_keeper_run(pmp_keeper_t *kp, uint64_t now_ms)
 	if (kp->remap_ms <= now_ms)
 		start_cycle(kp, now_ms);
 	if (kp->list != NULL && !kp->verify_in_flight &&
-	    kp->verify_ms <= now_ms && !kp->q.map_names_address)
+	    kp->verify_ms <= now_ms && !kp->q.map_names_address) {
 		submit_verify(kp, now_ms);
+		pmp_keep_check_all(kp, now_ms);
+	}
 	for (k = kp->list; k != NULL; k = k->next) {
 		if (k->state == PMP_KEPT_MAPPED && now_ms >= k->expires_ms) {
 			/* Not renewed in time: the gateway has dropped it. */
 			k->state = PMP_KEPT_LOST;
 			pmp_keep_emit(kp, PMP_EV_LOST, k, PMP_ETIMEDOUT, 0, 0, 0);
 		}
-		if (!k->in_flight && k->next_ms <= now_ms)
+		if (!k->in_flight && k->next_ms <= now_ms) {
 			submit(kp, k, now_ms);
+		} else if (pmp_keep_check_at(kp, k) <= now_ms) {
+			pmp_keep_check_request(k, new_req_id(kp));
+			if (kp->q.submit(kp->q.ctx, &k->req, now_ms) != PMP_OK)
+				pmp_keep_checked(kp, k, NULL, now_ms);
+		}
 	}
-}
-
-void
-pmp_keeper_resumed(pmp_keeper_t *kp, uint64_t now_ms)
-{
-	pmp_kept_t *k;
-
-	/* Renewals, not a re-creation cycle: a mapping that is still there
-	 * comes back renewed; one whose lease ran out in the sleep is
-	 * reported lost by run() and restored; a gateway that restarted
-	 * meanwhile shows in the epoch of the first answer (§3.6), measured
-	 * on the boot clock, which counted the sleep. */
-	for (k = kp->list; k != NULL; k = k->next) {
-		if (k->state == PMP_KEPT_STOPPING || k->in_flight)
-			continue;
-		k->next_ms = now_ms;
-		k->backoff_ms = PMP_KEEP_BACKOFF_MIN_MS;
-	}
-	if (!kp->verify_in_flight)
-		kp->verify_ms = now_ms;
 }
 
 static void
@@ -358,6 +349,10 @@ pmp_keeper_done(pmp_keeper_t *kp, pmp_req_t *r, uint64_t now_ms)
 		;
 	if (k == NULL)
 		return NULL;
+	if (r->op == PMP_OP_CHECK) {
+		pmp_keep_checked(kp, k, res, now_ms);
+		return NULL;
+	}
 	k->in_flight = 0;
 	if (k->state == PMP_KEPT_STOPPING) {
 		unlink_kept(kp, k);
@@ -406,6 +401,7 @@ pmp_keeper_done(pmp_keeper_t *kp, pmp_req_t *r, uint64_t now_ms)
 		if (renew > kp->policy->renew_max_ms)
 			renew = kp->policy->renew_max_ms;
 		k->next_ms = now_ms + renew;
+		pmp_keep_check_granted(kp, k, now_ms);
 		if (was == PMP_KEPT_PENDING)
 			pmp_keep_emit(kp, PMP_EV_MAPPED, k, PMP_OK, 0, 0, 0);
 		else if (was == PMP_KEPT_LOST || restoring)
@@ -570,6 +566,8 @@ pmp_keeper_deadline(const pmp_keeper_t *kp)
 	for (k = kp->list; k != NULL; k = k->next) {
 		if (!k->in_flight && k->next_ms < d)
 			d = k->next_ms;
+		if (pmp_keep_check_at(kp, k) < d)
+			d = pmp_keep_check_at(kp, k);
 		if (k->state == PMP_KEPT_MAPPED && k->expires_ms < d)
 			d = k->expires_ms;
 	}

@@ -61,6 +61,8 @@ typedef struct pmp_kept {
 	uint32_t granted;
 	uint64_t expires_ms;
 	uint64_t next_ms;	/* next request; PMP_NO_DEADLINE if none due */
+	uint64_t check_ms;	/* next check (keep_check.h), or none */
+	uint64_t resume_ms;	/* next_ms while a check is out */
 	uint32_t backoff_ms;
 	int in_flight;		/* req is in the engine */
 	int nonce_set;		/* nonce is this mapping's (RFC 6887 §11.2:
@@ -89,6 +91,9 @@ typedef struct pmp_keep_queue {
 	/* A map's answer names the public address: no address requests
 	 * of the keeper's own. */
 	int map_names_address;
+	/* It takes PMP_OP_CHECK: kept mappings are checked between
+	 * renewals (keep_check.h). */
+	int check_mappings;
 	/* Bumped below for each restart of the gateway seen (an epoch
 	 * failing its rule, a new BOOTID). */
 	const unsigned *restarts;

@@ -31,6 +31,14 @@
 #define PMP_ID_CLEANUP 0xfffffffeu
 #define PMP_ID_UPNP_PROBE 0xfffffffdu
 
+/* The keeper's own operation beside the public ones (pmp_op_t): is a
+ * kept mapping still there?  Only over a queue that says it can
+ * (pmp_keep_queue_t.check_mappings: UPnP-IGD's GetSpecificPortMappingEntry,
+ * as an IGD may drop a mapping without a word: DD-WRT).  PMP_OK: there
+ * and ours; PMP_EGATEWAY: the gateway says not (result_code); anything
+ * else: unknown.  Never in a caller's result. */
+#define PMP_OP_CHECK ((pmp_op_t)100)
+
 /* The largest datagram any protocol sends or reads (RFC 6887 §7: 1100;
  * NAT-PMP's are smaller; A-08). */
 #define PMP_MAX_DATAGRAM 1100

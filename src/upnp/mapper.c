@@ -7,12 +7,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "pmp.h"
 #include "mapper.h"
 
-enum step { S_STATUS, S_ADDRESS, S_ADD, S_ADD_ANY, S_DELETE, S_FIREWALL,
-    S_PIN_ADD, S_PIN_UPDATE, S_PIN_DELETE };
+enum step { S_STATUS, S_ADDRESS, S_ADD, S_ADD_ANY, S_DELETE, S_CHECK,
+    S_FIND, S_WALK, S_FIREWALL, S_PIN_ADD, S_PIN_UPDATE, S_PIN_DELETE };
 
 #define PIN_MAX_LEASE 86400u	/* WANIPv6FirewallControl:1 LeaseTime */
 
@@ -53,6 +54,110 @@ call_add(pmp_mapper_t *m, pmp_control_t *c, int any, uint32_t lease,
 	m->adds++;
 	return pmp_control_call(c, any ? "AddAnyPortMapping" :
 	    "AddPortMapping", args, 8, now_ms);
+}
+
+/* GetSpecificPortMappingEntry of trying_port, or (S_WALK)
+ * GetGenericPortMappingEntry of index walked. */
+static int
+ask_entry(pmp_mapper_t *m, pmp_control_t *c, int step, uint64_t now_ms)
+{
+	char ext[8], ix[12];
+	const pmp_soap_arg_t key[] = { { "NewRemoteHost", "" },
+	    { "NewExternalPort", ext },
+	    { "NewProtocol", m->udp ? "UDP" : "TCP" } };
+	const pmp_soap_arg_t index[] = { { "NewPortMappingIndex", ix } };
+
+	snprintf(ext, sizeof(ext), "%u", (unsigned)m->trying_port);
+	snprintf(ix, sizeof(ix), "%u", m->walked);
+	m->step = step;
+	if (step == S_WALK)
+		return pmp_control_call(c, "GetGenericPortMappingEntry", index,
+		    1, now_ms);
+	return pmp_control_call(c, "GetSpecificPortMappingEntry", key, 3,
+	    now_ms);
+}
+
+/* Is the entry c's answer holds ours: our address and internal port
+ * (and, for a generic entry, our protocol)? */
+static int
+entry_ours(const pmp_mapper_t *m, const pmp_control_t *c)
+{
+	const char *client = pmp_soap_get(&c->answer, "NewInternalClient");
+	const char *port = pmp_soap_get(&c->answer, "NewInternalPort");
+	const char *proto = pmp_soap_get(&c->answer, "NewProtocol");
+	char in[8];
+
+	snprintf(in, sizeof(in), "%u", (unsigned)m->internal_port);
+	if (m->step == S_WALK && (proto == NULL ||
+	    strcasecmp(proto, m->udp ? "UDP" : "TCP") != 0))
+		return 0;
+	return client != NULL && port != NULL &&
+	    strcmp(client, m->client) == 0 && strcmp(port, in) == 0;
+}
+
+static int
+call_delete(pmp_mapper_t *m, pmp_control_t *c, uint64_t now_ms)
+{
+	char ext[8];
+	const pmp_soap_arg_t key[] = { { "NewRemoteHost", "" },
+	    { "NewExternalPort", ext },
+	    { "NewProtocol", m->udp ? "UDP" : "TCP" } };
+
+	snprintf(ext, sizeof(ext), "%u", (unsigned)m->trying_port);
+	m->step = S_DELETE;
+	return pmp_control_call(c, "DeletePortMapping", key, 3, now_ms);
+}
+
+/*
+ * A delete of a mapping not made by this client (another process, or
+ * before a restart of ours): only our own is deleted, never another
+ * host's on that port (routers that do not check, as pmp-gateway):
+ * GetSpecificPortMappingEntry of the internal port first, then the list
+ * (GetGenericPortMappingEntry) for ours elsewhere (AddAnyPortMapping's
+ * port), PMP_MAPPER_WALK entries at most.  None of ours: nothing to do.
+ */
+static void
+found(pmp_mapper_t *m, pmp_control_t *c, uint64_t now_ms)
+{
+	const char *ext;
+	unsigned long v;
+	char *end;
+
+	if (c->status == PMP_OK && entry_ours(m, c)) {
+		if (m->step == S_WALK) {
+			ext = pmp_soap_get(&c->answer, "NewExternalPort");
+			v = ext != NULL ? strtoul(ext, &end, 10) : 0;
+			if (ext == NULL || *end != '\0' || v == 0 ||
+			    v > 65535) {
+				done(m, PMP_EBADANSWER, 0);
+				return;
+			}
+			m->trying_port = (uint16_t)v;
+		}
+		if (call_delete(m, c, now_ms) != PMP_OK)
+			done(m, PMP_EINVAL, 0);
+		return;
+	}
+	if (c->status == PMP_OK && m->step == S_WALK &&
+	    ++m->walked < PMP_MAPPER_WALK) {
+		(void)ask_entry(m, c, S_WALK, now_ms);
+		return;
+	}
+	if (c->status == PMP_OK && m->step == S_FIND) {
+		(void)ask_entry(m, c, S_WALK, now_ms);	/* walked: 0 */
+		return;
+	}
+	if (c->status == PMP_EGATEWAY && m->step == S_FIND &&
+	    c->answer.error_code == 714) {
+		(void)ask_entry(m, c, S_WALK, now_ms);
+		return;
+	}
+	/* past the list's end (713; 714, 402 by some IGDs) or its first
+	 * PMP_MAPPER_WALK: none of ours */
+	if (c->status == PMP_OK || c->status == PMP_EGATEWAY)
+		done(m, PMP_OK, 0);
+	else
+		done(m, c->status, 0);
 }
 
 static uint32_t
@@ -102,6 +207,10 @@ pinhole_start(pmp_mapper_t *m, pmp_control_t *c, uint64_t now_ms)
 	case PMP_MAPPER_MAP:
 		return m->has_id ? pin_update(m, c, 0, now_ms) :
 		    pin_add(m, c, now_ms);
+	case PMP_MAPPER_CHECK:
+		/* not asked: UpdatePinhole's 704 at each renewal says it */
+		done(m, PMP_EUNSUPPORTED, 0);
+		return PMP_OK;
 	default:
 		if (!m->has_id) {
 			/* only its AddPinhole's UniqueID names a pinhole */
@@ -172,24 +281,20 @@ int
 pmp_mapper_start(pmp_mapper_t *m, pmp_control_t *c, const pmp_rng_t *rng,
     uint64_t now_ms)
 {
-	char ext[8];
-	const pmp_soap_arg_t key[] = { { "NewRemoteHost", "" },
-	    { "NewExternalPort", ext },
-	    { "NewProtocol", m->udp ? "UDP" : "TCP" } };
-
 	m->rng = rng;
 	m->done = 0;
 	m->adds = 0;
+	m->walked = 0;
 	m->no_add_any = 0;
 	if (m->pinhole)
 		return pinhole_start(m, c, now_ms);
 	m->trying_port = m->external_port != 0 ? m->external_port :
 	    m->internal_port;
-	if (m->op == PMP_MAPPER_UNMAP) {
-		snprintf(ext, sizeof(ext), "%u", (unsigned)m->trying_port);
-		m->step = S_DELETE;
-		return pmp_control_call(c, "DeletePortMapping", key, 3, now_ms);
-	}
+	if (m->op == PMP_MAPPER_CHECK)
+		return ask_entry(m, c, S_CHECK, now_ms);
+	if (m->op == PMP_MAPPER_UNMAP)
+		return m->find ? ask_entry(m, c, S_FIND, now_ms) :
+		    call_delete(m, c, now_ms);
 	m->step = m->want_status ? S_STATUS : S_ADDRESS;
 	return pmp_control_call(c, m->want_status ? "GetStatusInfo" :
 	    "GetExternalIPAddress", NULL, 0, now_ms);
@@ -311,7 +416,7 @@ pmp_mapper_advance(pmp_mapper_t *m, pmp_control_t *c, uint64_t now_ms)
 			done(m, PMP_OK, 0);
 			return;
 		}
-		(void)call_add(m, c, 0, m->lease, now_ms);
+		(void)call_add(m, c, 0, m->permanent ? 0 : m->lease, now_ms);
 		return;
 	case S_ADD:
 	case S_ADD_ANY:
@@ -322,6 +427,20 @@ pmp_mapper_advance(pmp_mapper_t *m, pmp_control_t *c, uint64_t now_ms)
 			done(m, PMP_OK, 0);	/* nothing there: deleted */
 		else
 			done(m, c->status, c->answer.error_code);
+		return;
+	case S_CHECK:
+		if (c->status == PMP_OK)	/* there: ours, or 718 */
+			done(m, entry_ours(m, c) ? PMP_OK : PMP_EGATEWAY, 718);
+		else if (c->status == PMP_EGATEWAY &&
+		    c->answer.error_code == 714)
+			done(m, PMP_EGATEWAY, 714);	/* gone */
+		else	/* the IGD cannot say (401...) or did not answer */
+			done(m, c->status == PMP_EGATEWAY ? PMP_EUNSUPPORTED :
+			    c->status, 0);
+		return;
+	case S_FIND:
+	case S_WALK:
+		found(m, c, now_ms);
 		return;
 	default:
 		done(m, PMP_EINVAL, 0);

@@ -19,7 +19,16 @@
  *      NewReservedPort is the port; 401 or 602 to it, an IGDv2 without
  *      it: as on IGDv1), else another random port >= 1024,
  *      at most PMP_MAPPER_TRIES AddPortMappings in all: never a flood.
- * A delete is DeletePortMapping; 714 (no such entry) counts as done.
+ *   5. with permanent set (an IGD known to drop finite leases, DD-WRT:
+ *      request.h), lease 0 from the start.
+ * A delete is DeletePortMapping; 714 (no such entry) counts as done.  A
+ * delete of a mapping this client did not make (find set) first looks
+ * for ours: GetSpecificPortMappingEntry of the internal port, then the
+ * list (GetGenericPortMappingEntry, at most PMP_MAPPER_WALK entries);
+ * another host's mapping is never deleted, none of ours is done.
+ * A check (a kept mapping, core/keeper.h) is GetSpecificPortMappingEntry
+ * of its external port: PMP_OK if it is ours, PMP_EGATEWAY 714 if gone,
+ * 718 if another's; PMP_EUNSUPPORTED if the IGD cannot say.
  *
  * Toward an IPv6 gateway (pinhole set: IPv6 is routed, not translated)
  * the service is WANIPv6FirewallControl:1: the address request is
@@ -28,7 +37,8 @@
  * within 1..86400 s, the public port the internal one) or, with its
  * UniqueID known, UpdatePinhole (704: gone, added again), a delete
  * DeletePinhole of that UniqueID (unknown: PMP_EUNSUPPORTED, the pinhole
- * runs out at its lease).
+ * runs out at its lease); no check (PMP_EUNSUPPORTED): each renewal's
+ * UpdatePinhole finds a pinhole gone.
  */
 #ifndef PMP_UPNP_MAPPER_H
 #define PMP_UPNP_MAPPER_H
@@ -39,11 +49,13 @@
 #include "core/rng.h"
 
 #define PMP_MAPPER_TRIES 4
+#define PMP_MAPPER_WALK 64	/* entries of the IGD's list looked at */
 
 typedef enum pmp_mapper_op {
 	PMP_MAPPER_ADDRESS = 1,
 	PMP_MAPPER_MAP,
-	PMP_MAPPER_UNMAP
+	PMP_MAPPER_UNMAP,
+	PMP_MAPPER_CHECK
 } pmp_mapper_op_t;
 
 typedef struct pmp_mapper {
@@ -56,6 +68,7 @@ typedef struct pmp_mapper {
 	char client[46];		/* NewInternalClient: our address */
 	char description[64];
 	int want_status;		/* GetStatusInfo first */
+	int find;			/* unmap: not made here, look */
 	int pinhole;			/* IPv6: WANIPv6FirewallControl */
 	int has_id;			/* unique_id is the pinhole's */
 	uint32_t unique_id;		/* in and, after an add, out */
@@ -68,10 +81,11 @@ typedef struct pmp_mapper {
 	int double_nat;			/* it is private or CGN */
 	uint16_t granted_port;
 	uint32_t granted_lease;		/* 0: permanent (see 3 above) */
-	int permanent;
+	int permanent;			/* in: lease 0 from the start */
 	/* mapper.c's own */
 	int step;
 	unsigned adds;
+	unsigned walked;		/* the list's entries looked at */
 	uint16_t trying_port;
 	int no_add_any;			/* the IGD refused AddAnyPortMapping */
 	const pmp_rng_t *rng;

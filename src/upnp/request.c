@@ -72,6 +72,7 @@ remember(pmp_upnp_made_t *d, int udp, uint16_t private_port,
 	d->m[i].public_port = public_port;
 	d->m[i].has_id = mp->has_id;
 	d->m[i].id = mp->unique_id;
+	d->m[i].permanent = mp->permanent;
 }
 
 void
@@ -82,7 +83,8 @@ pmp_upnp_mapper_op(const pmp_req_t *r, const pmp_upnp_made_t *made,
 
 	memset(m, 0, sizeof(*m));
 	m->op = r->op == PMP_OP_PUBLIC_ADDRESS ? PMP_MAPPER_ADDRESS :
-	    r->op == PMP_OP_MAP ? PMP_MAPPER_MAP : PMP_MAPPER_UNMAP;
+	    r->op == PMP_OP_MAP ? PMP_MAPPER_MAP : r->op == PMP_OP_CHECK ?
+	    PMP_MAPPER_CHECK : PMP_MAPPER_UNMAP;
 	m->udp = r->protocol == PMP_PROTO_UDP;
 	m->internal_port = r->private_port;
 	m->pinhole = strchr(client, ':') != NULL;
@@ -90,6 +92,8 @@ pmp_upnp_mapper_op(const pmp_req_t *r, const pmp_upnp_made_t *made,
 	    r->private_port);
 	m->external_port = r->op != PMP_OP_UNMAP ? r->public_port : i >= 0 ?
 	    made->m[i].public_port : r->private_port;
+	m->find = r->op == PMP_OP_UNMAP && i < 0;
+	m->permanent = r->op == PMP_OP_MAP && made->drops_finite;
 	if (i >= 0 && made->m[i].has_id) {
 		m->has_id = 1;
 		m->unique_id = made->m[i].id;
@@ -147,5 +151,12 @@ pmp_upnp_result(pmp_req_t *r, const pmp_mapper_t *m, int status,
 		remember(made, m->udp, r->private_port, m->granted_port, m, 0);
 	} else if (status == PMP_OK && r->op == PMP_OP_UNMAP) {
 		remember(made, m->udp, r->private_port, 0, m, 1);
+	} else if (status == PMP_EGATEWAY && r->op == PMP_OP_CHECK &&
+	    m->upnp_error == 714) {
+		int i = made_index(made, m->udp, r->private_port);
+
+		/* made with a finite lease, and gone before it ran out */
+		if (i >= 0 && !made->m[i].permanent)
+			made->drops_finite = 1;
 	}
 }

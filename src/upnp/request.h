@@ -24,15 +24,22 @@ typedef struct pmp_upnp_made {
 		uint16_t private_port, public_port;
 		int has_id;		/* an IPv6 pinhole's UniqueID */
 		uint32_t id;
+		int permanent;		/* made with lease 0 */
 	} m[PMP_UPNP_REMEMBERED];
 	unsigned n;
+	/* A mapping made with a finite lease was found gone by a check
+	 * (DD-WRT drops them within seconds, UPNP.md §1): lease 0 from now
+	 * on, renewed and deleted by us as on a 725. */
+	int drops_finite;
 } pmp_upnp_made_t;
 
-/* Can an IGD say r?  Not a delete-all nor PCP's options. */
+/* Can an IGD say r?  Not a delete-all nor PCP's options; a kept
+ * mapping's check (core/proto.h's PMP_OP_CHECK) yes. */
 int pmp_upnp_can(const pmp_req_t *r);
 
 /* The mapper's operation for r, from client (our address, text: an IPv6
- * one makes it a pinhole's, mapper.h). */
+ * one makes it a pinhole's, mapper.h): a delete of a mapping not in made
+ * looks for ours first, a map is permanent on an IGD that drops_finite. */
 void pmp_upnp_mapper_op(const pmp_req_t *r, const pmp_upnp_made_t *made,
     const char *client, pmp_mapper_t *m);
 

@@ -178,6 +178,38 @@ run $PMPA -g $G --protocol upnp --json map 6402
 [ $rc -eq 0 ] && has "AddAnyPortMapping -> ok" "$T/gw.log" && ! has '"public_port":6402' "$T/out" \
 	&& ok "718 (another host holds the port): AddAnyPortMapping on IGDv2, another port" \
 	|| ko "upnp 718 ($(cat "$T/out" "$T/err"))"
+# unmap from another process (nothing remembered): ours found down the
+# list (GetGenericPortMappingEntry) at the port AddAny gave; the other
+# host's mapping of 6402 stays
+moved=$(sed -n 's/.*"public_port":\([0-9]*\).*/\1/p' "$T/out")
+run $PMPA -g $G --protocol upnp unmap 6402
+run $U -l
+[ -n "$moved" ] && has "GetSpecificPortMappingEntry -> ok 0 ext 6402 int 6402" "$T/gw.log" \
+    && has "GetGenericPortMappingEntry" "$T/gw.log" && has "DeletePortMapping -> ok 0 ext $moved " "$T/gw.log" \
+    && has "TCP  6402->127.0.0.9:6402" "$T/out" && ! has "TCP  $moved->" "$T/out" \
+	&& ok "unmap from another process: ours found at $moved down the IGD's list and deleted, the other host's left" \
+	|| ko "upnp find ($moved $(cat "$T/out" "$T/err"; grep -i portmapping "$T/gw.log"))"
+gw_stop
+
+# DD-WRT: a finite lease said yes to, and gone a second later: the check
+# 5 s after the grant finds it gone (714), and it comes back with lease 0,
+# deleted at exit
+gw_start $G --upnp --upnp-fault drop-finite
+$PMPA -g $G --protocol upnp keep --json -u -l 600 6433 >"$T/keep.out" 2>"$T/keep.err" &
+kp=$!
+wait_lines "$T/keep.out" 1
+t0=$(ms)
+i=0; while ! has restored "$T/keep.out" && [ $i -lt $((400 * SLOW)) ]; do i=$((i+1)); sleep 0.02; done
+dt=$(($(ms) - t0))
+kill -TERM $kp; wait $kp; rc=$?
+has '"event":"lost","protocol":"upnp","transport":"udp","private_port":6433' "$T/keep.out" \
+    && has '"event":"restored","protocol":"upnp","transport":"udp","private_port":6433,"public_port":6433' "$T/keep.out" \
+    && has "GetSpecificPortMappingEntry -> error 714" "$T/gw.log" \
+    && has "AddPortMapping -> ok 0 ext 6433 int 6433 udp lease 600" "$T/gw.log" \
+    && has "AddPortMapping -> ok 0 ext 6433 int 6433 udp lease 0" "$T/gw.log" \
+    && [ $rc -eq 0 ] && has "DeletePortMapping -> ok 0 ext 6433" "$T/gw.log" && [ $dt -lt $((6500 * SLOW)) ] \
+	&& ok "keep on an IGD that drops finite leases (DD-WRT): found gone by the check (${dt} ms), back with lease 0, deleted at exit" \
+	|| ko "drop-finite ($rc $dt $(cat "$T/keep.out" "$T/keep.err"; grep -i portmapping "$T/gw.log"))"
 gw_stop
 
 gw_start $G --upnp --upnp-fault no-add-any

@@ -63,6 +63,13 @@ main(void)
 	F(pmp_gateway_info_t, gateway); F(pmp_gateway_info_t, source);
 	F(pmp_gateway_info_t, ifname); F(pmp_gateway_info_t, method);
 	F(pmp_gateway_info_t, reserved);
+	printf("}},\"pmp_igd_info_t\":{\"size\":%zu,\"fields\":{",
+	    sizeof(pmp_igd_info_t));
+	first = 1;
+	F(pmp_igd_info_t, friendly_name); F(pmp_igd_info_t, manufacturer);
+	F(pmp_igd_info_t, model_name); F(pmp_igd_info_t, service_type);
+	F(pmp_igd_info_t, location); F(pmp_igd_info_t, status);
+	F(pmp_igd_info_t, reason); F(pmp_igd_info_t, reserved);
 	printf("}}}\n");
 	return 0;
 }

@@ -316,6 +316,15 @@ def test_upnp_with_no_api_change(gateway):
                 "mapped", "upnp", 5401, 600)
             assert g.dump()[0]["mappings"] == 1
         assert g.dump()[0]["mappings"] == 0
+        igd = c.igd_info()
+        assert (igd.friendly_name, igd.model_name, igd.status) == (
+            "pmp-gateway", "pmp-gateway test IGD", "Connected")
+        assert igd.service.endswith(":service:WANIPConnection:2")
+        assert igd.location == "http://%s:5000/rootDesc.xml" % g.address
+        assert igd.picked.startswith("on the gateway's address")
+    with pmp.Client(g.address, protocol="pcp") as c:
+        c.public_address()
+        assert c.igd_info() is None
     g2 = gateway("--upnp", "--upnp-fault", "725")
     with pmp.Client(g2.address, protocol="upnp") as c:
         m = c.map(5402)

@@ -284,8 +284,13 @@ mapper_run(struct net *n, pmp_mapper_t *m)
 	return m;
 }
 
+/* Run op for the client at 192.168.77.2; flags: OP_FIND (a delete of a
+ * mapping not made here), OP_PERMANENT (lease 0 from the start). */
+#define OP_FIND 1
+#define OP_PERMANENT 2
 static pmp_mapper_t *
-map_run(struct net *n, pmp_mapper_op_t op, uint16_t port, uint32_t lease)
+op_run(struct net *n, pmp_mapper_op_t op, uint16_t port, uint16_t external,
+    uint32_t lease, int flags)
 {
 	static pmp_mapper_t m;
 
@@ -293,10 +298,19 @@ map_run(struct net *n, pmp_mapper_op_t op, uint16_t port, uint32_t lease)
 	m.op = op;
 	m.udp = 1;
 	m.internal_port = port;
+	m.external_port = external;
 	m.lease = lease;
+	m.find = (flags & OP_FIND) != 0;
+	m.permanent = (flags & OP_PERMANENT) != 0;
 	strcpy(m.client, "192.168.77.2");
 	strcpy(m.description, "pmp t_control");
 	return mapper_run(n, &m);
+}
+
+static pmp_mapper_t *
+map_run(struct net *n, pmp_mapper_op_t op, uint16_t port, uint32_t lease)
+{
+	return op_run(n, op, port, 0, lease, 0);
 }
 
 static void
@@ -404,27 +418,6 @@ test_mapping_policy(void **state)
 	assert_string_equal(m->address, "100.64.0.5");
 }
 
-/* As map_run, for a check (external port) or a delete of a mapping not
- * made by this client (find), or a map asked permanent from the start. */
-static pmp_mapper_t *
-op_run(struct net *n, pmp_mapper_op_t op, uint16_t port, uint16_t external,
-    int find, int permanent)
-{
-	static pmp_mapper_t m;
-
-	memset(&m, 0, sizeof(m));
-	m.op = op;
-	m.udp = 1;
-	m.internal_port = port;
-	m.external_port = external;
-	m.lease = 600;
-	m.find = find;
-	m.permanent = permanent;
-	strcpy(m.client, "192.168.77.2");
-	strcpy(m.description, "pmp t_control");
-	return mapper_run(n, &m);
-}
-
 static void
 other_host_maps(struct net *n, uint16_t port)
 {
@@ -450,13 +443,13 @@ test_check_and_find(void **state)
 
 	m = map_run(n, PMP_MAPPER_MAP, 6100, 600);
 	assert_int_equal(m->status, PMP_OK);
-	m = op_run(n, PMP_MAPPER_CHECK, 6100, 6100, 0, 0);
+	m = op_run(n, PMP_MAPPER_CHECK, 6100, 6100, 600, 0);
 	assert_int_equal(m->status, PMP_OK);
-	m = op_run(n, PMP_MAPPER_CHECK, 6101, 6101, 0, 0);
+	m = op_run(n, PMP_MAPPER_CHECK, 6101, 6101, 600, 0);
 	assert_int_equal(m->status, PMP_EGATEWAY);
 	assert_int_equal(m->upnp_error, 714);
 	other_host_maps(n, 7100);
-	m = op_run(n, PMP_MAPPER_CHECK, 7100, 7100, 0, 0);
+	m = op_run(n, PMP_MAPPER_CHECK, 7100, 7100, 600, 0);
 	assert_int_equal(m->status, PMP_EGATEWAY);
 	assert_int_equal(m->upnp_error, 718);
 	/* DD-WRT: the finite lease granted, gone a second later */
@@ -465,20 +458,21 @@ test_check_and_find(void **state)
 	assert_int_equal(m->status, PMP_OK);
 	assert_int_equal(m->granted_lease, 600);
 	n->now += 1001;
-	m = op_run(n, PMP_MAPPER_CHECK, 6102, 6102, 0, 0);
+	m = op_run(n, PMP_MAPPER_CHECK, 6102, 6102, 600, 0);
 	assert_int_equal(m->upnp_error, 714);
-	m = op_run(n, PMP_MAPPER_MAP, 6102, 0, 0, 1);	/* lease 0 first */
+	/* lease 0 from the start */
+	m = op_run(n, PMP_MAPPER_MAP, 6102, 0, 600, OP_PERMANENT);
 	assert_int_equal(m->status, PMP_OK);
 	assert_int_equal(m->adds, 1);
 	assert_int_equal(m->granted_lease, 0);
 	n->now += 5000;
-	m = op_run(n, PMP_MAPPER_CHECK, 6102, 6102, 0, 0);
+	m = op_run(n, PMP_MAPPER_CHECK, 6102, 6102, 600, 0);
 	assert_int_equal(m->status, PMP_OK);
 	n->igd.drop_finite = 0;
 	/* a delete not made here: another host's mapping on the port is
 	 * left alone, and nothing of ours there is done */
 	other_host_maps(n, 7200);
-	m = op_run(n, PMP_MAPPER_UNMAP, 7200, 0, 1, 0);
+	m = op_run(n, PMP_MAPPER_UNMAP, 7200, 0, 0, OP_FIND);
 	assert_int_equal(m->status, PMP_OK);
 	assert_non_null(gw_table_find(&n->t, other, 1, 7200));
 	/* ours moved by AddAnyPortMapping: found down the list, deleted */
@@ -486,13 +480,13 @@ test_check_and_find(void **state)
 	m = map_run(n, PMP_MAPPER_MAP, 7201, 600);
 	assert_int_equal(m->status, PMP_OK);
 	assert_true(m->granted_port != 7201);
-	m = op_run(n, PMP_MAPPER_UNMAP, 7201, 0, 1, 0);
+	m = op_run(n, PMP_MAPPER_UNMAP, 7201, 0, 0, OP_FIND);
 	assert_int_equal(m->status, PMP_OK);
 	assert_true(m->walked > 0);
 	assert_null(gw_table_find(&n->t, ME, 1, 7201));
 	assert_non_null(gw_table_find(&n->t, other, 1, 7201));
 	/* ours at its own port: found at once */
-	m = op_run(n, PMP_MAPPER_UNMAP, 6100, 0, 1, 0);
+	m = op_run(n, PMP_MAPPER_UNMAP, 6100, 0, 0, OP_FIND);
 	assert_int_equal(m->status, PMP_OK);
 	assert_int_equal(m->walked, 0);
 	assert_null(gw_table_find(&n->t, ME, 1, 6100));

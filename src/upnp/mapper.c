@@ -34,6 +34,25 @@ not_public(const uint8_t a[4])
 	    (a[1] & 0xc0) == 64) || (a[0] == 169 && a[1] == 254);
 }
 
+/* The answer's argument name as a number in min..65535 (ports, a
+ * pinhole's UniqueID): 0 and *v, or -1. */
+static int
+answer_number(const pmp_control_t *c, const char *name, unsigned long min,
+    uint16_t *v)
+{
+	const char *text = pmp_soap_get(&c->answer, name);
+	unsigned long n;
+	char *end;
+
+	if (text == NULL || *text < '0' || *text > '9')
+		return -1;
+	n = strtoul(text, &end, 10);
+	if (*end != '\0' || n < min || n > 65535)
+		return -1;
+	*v = (uint16_t)n;
+	return 0;
+}
+
 static int
 call_add(pmp_mapper_t *m, pmp_control_t *c, int any, uint32_t lease,
     uint64_t now_ms)
@@ -119,20 +138,11 @@ call_delete(pmp_mapper_t *m, pmp_control_t *c, uint64_t now_ms)
 static void
 found(pmp_mapper_t *m, pmp_control_t *c, uint64_t now_ms)
 {
-	const char *ext;
-	unsigned long v;
-	char *end;
-
 	if (c->status == PMP_OK && entry_ours(m, c)) {
-		if (m->step == S_WALK) {
-			ext = pmp_soap_get(&c->answer, "NewExternalPort");
-			v = ext != NULL ? strtoul(ext, &end, 10) : 0;
-			if (ext == NULL || *end != '\0' || v == 0 ||
-			    v > 65535) {
-				done(m, PMP_EBADANSWER, 0);
-				return;
-			}
-			m->trying_port = (uint16_t)v;
+		if (m->step == S_WALK && answer_number(c, "NewExternalPort", 1,
+		    &m->trying_port) != 0) {
+			done(m, PMP_EBADANSWER, 0);
+			return;
 		}
 		if (call_delete(m, c, now_ms) != PMP_OK)
 			done(m, PMP_EINVAL, 0);
@@ -226,8 +236,7 @@ static void
 pinhole_advance(pmp_mapper_t *m, pmp_control_t *c, uint64_t now_ms)
 {
 	const char *v;
-	unsigned long id;
-	char *end;
+	uint16_t id;
 
 	if (m->step == S_PIN_UPDATE && c->status == PMP_EGATEWAY &&
 	    c->answer.error_code == 704) {
@@ -256,15 +265,11 @@ pinhole_advance(pmp_mapper_t *m, pmp_control_t *c, uint64_t now_ms)
 			done(m, PMP_OK, 0);
 		return;
 	case S_PIN_ADD:
-		v = pmp_soap_get(&c->answer, "UniqueID");
-		id = v != NULL && *v >= '0' && *v <= '9' ? strtoul(v, &end,
-		    10) : 0;
-		if (v == NULL || *v < '0' || *v > '9' || *end != '\0' ||
-		    id > 65535) {
+		if (answer_number(c, "UniqueID", 0, &id) != 0) {
 			done(m, PMP_EBADANSWER, 0);
 			return;
 		}
-		m->unique_id = (uint32_t)id;
+		m->unique_id = id;
 		m->has_id = 1;
 		/* FALLTHROUGH */
 	case S_PIN_UPDATE:
@@ -310,21 +315,12 @@ other_port(const pmp_mapper_t *m)
 static void
 added(pmp_mapper_t *m, pmp_control_t *c, uint64_t now_ms)
 {
-	const char *reserved;
-	unsigned long v;
-	char *end;
-
 	if (c->status == PMP_OK) {
 		m->granted_port = m->trying_port;
-		if (m->step == S_ADD_ANY) {
-			reserved = pmp_soap_get(&c->answer, "NewReservedPort");
-			v = reserved != NULL ? strtoul(reserved, &end, 10) : 0;
-			if (reserved == NULL || *end != '\0' || v == 0 ||
-			    v > 65535) {
-				done(m, PMP_EBADANSWER, 0);
-				return;
-			}
-			m->granted_port = (uint16_t)v;
+		if (m->step == S_ADD_ANY && answer_number(c, "NewReservedPort",
+		    1, &m->granted_port) != 0) {
+			done(m, PMP_EBADANSWER, 0);
+			return;
 		}
 		m->granted_lease = m->permanent ? 0 : m->lease;
 		done(m, PMP_OK, 0);

@@ -44,6 +44,7 @@ pmp_keeper_init(pmp_keeper_t *kp, pmp_engine_t *e, pmp_keeper_emit_fn emit,
 {
 	pmp_keep_queue_t q;
 
+	memset(&q, 0, sizeof(q));	/* no check_mappings: renewals check */
 	q.ctx = e;
 	q.submit = engine_submit;
 	q.cancel = engine_cancel;

@@ -49,7 +49,8 @@ UPNP_SRC   = src/upnp/xml.c src/upnp/desc.c src/upnp/ssdp.c src/upnp/url.c \
              src/upnp/http.c src/upnp/soap.c src/upnp/search.c \
              src/upnp/control.c src/upnp/mapper.c src/upnp/request.c
 IO_SRC     = src/io/clock.c src/io/fd.c src/io/udp.c src/io/listen.c \
-             src/io/random.c src/io/wake.c src/io/sockaddr.c src/io/stream.c
+             src/io/random.c src/io/wake.c src/io/sockaddr.c src/io/stream.c \
+             src/io/slept.c src/io/listeners.c
 API_SRC    = src/api/client.c src/api/drive.c src/api/request.c \
              src/api/loop.c src/api/keep.c src/api/sync.c src/api/strerror.c \
              src/api/upnp_drive.c src/api/upnp_keep.c src/api/race.c src/api/notify.c
@@ -113,6 +114,75 @@ PC_SED = sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
 	    -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' -e 's|@VERSION@|$(VERSION)|'
 $(B)/libpmp.pc: pmp.pc.in Makefile
 	$(PC_SED) pmp.pc.in > $@
+
+# ---- Windows: cross-built with MinGW-w64 (Debian's gcc-mingw-w64-x86-64),
+# tested under Wine.  The same layers; the OS layer is io/win_*.c and
+# route/windows.c.  winpthreads is linked in statically: the DLL needs
+# only what every Windows has (ws2_32, iphlpapi, bcrypt).
+WB          = build-win
+WIN_CC      ?= x86_64-w64-mingw32-gcc
+WIN_AR      ?= x86_64-w64-mingw32-ar
+WIN_CFLAGS  ?= -O2 -g
+WINE        ?= wine
+WIN_IO_SRC  = src/io/win_fd.c src/io/win_udp.c src/io/win_stream.c \
+              src/io/win_listen.c src/io/win_wake.c src/io/win_clock.c \
+              src/io/win_random.c src/io/wake.c src/io/sockaddr.c \
+              src/io/slept.c src/io/listeners.c
+WIN_LIB_SRC = $(CORE_SRC) $(NATPMP_SRC) $(PCP_SRC) $(UPNP_SRC) \
+              $(WIN_IO_SRC) src/route/windows.c $(API_SRC)
+WIN_LIB_OBJ = $(WIN_LIB_SRC:src/%.c=$(WB)/lib/%.o)
+# Windows 7 SP1 and later (WSA_FLAG_NO_HANDLE_INHERIT, GetBestRoute2)
+WIN_CPPFLAGS = -Iinclude -Isrc -D_WIN32_WINNT=0x0601 \
+               -D__USE_MINGW_ANSI_STDIO=1
+WIN_PMP_CFLAGS = -std=c99 $(WARN) $(WERROR)
+WIN_LIBS    = -lws2_32 -liphlpapi -lbcrypt -l:libwinpthread.a
+WIN_UNIT_TESTS = t_wire t_pcp_wire t_epoch t_pcp_epoch t_engine t_core \
+                 t_pcp t_negotiate t_keep_queue t_upnp t_win
+WIN_UNIT_BINS = $(WIN_UNIT_TESTS:%=$(WB)/test/%.exe)
+# cmocka's source, from Debian's archive (test/deps.sh): built for
+# Windows with the tests, as Debian ships it for Linux only
+CMOCKA_SRC  ?= /usr/local/src/cmocka-1.1.5
+
+$(WB)/lib/%.o: src/%.c $(LIB_HDR)
+	@mkdir -p $(dir $@)
+	$(WIN_CC) $(WIN_CPPFLAGS) -DPMP_BUILDING $(WIN_PMP_CFLAGS) \
+	    $(WIN_CFLAGS) -c $< -o $@
+$(WB)/libpmp.a: $(WIN_LIB_OBJ)
+	rm -f $@
+	$(WIN_AR) rcs $@ $(WIN_LIB_OBJ)
+$(WB)/libpmp.dll: $(WIN_LIB_OBJ)
+	$(WIN_CC) -shared $(WIN_CFLAGS) -o $@ $(WIN_LIB_OBJ) \
+	    -Wl,--out-implib,$(WB)/libpmp.dll.a $(WIN_LIBS)
+$(WB)/cmocka.o: $(CMOCKA_SRC)/src/cmocka.c
+	@mkdir -p $(WB)
+	$(WIN_CC) -O2 -I$(CMOCKA_SRC)/include -DHAVE_SIGNAL_H=1 \
+	    -DHAVE_INTTYPES_H=1 -DHAVE_MALLOC_H=1 -DHAVE_STRINGS_H=1 \
+	    -DHAVE_STRUCT_TIMESPEC=1 -c $< -o $@
+$(WB)/test/%.exe: test/%.c $(WB)/libpmp.a $(WB)/cmocka.o
+	@mkdir -p $(dir $@)
+	$(WIN_CC) $(WIN_CPPFLAGS) -DPMP_STATIC -I$(CMOCKA_SRC)/include \
+	    $(filter-out -Wconversion -Wmissing-prototypes -Wmissing-declarations -Wnull-dereference,$(WIN_PMP_CFLAGS)) \
+	    $(WIN_CFLAGS) -o $@ $< $(WB)/cmocka.o $(WB)/libpmp.a $(WIN_LIBS)
+
+windows: $(WB)/libpmp.a $(WB)/libpmp.dll $(WIN_UNIT_BINS)
+
+# DIR/exported.txt (a library's exports, one per line) against the
+# functions pmp.h declares: the shell command, given DIR.
+SAME_AS_DECLARED = sh -c 'sed -n "s/.*PMP_EXPORT[^(]*[ *]\(pmp_[a-z_0-9]*\)(.*/\1/p" \
+    include/pmp.h | sort > $$0/declared.txt; cmp -s $$0/exported.txt $$0/declared.txt || \
+    { echo "exported and declared differ:"; diff $$0/declared.txt $$0/exported.txt; exit 1; }'
+
+# The DLL exports exactly pmp.h's functions (as check-symbols for the .so);
+# then the unit tests under Wine, in a Wine prefix of the build's own.
+check-windows: windows
+	@x86_64-w64-mingw32-objdump -p $(WB)/libpmp.dll | awk \
+	    '/^\[Ordinal\/Name Pointer\] Table/ {t = 1; next} t && NF == 0 {t = 0} \
+	    t {print $$NF}' | sort > $(WB)/exported.txt
+	@$(SAME_AS_DECLARED) $(WB)
+	@echo "check-windows: libpmp.dll exports $$(wc -l < $(WB)/exported.txt) functions, exactly those of pmp.h"
+	@export WINEPREFIX=$(CURDIR)/$(WB)/wine WINEDEBUG=-all; \
+	    fail=0; for t in $(WIN_UNIT_BINS); do echo "== $$t (wine)"; \
+	    $(WINE) $$t || fail=1; done; exit $$fail
 
 # ---- tests ----
 CMOCKA_CFLAGS := $(shell pkg-config --cflags cmocka 2>/dev/null)
@@ -217,11 +287,7 @@ lint:
 check-symbols: $(SHLIB)
 	@nm -D --defined-only $(SHLIB) | awk '$$2 == "T" {sub(/@.*/, "", $$3); print $$3}' \
 	    | sort > $(B)/exported.txt
-	@sed -n 's/.*PMP_EXPORT[^(]*[ *]\(pmp_[a-z_0-9]*\)(.*/\1/p' include/pmp.h \
-	    | sort > $(B)/declared.txt
-	@if ! cmp -s $(B)/exported.txt $(B)/declared.txt; then \
-	    echo "check-symbols: exported and declared differ:"; \
-	    diff $(B)/declared.txt $(B)/exported.txt; exit 1; fi
+	@$(SAME_AS_DECLARED) $(B)
 	@echo "check-symbols: $$(wc -l < $(B)/exported.txt) functions exported, exactly those of pmp.h"
 	@objdump -p $(SHLIB) | grep -q 'SONAME *$(SONAME)' && echo "check-symbols: SONAME $(SONAME)"
 
@@ -253,7 +319,7 @@ check-install: all
 	@echo "check-install: header, libraries, libpmp.pc, man pages and the Python packages install"
 
 check: check-flags check-arch unit check-fuzz-replay check-symbols check-man check-install e2e \
-    check-python
+    check-python check-windows
 
 # ---- Python: packages pmp and natpmp over libpmp (ctypes), docs/python.md
 # Debian's interpreter, explicitly: the python3 first on PATH may be another
@@ -354,8 +420,8 @@ bench: all python $(BENCH_BINS)
 	PMP_BUILD=$(B) sh bench/run.sh
 
 clean:
-	rm -rf build build-san build-tsan build-fuzz
+	rm -rf build build-san build-tsan build-fuzz build-win
 
-.PHONY: all examples check-arch unit e2e interop fuzz lint check-fuzz-replay check-flags e2e-valgrind sanitize tsan check check-all check-symbols check-clean \
+.PHONY: windows check-windows all examples check-arch unit e2e interop fuzz lint check-fuzz-replay check-flags e2e-valgrind sanitize tsan check check-all check-symbols check-clean \
     check-man check-install install demo bench clean python check-python \
     install-python

@@ -63,7 +63,12 @@
 extern "C" {
 #endif
 
-#if defined(__GNUC__) && !defined(PMP_STATIC)
+/* Windows: the DLL by default; PMP_STATIC for libpmp.a (PMP_BUILDING: ours) */
+#if defined(_WIN32) && !defined(PMP_STATIC) && defined(PMP_BUILDING)
+#define PMP_EXPORT __declspec(dllexport)
+#elif defined(_WIN32) && !defined(PMP_STATIC)
+#define PMP_EXPORT __declspec(dllimport)
+#elif defined(__GNUC__) && !defined(PMP_STATIC)
 #define PMP_EXPORT __attribute__((visibility("default")))
 #else
 #define PMP_EXPORT
@@ -95,10 +100,8 @@ typedef enum pmp_status {
 	PMP_ESYS = -4,		/* a system call failed: see pmp_client_errno() */
 	PMP_ETIMEDOUT = -5,	/* the caller's deadline passed first */
 	PMP_ENOSUPPORT = -6,	/* no answer to the method's whole schedule
-				 * (NAT-PMP: 9 sends, RFC 6886 §3.1): the
-				 * gateway does not speak it */
-	PMP_EREFUSED = -7,	/* ICMP port unreachable: nothing listens on
-				 * the gateway's port for the method */
+				 * (NAT-PMP: 9 sends, §3.1): not spoken */
+	PMP_EREFUSED = -7,	/* ICMP port unreachable: nothing listens */
 	PMP_EGATEWAY = -8,	/* the gateway answered with a non-zero result
 				 * code; it is in pmp_result_t.result_code,
 				 * to be read with pmp_result_t.method */
@@ -108,12 +111,10 @@ typedef enum pmp_status {
 	PMP_ENOROUTE = -11,	/* gateway discovery: no route to the outside */
 	PMP_ENOGWADDR = -12,	/* gateway discovery: the route has no gateway
 				 * (point-to-point link such as WireGuard) */
-	PMP_ECANCELED = -13,	/* the request was dropped by
-				 * pmp_client_free() before it finished */
+	PMP_ECANCELED = -13,	/* dropped unfinished by pmp_client_free() */
 	PMP_EUNSUPPORTED = -14,	/* not available on this operating system */
-	PMP_ENODELETE = -15,	/* (0.1.1) PMP_EV_DELETED: left to expire: a
-				 * kept mapping of private port 0, whose only
-				 * delete deletes all (RFC 6886 §3.4) */
+	PMP_ENODELETE = -15,	/* (0.1.1) PMP_EV_DELETED: left to expire (a
+				 * private port 0's delete deletes all) */
 	PMP_EBADANSWER = -16	/* (0.2.0) UPnP-IGD: an answer that is not
 				 * HTTP/SOAP, or over its size limit */
 } pmp_status_t;
@@ -146,12 +147,9 @@ PMP_EXPORT const char *pmp_result_code_str(unsigned result_code);
 
 /* RFC 6886 §3.5 result codes (PMP_METHOD_NATPMP). */
 enum {
-	PMP_RC_SUCCESS = 0,
-	PMP_RC_UNSUPPORTED_VERSION = 1,
-	PMP_RC_NOT_AUTHORIZED = 2,
-	PMP_RC_NETWORK_FAILURE = 3,
-	PMP_RC_OUT_OF_RESOURCES = 4,
-	PMP_RC_UNSUPPORTED_OPCODE = 5
+	PMP_RC_SUCCESS = 0, PMP_RC_UNSUPPORTED_VERSION = 1,
+	PMP_RC_NOT_AUTHORIZED = 2, PMP_RC_NETWORK_FAILURE = 3,
+	PMP_RC_OUT_OF_RESOURCES = 4, PMP_RC_UNSUPPORTED_OPCODE = 5
 };
 
 /* Transport protocols, by their IANA numbers (as PCP uses them). */
@@ -201,7 +199,8 @@ typedef struct pmp_client pmp_client_t;
  * Create a client.  No gateway is chosen yet: set one with
  * pmp_client_set_gateway(), or the first request discovers the default one
  * with pmp_discover_gateway().  No socket is opened until the first request.
- * Returns PMP_OK, PMP_EINVAL (out is NULL) or PMP_ENOMEM.
+ * Returns PMP_OK, PMP_EINVAL (out is NULL), PMP_ENOMEM or PMP_ESYS
+ * (Windows: WSAStartup() failed; each client holds Winsock started).
  */
 PMP_EXPORT PMP_NODISCARD int pmp_client_new(pmp_client_t **out);
 
@@ -377,13 +376,14 @@ PMP_EXPORT int pmp_cancel(pmp_client_t *c, unsigned request_id);
  * ---- Event loops ----
  * In the manner of c-ares' ares_process_fds(): the client lists the
  * descriptors it wants watched, each with the events it waits for; the
- * caller waits (poll, epoll, kqueue, libuv, ...) until one is ready or
- * pmp_client_timeout_ms() passes, then hands back which descriptors are
- * ready with which events.  The set changes when a request opens the
- * first socket, when pmp_keep() or pmp_client_listen() add announcement
- * listeners, and (with UPnP-IGD) as TCP connections come and go: the
- * generation number pmp_client_poll_fds() returns changes with it, and
- * the fd callback, if set, is told of every change.
+ * caller waits (poll, epoll, kqueue, libuv, WSAPoll...) until one is ready
+ * or pmp_client_timeout_ms() passes, then hands back which are ready with
+ * which events.  The set changes when a request opens the first socket,
+ * when pmp_keep() or pmp_client_listen() add announcement listeners, and
+ * (with UPnP-IGD) as TCP connections come and go: the generation number
+ * pmp_client_poll_fds() returns changes, and the fd callback, if set, is
+ * told of every change.  On Windows a descriptor is a Winsock SOCKET as
+ * an int (the library hands out none that does not fit).
  */
 #define PMP_FD_READ 0x1u	/* wait until readable (POLLIN) */
 #define PMP_FD_WRITE 0x2u	/* wait until writable (POLLOUT) */
@@ -563,12 +563,12 @@ PMP_EXPORT int pmp_map_with(pmp_client_t *c, const pmp_map_params_t *p,
  * ---- Gateway discovery ----
  * The route the system would use toward a public destination (Linux:
  * rtnetlink, honouring metrics, policy routing and VPN split routes, else
- * /proc/net/route; BSD/macOS: the routing socket).  Sends no packet.
+ * /proc/net/route; BSD/macOS: the routing socket; Windows: GetBestRoute2,
+ * the interface's friendly name).  Sends no packet.
  */
 typedef enum pmp_gw_method {
-	PMP_GW_NETLINK = 1,
-	PMP_GW_PROC_ROUTE = 2,
-	PMP_GW_ROUTE_SOCKET = 3
+	PMP_GW_NETLINK = 1, PMP_GW_PROC_ROUTE = 2, PMP_GW_ROUTE_SOCKET = 3,
+	PMP_GW_BEST_ROUTE = 4	/* (0.2.0) Windows: GetBestRoute2() */
 } pmp_gw_method_t;
 
 typedef struct pmp_gateway_info {

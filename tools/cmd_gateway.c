@@ -22,6 +22,8 @@ method_name(pmp_gw_method_t m)
 		return "/proc/net/route";
 	case PMP_GW_ROUTE_SOCKET:
 		return "routing socket";
+	case PMP_GW_BEST_ROUTE:
+		return "GetBestRoute2";
 	}
 	return "?";
 }

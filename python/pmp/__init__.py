@@ -317,7 +317,7 @@ def _event(ev: _lib.Event) -> Event:
 class GatewayInfo(_Record):
     """gateway (None: the route has none, give it with -g), source (our
     address on that route), interface, method ("netlink", "proc-route",
-    "route-socket")."""
+    "route-socket", "best-route": Windows' GetBestRoute2)."""
     __slots__ = ("gateway", "source", "interface", "method")
 
 
@@ -347,7 +347,8 @@ def discover_gateway(ipv6: bool = False) -> GatewayInfo:
                        source=_addr_text(info.source),
                        interface=info.ifname.decode(errors="replace"),
                        method={1: "netlink", 2: "proc-route",
-                               3: "route-socket"}.get(info.method, "?"))
+                               3: "route-socket",
+                               4: "best-route"}.get(info.method, "?"))
 
 
 def _map_params(port: int, udp: bool, public_port: Optional[int],

@@ -38,6 +38,13 @@ pmp_client_new(pmp_client_t **out)
 		free(c);
 		return PMP_ENOMEM;
 	}
+	/* Winsock, for this client's life (io.h) */
+	if (pmp_net_start() != PMP_OK) {
+		pmp_waker_free(&c->waker);
+		pthread_mutex_destroy(&c->lock);
+		free(c);
+		return PMP_ESYS;
+	}
 	c->fd = -1;
 	c->listen_fd[0] = c->listen_fd[1] = -1;
 	c->next_keep_id = 1;
@@ -97,6 +104,7 @@ pmp_client_free(pmp_client_t *c)
 	pmp_waker_free(&c->waker);
 	pthread_mutex_destroy(&c->lock);
 	free(c);
+	pmp_net_stop();
 }
 
 int

@@ -10,7 +10,6 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "client.h"
 #include "core/addr.h"
@@ -182,7 +181,9 @@ socket_error(pmp_client_t *c, int err, uint64_t now)
 		return 1;
 	case EHOSTUNREACH:
 	case ENETUNREACH:
+#ifdef EHOSTDOWN	/* (not in Windows' errno.h: io maps it to these) */
 	case EHOSTDOWN:
+#endif
 	case ENETDOWN:
 		/* No way to the gateway at all: say so now rather than
 		 * after the whole schedule of sends that cannot leave. */
@@ -269,13 +270,13 @@ close_datagram(pmp_client_t *c)
 	for (i = 0; i < PMP_LISTENERS; i++) {
 		if (c->listen_fd[i] >= 0) {
 			pmp_client_fd_changed(c, c->listen_fd[i], 0);
-			close(c->listen_fd[i]);
+			pmp_close(c->listen_fd[i]);
 			c->listen_fd[i] = -1;
 		}
 	}
 	if (c->fd >= 0) {
 		pmp_client_fd_changed(c, c->fd, 0);
-		close(c->fd);
+		pmp_close(c->fd);
 		c->fd = -1;
 	}
 }
@@ -329,6 +330,18 @@ is_ready(int fd, const pmp_fd_t *ready, int n)
 	return 0;
 }
 
+/* Was fd reported with an error pending (PMP_FD_ERROR)? */
+static int
+error_ready(int fd, const pmp_fd_t *ready, int n)
+{
+	int i;
+
+	for (i = 0; ready != NULL && i < n; i++)
+		if (ready[i].fd == fd && (ready[i].events & PMP_FD_ERROR))
+			return 1;
+	return 0;
+}
+
 int
 pmp_drive_process(pmp_client_t *c, const pmp_fd_t *ready, int nready,
     int reads)
@@ -359,7 +372,13 @@ pmp_drive_process(pmp_client_t *c, const pmp_fd_t *ready, int nready,
 		if (n < 0) {
 			if (errno == EINTR || socket_error(c, errno, now))
 				continue;
-			if (errno != EAGAIN && errno != EWOULDBLOCK)
+			/* an error the poll saw but the receive did not say
+			 * (Wine's WSAPoll takes it): read it once */
+			if ((errno == EAGAIN || errno == EWOULDBLOCK) && i == 0 &&
+			    error_ready(c->fd, ready, nready))
+				(void)socket_error(c, pmp_socket_error(c->fd),
+				    now);
+			else if (errno != EAGAIN && errno != EWOULDBLOCK)
 				rc = pmp_client_sys_error(c);
 			break;
 		}

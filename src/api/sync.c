@@ -12,7 +12,6 @@
  * timeout.  The waker's mutex is never held while calling the client.
  */
 #include <limits.h>
-#include <poll.h>
 #include <string.h>
 
 #include "sync.h"
@@ -77,13 +76,13 @@ poll_once(pmp_client_t *c, pmp_waker_t *wk, int max_ms)
 		pfd[i + 1].events = poll_events(fds[i].events);
 		pfd[i + 1].revents = 0;
 	}
-	if (poll(pfd, (nfds_t)n + 1, t) > 0) {
+	if (pmp_poll(pfd, (unsigned)n + 1, t) > 0) {
 		if (pfd[0].revents & POLLIN)
 			pmp_waker_drain(wk);
 		for (i = 0; i < n; i++) {
 			if (pfd[i + 1].revents == 0)
 				continue;
-			ready[nready].fd = pfd[i + 1].fd;
+			ready[nready].fd = fds[i].fd;
 			ready[nready].events = ready_events(pfd[i + 1].revents);
 			nready++;
 		}

@@ -9,14 +9,11 @@
  * with the client's lock held.
  * SPDX-License-Identifier: BSD-2-Clause
  */
-#include <arpa/inet.h>
-#include <sys/socket.h>
-
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
+#include "core/inet.h"
 #include "client.h"
 #include "core/addr.h"
 #include "upnp/mapper.h"
@@ -50,11 +47,11 @@ pmp_upnp_open(pmp_client_t *c, int beside)
 	probe = pmp_udp_open(c->gateway, 1900);
 	if (probe < 0 || pmp_udp_local(probe, d->local, &port) != PMP_OK) {
 		if (probe >= 0)
-			close(probe);
+			pmp_close(probe);
 		free(d);
 		return pmp_client_sys_error(c);
 	}
-	close(probe);
+	pmp_close(probe);
 	if (pmp_addr_is_v4(d->local))
 		inet_ntop(AF_INET, d->local + 12, d->local_text,
 		    sizeof(d->local_text));
@@ -82,7 +79,7 @@ close_tcp(pmp_client_t *c)
 	if (d->tcp_fd < 0)
 		return;
 	pmp_client_fd_changed(c, d->tcp_fd, 0);
-	close(d->tcp_fd);
+	pmp_close(d->tcp_fd);
 	d->tcp_fd = -1;
 	d->connecting = d->want_write = 0;
 }
@@ -97,11 +94,11 @@ pmp_upnp_close(pmp_client_t *c)
 	close_tcp(c);
 	if (d->notify_fd >= 0) {
 		pmp_client_fd_changed(c, d->notify_fd, 0);
-		close(d->notify_fd);
+		pmp_close(d->notify_fd);
 		d->notify_fd = -1;
 	}
 	pmp_client_fd_changed(c, d->ssdp_fd, 0);
-	close(d->ssdp_fd);
+	pmp_close(d->ssdp_fd);
 	if (c->fd == d->ssdp_fd)
 		c->fd = -1;
 	d->ssdp_fd = -1;
@@ -217,13 +214,11 @@ static void
 do_write(pmp_client_t *c, const pmp_control_out_t *o, uint64_t now_ms)
 {
 	struct pmp_upnp_drive *d = c->upnp;
-	ssize_t n = send(d->tcp_fd, o->data, o->len, MSG_DONTWAIT |
-	    MSG_NOSIGNAL);
+	long n = pmp_send(d->tcp_fd, o->data, o->len);
 
 	if (n > 0)
 		pmp_control_wrote(&d->control, (size_t)n, now_ms);
-	if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK &&
-	    errno != EINTR) {
+	if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK) {
 		pmp_control_read(&d->control, NULL, 0, now_ms);	/* reset */
 		return;
 	}
@@ -405,8 +400,7 @@ pmp_upnp_process(pmp_client_t *c, const pmp_fd_t *ready, int n)
 	} else if (d->tcp_fd >= 0 &&
 	    ready_for(d->tcp_fd, ready, n, PMP_FD_READ)) {
 		for (i = 0; i < 16 && d->tcp_fd >= 0; i++) {
-			ssize_t r = recv(d->tcp_fd, b, sizeof(b),
-			    MSG_DONTWAIT);
+			long r = pmp_recv(d->tcp_fd, b, sizeof(b));
 
 			if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
 				break;

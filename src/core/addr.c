@@ -2,11 +2,10 @@
  * addr.c - IPv4-mapped addresses, and gateway addresses given by the user.
  * SPDX-License-Identifier: BSD-2-Clause
  */
-#include <arpa/inet.h>
-
 #include <stdlib.h>
 #include <string.h>
 
+#include "inet.h"
 #include "pmp.h"
 #include "addr.h"
 

@@ -1,5 +1,6 @@
 /*
- * clock.c - the clock the engine and keeper are driven with (see sys.h).
+ * clock.c - the clock the engine and keeper are driven with (see io.h;
+ * POSIX: win_clock.c is Windows').
  * SPDX-License-Identifier: BSD-2-Clause
  */
 #include <time.h>
@@ -43,13 +44,4 @@ pmp_clock_asleep_ms(void)
 		return boot - mono;
 #endif
 	return 0;
-}
-
-int
-pmp_clock_slept(uint64_t *last_asleep_ms, uint64_t asleep_ms)
-{
-	int slept = asleep_ms > *last_asleep_ms + PMP_CLOCK_SLEPT_MS;
-
-	*last_asleep_ms = asleep_ms;
-	return slept;
 }

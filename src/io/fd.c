@@ -1,5 +1,7 @@
 /*
- * fd.c - descriptors born close-on-exec and non-blocking.
+ * fd.c - descriptors born close-on-exec and non-blocking (sockets, the
+ * waker's pipe), closed, polled (POSIX; win_fd.c and win_wake.c are
+ * Windows').
  * SPDX-License-Identifier: BSD-2-Clause
  *
  * Setting FD_CLOEXEC with fcntl() after socket() or pipe() leaves a window
@@ -13,6 +15,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <unistd.h>
 
 #include "pmp.h"
@@ -61,7 +64,7 @@ pmp_socket(int domain, int type, int protocol)
 }
 
 int
-pmp_pipe(int fds[2])
+pmp_wake_pair(int fds[2])
 {
 #if defined(__linux__) || defined(__FreeBSD__) || defined(__OpenBSD__) || \
     defined(__NetBSD__) || defined(__DragonFly__)
@@ -76,4 +79,62 @@ pmp_pipe(int fds[2])
 	}
 	return PMP_OK;
 #endif
+}
+
+void
+pmp_wake_pair_close(int fds[2])
+{
+	(void)close(fds[0]);
+	(void)close(fds[1]);
+}
+
+void
+pmp_wake_poke(int fd)
+{
+	ssize_t n = write(fd, "", 1);
+
+	(void)n;	/* a full pipe already wakes the poller */
+}
+
+void
+pmp_wake_flush(int fd)
+{
+	char buf[64];
+
+	while (read(fd, buf, sizeof(buf)) > 0)
+		;
+}
+
+void
+pmp_close(int fd)
+{
+	(void)close(fd);
+}
+
+int
+pmp_socket_error(int fd)
+{
+	int err = 0;
+	socklen_t len = sizeof(err);
+
+	if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) != 0)
+		return errno;
+	return err;
+}
+
+int
+pmp_poll(struct pollfd *pfd, unsigned n, int timeout_ms)
+{
+	return poll(pfd, (nfds_t)n, timeout_ms);
+}
+
+int
+pmp_net_start(void)
+{
+	return PMP_OK;
+}
+
+void
+pmp_net_stop(void)
+{
 }

@@ -1,19 +1,31 @@
 /*
  * io.h - the thin system layer around the pure core: clocks, descriptors,
  * UDP sockets, the announcement listeners, the random source, and the
- * wake-up of a blocked poller.  POSIX; a Windows build replaces this
- * folder only.
+ * wake-up of a blocked poller.  One set of files per system: POSIX
+ * (clock.c fd.c udp.c stream.c listen.c random.c wake.c) and Windows
+ * (win_*.c); sockaddr.c serves both.
  * SPDX-License-Identifier: BSD-2-Clause
  *
  * One error convention, the library's: a function returns PMP_OK (or a
  * descriptor or length, >= 0) or a negative PMP_E* code; PMP_ESYS leaves
- * errno as the failing call set it.
+ * errno as the failing call set it (on Windows, the POSIX errno of the
+ * Winsock error: WSAEWOULDBLOCK is EWOULDBLOCK, a UDP WSAECONNRESET —
+ * the ICMP port unreachable — ECONNREFUSED; see win_fd.c).
+ *
+ * A descriptor is an int: on Windows a Winsock SOCKET, which the layer
+ * hands out only if it fits (as OpenSSL does).
  */
 #ifndef PMP_IO_H
 #define PMP_IO_H
 
+#ifdef _WIN32
+#include <winsock2.h>
+#include <ws2tcpip.h>
+#else
 #include <sys/types.h>
 #include <sys/socket.h>
+#include <poll.h>
+#endif
 
 #include <pthread.h>
 #include <stddef.h>
@@ -45,11 +57,20 @@ uint64_t pmp_clock_asleep_ms(void);
  */
 int pmp_clock_slept(uint64_t *last_asleep_ms, uint64_t asleep_ms);
 
-/* socket() and pipe() whose descriptors are close-on-exec and
- * non-blocking from birth: the fd (socket) or PMP_OK (pipe), or
- * PMP_ESYS. */
+/* The system's network stack, for a client's life: Winsock's
+ * WSAStartup()/WSACleanup(), counted by Winsock itself; nothing on POSIX.
+ * PMP_OK or PMP_ESYS. */
+int pmp_net_start(void);
+void pmp_net_stop(void);
+
+/* socket() whose descriptor is close-on-exec (not inherited) and
+ * non-blocking from birth: the fd or PMP_ESYS. */
 int pmp_socket(int domain, int type, int protocol);
-int pmp_pipe(int fds[2]);
+void pmp_close(int fd);
+/* The error pending on a socket (SO_ERROR) as errno, 0 if none. */
+int pmp_socket_error(int fd);
+/* poll() on this layer's descriptors (Windows: WSAPoll()): as poll(). */
+int pmp_poll(struct pollfd *pfd, unsigned n, int timeout_ms);
 
 /* addr:port as a socket address (AF_INET for IPv4-mapped, else
  * AF_INET6) and its length; back again: 0, or -1 for another family
@@ -105,6 +126,11 @@ int pmp_tcp_connect(const uint8_t addr[16], uint16_t port,
 /* Once writable: 0 if the connection is made, EINPROGRESS if not yet,
  * else its errno. */
 int pmp_tcp_connected(int fd);
+/* Non-blocking send and receive on a connected socket (TCP, or UDP's
+ * send): the bytes moved (0 from recv: the peer closed) or PMP_ESYS
+ * (EAGAIN: not now). */
+long pmp_send(int fd, const uint8_t *b, size_t n);
+long pmp_recv(int fd, uint8_t *b, size_t cap);
 
 /*
  * One announcement listener (RFC 6886 §3.2.1): bound to the group
@@ -117,6 +143,11 @@ int pmp_listener_open(uint16_t port, const uint8_t local[16]);
 /* The SSDP NOTIFY listener: 239.255.255.250:1900 joined on the interface
  * of local (IPv4), shared; a descriptor or PMP_ESYS. */
 int pmp_ssdp_listener_open(const uint8_t local[16]);
+/* What both are made of, per system (listeners.c): a UDP socket on port
+ * shared with other processes, joined to the IPv4 group (host order) on
+ * local's interface; an IPv6-only one on port. */
+int pmp_group4_open(uint16_t port, uint32_t group, const uint8_t local[16]);
+int pmp_any6_open(uint16_t port);
 
 /*
  * The system's random source for pmp_rng_t (core/rng.h): getrandom() or
@@ -126,22 +157,32 @@ int pmp_ssdp_listener_open(const uint8_t local[16]);
 int pmp_random_fill(void *ctx, void *buf, size_t n);
 
 /*
- * Waking a thread blocked in poll(): a pipe that is written when another
- * thread changed what it waits for, and a condition variable for the
- * threads waiting their turn to poll.  Its own mutex, never held while
- * calling into the client.
+ * Waking a thread blocked in poll(): a pipe (Windows: a UDP socket
+ * connected to itself on loopback) that is written when another thread
+ * changed what it waits for, and a condition variable for the threads
+ * waiting their turn to poll.  Its own mutex, never held while calling
+ * into the client.
  */
 typedef struct pmp_waker {
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
-	int fds[2];		/* -1 until pmp_waker_open() */
+	int fds[2];		/* read, write ends; -1 until pmp_waker_open() */
 	int poller;		/* a thread is inside poll() */
 	pthread_t poller_thread;	/* which, while poller is set */
 } pmp_waker_t;
 
+/* The waker's descriptors, read end and write end (fd.c: a pipe, both
+ * ends close-on-exec and non-blocking; win_wake.c: one socket twice):
+ * PMP_OK or PMP_ESYS.  A poke makes the read end readable; a flush reads
+ * all that is there. */
+int pmp_wake_pair(int fds[2]);
+void pmp_wake_pair_close(int fds[2]);
+void pmp_wake_poke(int fd);
+void pmp_wake_flush(int fd);
+
 int pmp_waker_init(pmp_waker_t *w);	/* PMP_OK or PMP_ENOMEM */
 void pmp_waker_free(pmp_waker_t *w);
-int pmp_waker_open(pmp_waker_t *w);	/* the pipe: PMP_OK or PMP_ESYS */
+int pmp_waker_open(pmp_waker_t *w);	/* PMP_OK or PMP_ESYS */
 /* Become the poller (waker's lock held): pmp_waker_wake() from this
  * thread then writes nothing, since it is not asleep. */
 void pmp_waker_become_poller(pmp_waker_t *w);

@@ -1,5 +1,6 @@
 /*
- * listen.c - the announcement listeners (see io.h).
+ * listen.c - the announcement listeners' sockets (see io.h; POSIX:
+ * win_listen.c is Windows').
  * SPDX-License-Identifier: BSD-2-Clause
  */
 #include <sys/types.h>
@@ -36,8 +37,8 @@ pmp_udp_local(int fd, uint8_t addr[16], uint16_t *port)
  * scope), IPv6 only, shared with other clients.  The session checks
  * that what arrives comes from the gateway.
  */
-static int
-listener_open6(uint16_t port)
+int
+pmp_any6_open(uint16_t port)
 {
 	struct sockaddr_in6 sin6;
 	int fd, one = 1;
@@ -63,10 +64,13 @@ listener_open6(uint16_t port)
 	return fd;
 }
 
-/* Bound to the IPv4 group itself (only its datagrams arrive), joined on
- * the interface of local, shared with the host's other listeners. */
-static int
-group_open4(uint16_t port, uint32_t group, const uint8_t local[16])
+/*
+ * RFC 6886 §3.2.1: "bind specifically to 224.0.0.1:5350, not to
+ * 0.0.0.0:5350", so that only announcements arrive; SO_REUSEADDR and
+ * SO_REUSEPORT let every NAT-PMP client on the host listen at once.
+ */
+int
+pmp_group4_open(uint16_t port, uint32_t group, const uint8_t local[16])
 {
 	struct sockaddr_in sin;
 	struct ip_mreq mreq;
@@ -96,29 +100,4 @@ group_open4(uint16_t port, uint32_t group, const uint8_t local[16])
 		return PMP_ESYS;
 	}
 	return fd;
-}
-
-/*
- * RFC 6886 §3.2.1: "bind specifically to 224.0.0.1:5350, not to
- * 0.0.0.0:5350", so that only announcements arrive; SO_REUSEADDR and
- * SO_REUSEPORT let every NAT-PMP client on the host listen at once.
- */
-int
-pmp_listener_open(uint16_t port, const uint8_t local[16])
-{
-	if (!pmp_addr_is_v4(local))
-		return listener_open6(port);
-	return group_open4(port, 0xe0000001u, local);	/* 224.0.0.1 */
-}
-
-/* UDA 1.1 §1.2: NOTIFY goes to 239.255.255.250:1900, beside every other
- * SSDP listener of the host (miniupnpc's, avahi's...). */
-int
-pmp_ssdp_listener_open(const uint8_t local[16])
-{
-	if (!pmp_addr_is_v4(local)) {
-		errno = EAFNOSUPPORT;	/* FF02::C: not yet */
-		return PMP_ESYS;
-	}
-	return group_open4(1900, 0xeffffffau, local);
 }

@@ -2,13 +2,20 @@
  * sockaddr.c - between the library's one address form (16 bytes,
  * IPv4-mapped for IPv4, core/addr.h) and the socket API's: an
  * IPv4-mapped address is an AF_INET socket address, any other an
- * AF_INET6 one, so that IPv4 gateways keep plain IPv4 sockets.
+ * AF_INET6 one, so that IPv4 gateways keep plain IPv4 sockets.  POSIX
+ * and Windows alike (Winsock has the same structures).
  * SPDX-License-Identifier: BSD-2-Clause
  */
+#ifdef _WIN32
+#include <winsock2.h>
+#include <ws2tcpip.h>
+#include <iphlpapi.h>	/* if_nametoindex() */
+#else
 #include <sys/types.h>
 #include <sys/socket.h>
 #include <netinet/in.h>
 #include <net/if.h>
+#endif
 
 #include <string.h>
 

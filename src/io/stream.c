@@ -172,3 +172,25 @@ pmp_search_socket_refused(int fd, uint8_t to[16], uint16_t *port)
 	return -1;
 #endif
 }
+
+long
+pmp_send(int fd, const uint8_t *b, size_t n)
+{
+	ssize_t r;
+
+	do {
+		r = send(fd, b, n, MSG_DONTWAIT | MSG_NOSIGNAL);
+	} while (r < 0 && errno == EINTR);
+	return r < 0 ? PMP_ESYS : (long)r;
+}
+
+long
+pmp_recv(int fd, uint8_t *b, size_t cap)
+{
+	ssize_t r;
+
+	do {
+		r = recv(fd, b, cap, MSG_DONTWAIT);
+	} while (r < 0 && errno == EINTR);
+	return r < 0 ? PMP_ESYS : (long)r;
+}

@@ -53,10 +53,5 @@ pmp_udp_recv(int fd, uint8_t *b, size_t cap, uint8_t src[16], uint16_t *sport)
 int
 pmp_udp_send(int fd, const uint8_t *b, size_t n)
 {
-	ssize_t r;
-
-	do {
-		r = send(fd, b, n, MSG_DONTWAIT | MSG_NOSIGNAL);
-	} while (r < 0 && errno == EINTR);
-	return r < 0 ? PMP_ESYS : PMP_OK;
+	return pmp_send(fd, b, n) < 0 ? PMP_ESYS : PMP_OK;
 }

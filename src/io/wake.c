@@ -1,9 +1,8 @@
 /*
- * wake.c - waking a thread blocked in poll() (see io.h).
+ * wake.c - waking a thread blocked in poll() (see io.h), over the
+ * system's descriptor pair (fd.c's pipe, win_wake.c's socket).
  * SPDX-License-Identifier: BSD-2-Clause
  */
-#include <unistd.h>
-
 #include "pmp.h"
 #include "io.h"
 
@@ -24,10 +23,8 @@ pmp_waker_init(pmp_waker_t *w)
 void
 pmp_waker_free(pmp_waker_t *w)
 {
-	if (w->fds[0] >= 0) {
-		close(w->fds[0]);
-		close(w->fds[1]);
-	}
+	if (w->fds[0] >= 0)
+		pmp_wake_pair_close(w->fds);
 	pthread_cond_destroy(&w->cond);
 	pthread_mutex_destroy(&w->lock);
 }
@@ -39,7 +36,7 @@ pmp_waker_open(pmp_waker_t *w)
 
 	pthread_mutex_lock(&w->lock);
 	if (w->fds[0] < 0)
-		rc = pmp_pipe(w->fds);
+		rc = pmp_wake_pair(w->fds);
 	pthread_mutex_unlock(&w->lock);
 	return rc;
 }
@@ -56,19 +53,13 @@ pmp_waker_wake(pmp_waker_t *w)
 {
 	pthread_mutex_lock(&w->lock);
 	if (w->poller && w->fds[1] >= 0 &&
-	    !pthread_equal(w->poller_thread, pthread_self())) {
-		ssize_t n = write(w->fds[1], "", 1);
-
-		(void)n;	/* a full pipe already wakes the poller */
-	}
+	    !pthread_equal(w->poller_thread, pthread_self()))
+		pmp_wake_poke(w->fds[1]);
 	pthread_mutex_unlock(&w->lock);
 }
 
 void
 pmp_waker_drain(pmp_waker_t *w)
 {
-	char buf[64];
-
-	while (read(w->fds[0], buf, sizeof(buf)) > 0)
-		;
+	pmp_wake_flush(w->fds[0]);
 }

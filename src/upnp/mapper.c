@@ -2,13 +2,12 @@
  * mapper.c - the UPnP-IGD mapping policy (see mapper.h).
  * SPDX-License-Identifier: BSD-2-Clause
  */
-#include <arpa/inet.h>
-
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
+#include "core/inet.h"
 #include "pmp.h"
 #include "mapper.h"
 

@@ -3,10 +3,9 @@
  * back (request.h).
  * SPDX-License-Identifier: BSD-2-Clause
  */
-#include <arpa/inet.h>
-
 #include <string.h>
 
+#include "core/inet.h"
 #include "core/addr.h"
 #include "request.h"
 

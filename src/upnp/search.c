@@ -2,11 +2,10 @@
  * search.c - the SSDP search for the IGD and its ranking (see search.h).
  * SPDX-License-Identifier: BSD-2-Clause
  */
-#include <arpa/inet.h>
-
 #include <stdio.h>
 #include <string.h>
 
+#include "core/inet.h"
 #include "core/addr.h"
 #include "search.h"
 

@@ -2,12 +2,11 @@
  * url.c - http URLs of IGDs (see url.h).
  * SPDX-License-Identifier: BSD-2-Clause
  */
-#include <arpa/inet.h>
-
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/inet.h"
 #include "url.h"
 
 static int

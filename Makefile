@@ -92,7 +92,7 @@ $(SHLIB): $(LIB_OBJ) src/libpmp.map
 TOOL_SRC = tools/main.c tools/util.c tools/cmd_addr.c tools/cmd_map.c \
            tools/cmd_unmap.c tools/cmd_gateway.c tools/cmd_probe.c tools/cmd_keep.c \
            tools/cmd_watch.c tools/run.c tools/hook.c tools/portfile.c \
-           tools/nonces.c
+           tools/nonces.c tools/os_posix.c tools/os_net.c
 TOOL_OBJ = $(TOOL_SRC:tools/%.c=$(B)/tools/%.o)
 $(B)/pmp: $(TOOL_OBJ) $(B)/libpmp.a
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(TOOL_OBJ) $(B)/libpmp.a \
@@ -164,7 +164,18 @@ $(WB)/test/%.exe: test/%.c $(WB)/libpmp.a $(WB)/cmocka.o
 	    $(filter-out -Wconversion -Wmissing-prototypes -Wmissing-declarations -Wnull-dereference,$(WIN_PMP_CFLAGS)) \
 	    $(WIN_CFLAGS) -o $@ $< $(WB)/cmocka.o $(WB)/libpmp.a $(WIN_LIBS)
 
-windows: $(WB)/libpmp.a $(WB)/libpmp.dll $(WIN_UNIT_BINS)
+# pmp.exe: the same command, over os_win.c instead of os_posix.c, with
+# the library linked in.
+WIN_TOOL_SRC = $(filter-out tools/os_posix.c,$(TOOL_SRC)) tools/os_win.c
+WIN_TOOL_OBJ = $(WIN_TOOL_SRC:tools/%.c=$(WB)/tools/%.o)
+$(WB)/tools/%.o: tools/%.c $(wildcard tools/*.h) include/pmp.h
+	@mkdir -p $(dir $@)
+	$(WIN_CC) $(WIN_CPPFLAGS) -DPMP_STATIC $(WIN_PMP_CFLAGS) $(WIN_CFLAGS) \
+	    -c $< -o $@
+$(WB)/pmp.exe: $(WIN_TOOL_OBJ) $(WB)/libpmp.a
+	$(WIN_CC) $(WIN_CFLAGS) -o $@ $(WIN_TOOL_OBJ) $(WB)/libpmp.a $(WIN_LIBS)
+
+windows: $(WB)/libpmp.a $(WB)/libpmp.dll $(WB)/pmp.exe $(WIN_UNIT_BINS)
 
 # DIR/exported.txt (a library's exports, one per line) against the
 # functions pmp.h declares: the shell command, given DIR.
@@ -173,16 +184,23 @@ SAME_AS_DECLARED = sh -c 'sed -n "s/.*PMP_EXPORT[^(]*[ *]\(pmp_[a-z_0-9]*\)(.*/\
     { echo "exported and declared differ:"; diff $$0/declared.txt $$0/exported.txt; exit 1; }'
 
 # The DLL exports exactly pmp.h's functions (as check-symbols for the .so);
-# then the unit tests under Wine, in a Wine prefix of the build's own.
-check-windows: windows
+# then the unit tests under Wine, in a Wine prefix of the build's own, and
+# pmp.exe against the Linux pmp-gateway on loopback (test/e2e/wine.sh).
+check-windows: windows all
 	@x86_64-w64-mingw32-objdump -p $(WB)/libpmp.dll | awk \
 	    '/^\[Ordinal\/Name Pointer\] Table/ {t = 1; next} t && NF == 0 {t = 0} \
 	    t {print $$NF}' | sort > $(WB)/exported.txt
 	@$(SAME_AS_DECLARED) $(WB)
 	@echo "check-windows: libpmp.dll exports $$(wc -l < $(WB)/exported.txt) functions, exactly those of pmp.h"
+	@for m in "" -DPMP_STATIC; do \
+	    $(WIN_CC) -std=c99 -pedantic -Wall -Wextra -Werror $$m -fsyntax-only -x c include/pmp.h && \
+	    x86_64-w64-mingw32-g++ -std=c++98 -pedantic -Wall -Wextra -Werror $$m -fsyntax-only \
+	        -x c++ include/pmp.h || exit 1; done
+	@echo "check-windows: pmp.h is ISO C99 and C++98 for Windows, DLL and static (-pedantic -Werror)"
 	@export WINEPREFIX=$(CURDIR)/$(WB)/wine WINEDEBUG=-all; \
 	    fail=0; for t in $(WIN_UNIT_BINS); do echo "== $$t (wine)"; \
 	    $(WINE) $$t || fail=1; done; exit $$fail
+	PMP_BUILD=$(B) PMP_WIN_BUILD=$(WB) WINE=$(WINE) sh test/e2e/wine.sh
 
 # ---- tests ----
 CMOCKA_CFLAGS := $(shell pkg-config --cflags cmocka 2>/dev/null)

@@ -6,7 +6,8 @@ set -eu
 pkgs="make gcc libc6-dev pkg-config libcmocka-dev mandoc valgrind natpmpc
 iproute2 python3 bsdutils binutils util-linux miniupnpd-nftables nftables
 libnatpmp-dev clang libclang-rt-14-dev cppcheck clang-tidy strace
-python3-pytest miniupnpc gcc-mingw-w64-x86-64 wine wine64"
+python3-pytest miniupnpc gcc-mingw-w64-x86-64 g++-mingw-w64-x86-64 wine
+wine64"
 missing=
 for p in $pkgs; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' ||

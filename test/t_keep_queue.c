@@ -335,6 +335,26 @@ test_check_between_renewals(void **state)
 	assert_int_equal(s->maps, 3);
 }
 
+/* A restart seen 4 s after the grant: the check due at 5 s waits for the
+ * re-creation cycle (its 0-5 s jitter), which makes the mapping once. */
+static void
+test_no_check_before_a_restart_cycle(void **state)
+{
+	struct sim *s = *state;
+	uint64_t t0 = s->now;
+	int maps;
+
+	keep(s, 0, 4000, 3600);
+	run_until(s, t0 + 4000);
+	maps = s->maps;
+	s->restarts++;
+	s->drop = 1;		/* the IGD lost it: a check would say 714 */
+	run_until(s, t0 + 4000 + 5000 + 1);
+	assert_int_equal(events_of(s, PMP_EV_RESTORED), 1);
+	assert_int_equal(events_of(s, PMP_EV_LOST), 0);
+	assert_int_equal(s->maps, maps + 1);
+}
+
 static void
 test_no_check_when_renewals_come_first(void **state)
 {
@@ -360,6 +380,8 @@ main(void)
 		    setup),
 		cmocka_unit_test_setup(test_check_between_renewals, setup),
 		cmocka_unit_test_setup(test_no_check_when_renewals_come_first,
+		    setup),
+		cmocka_unit_test_setup(test_no_check_before_a_restart_cycle,
 		    setup),
 	};
 

@@ -6,7 +6,6 @@
 #ifndef PMP_CLI_H
 #define PMP_CLI_H
 
-#include <sys/types.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -71,7 +70,7 @@ void warn_double_nat(const uint8_t a[16]);
 /* portfile.c: replace path with the ports, one per line, in mode; 0, or
  * -1 with errno. */
 int port_file_write(const char *path, const uint16_t *ports, int n,
-    mode_t mode);
+    unsigned mode);
 
 /* -t: decimal seconds into milliseconds; exits on bad input. */
 uint32_t parse_seconds(const char *s);

@@ -2,8 +2,6 @@
  * cmd_addr.c - `pmp addr`: the gateway's public address.
  * SPDX-License-Identifier: BSD-2-Clause
  */
-#include <arpa/inet.h>
-
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -2,8 +2,6 @@
  * cmd_gateway.c - `pmp gateway`: which gateway the routing table names.
  * SPDX-License-Identifier: BSD-2-Clause
  */
-#include <arpa/inet.h>
-
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,7 +21,7 @@ method_name(pmp_gw_method_t m)
 	case PMP_GW_ROUTE_SOCKET:
 		return "routing socket";
 	case PMP_GW_BEST_ROUTE:
-		return "GetBestRoute2";
+		return "Windows best-route lookup";
 	}
 	return "?";
 }

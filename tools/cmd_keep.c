@@ -2,13 +2,11 @@
  * cmd_keep.c - `pmp keep`: keep mappings alive in the foreground.
  * SPDX-License-Identifier: BSD-2-Clause
  */
-#include <sys/types.h>
-#include <sys/stat.h>
-
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "os.h"
 #include "run.h"
 
 static void
@@ -32,16 +30,6 @@ parse_spec(const char *spec, uint16_t *priv, uint16_t *pub)
 	*priv = parse_port(buf, "private port", 0);
 }
 
-/* The port file's mode: readable by all, as far as the umask allows. */
-static mode_t
-file_mode(void)
-{
-	mode_t mask = umask(0);
-
-	(void)umask(mask);
-	return 0644 & ~mask;
-}
-
 int
 cmd_keep(const struct opts *o, char **specs, int nspecs)
 {
@@ -63,7 +51,7 @@ cmd_keep(const struct opts *o, char **specs, int nspecs)
 	}
 	memset(&kp, 0, sizeof(kp));
 	kp.o = o;
-	kp.file_mode = file_mode();
+	kp.file_mode = os_file_mode();
 	hook_init(&kp.hook, o->on_change, o->hook_timeout_ms);
 	run_signals();
 	run_timer(&kp);

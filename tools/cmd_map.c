@@ -3,8 +3,6 @@
  * mapping, asked once.
  * SPDX-License-Identifier: BSD-2-Clause
  */
-#include <arpa/inet.h>
-
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

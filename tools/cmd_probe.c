@@ -5,14 +5,13 @@
  * and connection status: what to run first when nothing works.
  * SPDX-License-Identifier: BSD-2-Clause
  */
-#include <poll.h>
-
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "pmp.h"
 #include "cli.h"
+#include "os.h"
 
 #define PROBES 3
 #define PROBE_TIMEOUT_MS 3000u	/* per method, unless -t */
@@ -86,12 +85,12 @@ run_probes(struct probe *p)
 		}
 		if (!busy)
 			return;
-		(void)poll(pfd, (nfds_t)k, timeout);
+		(void)os_poll(pfd, (unsigned)k, timeout);
 		for (k = 0, i = 0; i < PROBES; i++) {
 			pmp_fd_t ready[8];
 
 			for (j = 0; j < n[i]; j++, k++) {
-				ready[j].fd = pfd[k].fd;
+				ready[j].fd = fds[i][j].fd;
 				ready[j].events = (pfd[k].revents & POLLIN ?
 				    PMP_FD_READ : 0) | (pfd[k].revents &
 				    POLLOUT ? PMP_FD_WRITE : 0) |
@@ -163,7 +162,7 @@ print_json(const struct probe *p)
 	json_string("public_address", addr, &inner);
 	if (p->method != PMP_METHOD_UPNP)
 		json_number("epoch", p->res.epoch, &inner);
-	json_number("ms", p->res.elapsed_ms, &inner);
+	json_number("ms", (unsigned long)p->res.elapsed_ms, &inner);
 	if (p->have_igd) {
 		const char *const key[] = { "friendly_name", "manufacturer",
 		    "model_name", "service", "status", "location",

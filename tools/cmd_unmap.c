@@ -6,8 +6,6 @@
  * and has no "delete all": the nonces `pmp map` recorded (nonces.c) are
  * used, one delete per recorded mapping.  NAT-PMP needs none of it.
  */
-#include <arpa/inet.h>
-
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

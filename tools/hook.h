@@ -4,19 +4,21 @@
  * SPDX-License-Identifier: BSD-2-Clause
  *
  * A run that outlives its time gets SIGTERM (its whole process group),
- * then SIGKILL 2 s later; the next one starts once it is gone.  Single
- * threaded: the caller reaps on SIGCHLD by calling hook_run().
+ * then SIGKILL 2 s later (Windows: its job is ended); the next one starts
+ * once it is gone.  Single threaded: the caller reaps on SIGCHLD (os.h's
+ * OS_CHILD; Windows: on its timer) by calling hook_run().
  */
 #ifndef PMP_HOOK_H
 #define PMP_HOOK_H
 
-#include <sys/types.h>
 #include <stdint.h>
 
 #include "pmp.h"
+#include "os.h"
 
 #define HOOK_QUEUE_MAX 256	/* events waiting; more drop the oldest */
 #define HOOK_KILL_GRACE_MS 2000	/* SIGTERM -> SIGKILL */
+#define HOOK_ENV 9		/* PMP_* variables of a run */
 
 struct hook_job {
 	pmp_event_t ev;
@@ -29,7 +31,8 @@ struct hook {
 	struct hook_job q[HOOK_QUEUE_MAX];
 	unsigned head, n;
 	unsigned long dropped;	/* queue overflows */
-	pid_t pid;		/* the run going on, 0 if none */
+	struct os_child child;	/* the run going on; id 0 if none */
+	char env[HOOK_ENV][96];	/* its PMP_* variables */
 	uint64_t term_ms;	/* when it gets SIGTERM (0: never) */
 	uint64_t kill_ms;	/* when it gets SIGKILL (0: not yet due) */
 };

@@ -11,6 +11,7 @@
 
 #include "pmp.h"
 #include "cli.h"
+#include "os.h"
 
 #define SEED_LIFETIME 3600u	/* the seed client's default */
 #define DEFAULT_HOOK_TIMEOUT_S 60	/* per --on-change run */
@@ -120,6 +121,7 @@ main(int argc, char **argv)
 	char **pos, opt[32];
 	int ch, npos, have_hook_timeout = 0;
 
+	os_start();
 	memset(&o, 0, sizeof(o));
 	o.hook_timeout_ms = DEFAULT_HOOK_TIMEOUT_S * 1000u;
 	opterr = 0;

@@ -5,29 +5,25 @@
  * refuses a delete with another (RFC 6887 §11.1, §15).
  * SPDX-License-Identifier: BSD-2-Clause
  *
- * The file is $XDG_RUNTIME_DIR/pmp/nonces (root: /run/pmp/nonces), in a
- * directory made 0700 and refused if it is not ours and private.  One
- * line per mapping:
+ * The file is "nonces" in the user's private state directory (os.h:
+ * $XDG_RUNTIME_DIR/pmp, root's /run/pmp, made 0700 and refused if it is
+ * not ours and private; Windows: %LOCALAPPDATA%\pmp).  One line per
+ * mapping:
  *     GATEWAY PORT tcp|udp PRIVATE_PORT NONCE_HEX EXPIRES_UNIX
  * Entries past their lifetime are dropped on every write.  A write takes
- * an exclusive lock (flock on the file "lock" beside it), writes a new
- * file and renames it over the old, so a crash of pmp leaves the old or
- * the new, never half.  A corrupt file is reported and left as it is (a map still
+ * an exclusive lock (the file "lock" beside it), writes a new file and
+ * renames it over the old, so a crash of pmp leaves the old or the new,
+ * never half.  A corrupt file is reported and left as it is (a map still
  * stands; only the record is missing).
  */
-#include <sys/file.h>
-#include <sys/stat.h>
-#include <arpa/inet.h>
-
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
 
 #include "cli.h"
+#include "os.h"
 
 #define MAX_ENTRIES NONCE_RECORDS_MAX
 
@@ -39,38 +35,6 @@ struct entry {
 	uint8_t nonce[12];
 	unsigned long long expires;
 };
-
-static int
-state_dir(char *buf, size_t cap, char *err, size_t errcap)
-{
-	const char *base = getenv("XDG_RUNTIME_DIR");
-	struct stat st;
-	int n;
-
-	if ((base == NULL || *base != '/') && geteuid() == 0)
-		base = "/run";
-	if (base == NULL || *base != '/') {
-		snprintf(err, errcap, "XDG_RUNTIME_DIR is not set");
-		return -1;
-	}
-	n = snprintf(buf, cap, "%s/pmp", base);
-	if (n < 0 || (size_t)n >= cap) {
-		snprintf(err, errcap, "state directory path too long");
-		return -1;
-	}
-	if (mkdir(buf, 0700) != 0 && errno != EEXIST) {
-		snprintf(err, errcap, "%s: %s", buf, strerror(errno));
-		return -1;
-	}
-	/* never follow a link, never trust a directory others can write */
-	if (lstat(buf, &st) != 0 || !S_ISDIR(st.st_mode) ||
-	    st.st_uid != geteuid() || (st.st_mode & 077) != 0) {
-		snprintf(err, errcap, "%s: not a private directory of this "
-		    "user", buf);
-		return -1;
-	}
-	return 0;
-}
 
 static int
 hex_nonce(const char *s, uint8_t out[12])
@@ -99,7 +63,7 @@ load(const char *path, struct entry *e, size_t *n, char *err, size_t errcap)
 	if (f == NULL) {
 		if (errno == ENOENT)
 			return 0;
-		snprintf(err, errcap, "%s: %s", path, strerror(errno));
+		snprintf(err, errcap, "%s: %s", path, os_strerror(errno));
 		return -1;
 	}
 	while (fgets(line, sizeof(line), f) != NULL) {
@@ -128,45 +92,39 @@ load(const char *path, struct entry *e, size_t *n, char *err, size_t errcap)
 }
 
 static int
-store(const char *dir, const char *path, const struct entry *e, size_t n,
-    char *err, size_t errcap)
+store(const char *path, const struct entry *e, size_t n, char *err,
+    size_t errcap)
 {
-	char tmp[512];
 	unsigned long long now = (unsigned long long)time(NULL);
-	size_t i, j;
-	FILE *f;
-	int fd;
+	size_t i, j, len = 0, cap = n * 128 + 1;
+	char *buf = malloc(cap);
+	int rc;
 
-	snprintf(tmp, sizeof(tmp), "%s/nonces.XXXXXX", dir);
-	fd = mkstemp(tmp);
-	if (fd < 0 || (f = fdopen(fd, "w")) == NULL) {
-		snprintf(err, errcap, "%s: %s", dir, strerror(errno));
-		if (fd >= 0) {
-			close(fd);
-			unlink(tmp);
-		}
+	if (buf == NULL) {
+		snprintf(err, errcap, "out of memory");
 		return -1;
 	}
 	for (i = 0; i < n; i++) {
 		if (e[i].expires <= now)
 			continue;
-		fprintf(f, "%s %u %s %u ", e[i].gateway, e[i].port,
-		    e[i].transport, e[i].private_port);
+		len += (size_t)snprintf(buf + len, cap - len, "%s %u %s %u ",
+		    e[i].gateway, e[i].port, e[i].transport,
+		    e[i].private_port);
 		for (j = 0; j < 12; j++)
-			fprintf(f, "%02x", e[i].nonce[j]);
-		fprintf(f, " %llu\n", e[i].expires);
+			len += (size_t)snprintf(buf + len, cap - len, "%02x",
+			    e[i].nonce[j]);
+		len += (size_t)snprintf(buf + len, cap - len, " %llu\n",
+		    e[i].expires);
 	}
-	/* rename() makes the switch atomic; no fsync(): the runtime
-	 * directory lives in memory and is cleared at boot (and a record
-	 * outliving a power cut would name mappings gone with the router's
-	 * own state), so durability buys nothing and costs half a
-	 * millisecond per map */
-	if (fflush(f) != 0 || fclose(f) != 0 || rename(tmp, path) != 0) {
-		snprintf(err, errcap, "%s: %s", path, strerror(errno));
-		unlink(tmp);
-		return -1;
-	}
-	return 0;
+	/* not durable: the runtime directory lives in memory and is cleared
+	 * at boot (and a record outliving a power cut would name mappings
+	 * gone with the router's own state), so a flush to disk buys
+	 * nothing and costs half a millisecond per map */
+	rc = os_replace_file(path, buf, len, 0600, 0);
+	if (rc != 0)
+		snprintf(err, errcap, "%s: %s", path, os_strerror(errno));
+	free(buf);
+	return rc;
 }
 
 static int
@@ -194,9 +152,10 @@ with_store(enum op op, const char *gw, unsigned port, int proto,
 	char dir[400], path[512], lock[512];
 	unsigned long long now = (unsigned long long)time(NULL);
 	size_t n, i, kept = 0;
-	int lfd, rc = 0, changed = 0;
+	int rc = 0, changed = 0;
+	intptr_t lk;
 
-	if (state_dir(dir, sizeof(dir), err, errcap) != 0)
+	if (os_state_dir(dir, sizeof(dir), err, errcap) != 0)
 		return -1;
 	e = calloc(MAX_ENTRIES + 1, sizeof(*e));
 	if (e == NULL) {
@@ -205,16 +164,14 @@ with_store(enum op op, const char *gw, unsigned port, int proto,
 	}
 	snprintf(path, sizeof(path), "%s/nonces", dir);
 	snprintf(lock, sizeof(lock), "%s/lock", dir);
-	lfd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
-	if (lfd < 0 || flock(lfd, op == OP_GET ? LOCK_SH : LOCK_EX) != 0) {
-		snprintf(err, errcap, "%s: %s", lock, strerror(errno));
-		if (lfd >= 0)
-			close(lfd);
+	lk = os_lock(lock, op != OP_GET);
+	if (lk == -1) {
+		snprintf(err, errcap, "%s: %s", lock, os_strerror(errno));
 		free(e);
 		return -1;
 	}
 	if (load(path, e, &n, err, errcap) != 0) {
-		close(lfd);
+		os_unlock(lk);
 		free(e);
 		return -1;
 	}
@@ -250,9 +207,9 @@ with_store(enum op op, const char *gw, unsigned port, int proto,
 		rc = 1;
 	}
 	if (op != OP_GET && changed &&
-	    store(dir, path, e, kept, err, errcap) != 0)
+	    store(path, e, kept, err, errcap) != 0)
 		rc = -1;
-	close(lfd);
+	os_unlock(lk);
 	free(e);
 	return rc;
 }

@@ -6,114 +6,43 @@
  * due.  Events are printed, given to --on-change and the port file.
  * SPDX-License-Identifier: BSD-2-Clause
  */
-#define _GNU_SOURCE		/* pipe2() in glibc before 2.36 */
-#include <sys/types.h>
-#include <sys/stat.h>
-#ifdef __linux__
-#include <sys/timerfd.h>
-#endif
-
 #include <errno.h>
-#include <fcntl.h>
-#include <poll.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
-#include <unistd.h>
 
 #include "cli.h"
 #include "hook.h"
+#include "os.h"
 
 #include "run.h"
 
 #define STOP_WAIT_MS 3500	/* the library tries deletes for 3 s */
 #define MAX_CLIENT_FDS 8	/* the client's descriptors watched at once */
 
-/* The self-pipe the signal handler writes to: the one thing a handler
- * may share with the loop. */
-static int sigpipe_fd[2] = { -1, -1 };
-
-static void
-on_signal(int sig)
-{
-	unsigned char b = (unsigned char)sig;
-	int saved = errno;
-	ssize_t r = write(sigpipe_fd[1], &b, 1);
-
-	(void)r;
-	errno = saved;
-}
-
 void
 run_signals(void)
 {
-	struct sigaction sa;
-
-	/* Close-on-exec from birth: a hook must not inherit it. */
-	if (pipe2(sigpipe_fd, O_CLOEXEC | O_NONBLOCK) != 0) {
-		fprintf(stderr, "%s: pipe: %s\n", PROGNAME, strerror(errno));
-		exit(EXIT_LOCAL);
-	}
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sa.sa_flags = SA_RESTART;
-	/* SIGHUP (the terminal went away) ends it like SIGTERM: delete the
-	 * mappings, exit 0.  There is nothing to reload. */
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
-	sigaction(SIGCHLD, &sa, NULL);
-	signal(SIGPIPE, SIG_IGN);
-}
-
-/* The loop's own timers (stop deadline, hook times). */
-static uint64_t
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+	os_signals();
 }
 
 /*
  * poll() counts its timeout on the monotonic clock, which stops while the
  * host is suspended; the library's deadlines are on the boot clock.  A
- * timerfd on the boot clock, armed at the library's next deadline, fires
- * on resume if that deadline passed in the sleep (Linux); returns 0 if it
+ * timer on the boot clock (os.h), armed at the library's next deadline,
+ * fires on resume if that deadline passed in the sleep; returns 0 if it
  * is armed, and then poll() need not time the deadline too.
  */
 static int
 arm_timer(struct keeper *kp, int timeout_ms)
 {
-#ifdef __linux__
-	struct itimerspec it;
-
-	if (kp->timer_fd < 0)
-		return -1;
-	memset(&it, 0, sizeof(it));
-	if (timeout_ms >= 0) {
-		it.it_value.tv_sec = timeout_ms / 1000;
-		it.it_value.tv_nsec = (long)(timeout_ms % 1000) * 1000000L + 1;
-	}
-	return timerfd_settime(kp->timer_fd, 0, &it, NULL);
-#else
-	(void)kp;
-	(void)timeout_ms;
-	return -1;
-#endif
+	return os_timer_arm(kp->timer_fd, timeout_ms);
 }
 
 void
 run_timer(struct keeper *kp)
 {
-	kp->timer_fd = -1;
-#if defined(__linux__) && defined(CLOCK_BOOTTIME)
-	kp->timer_fd = timerfd_create(CLOCK_BOOTTIME, TFD_CLOEXEC |
-	    TFD_NONBLOCK);
-#endif
+	kp->timer_fd = os_timer_open();
 }
 
 static struct kept *
@@ -143,7 +72,7 @@ run_write_port_file(struct keeper *kp)
 	    kp->file_mode) != 0) {
 		if (!kp->failed_write)
 			fprintf(stderr, "%s: %s: %s\n", PROGNAME,
-			    kp->o->port_file, strerror(errno));
+			    kp->o->port_file, os_strerror(errno));
 		kp->failed_write = 1;
 		return;
 	}
@@ -163,7 +92,7 @@ queue_hook(struct keeper *kp, const pmp_event_t *ev)
 	if (pmp_client_gateway(kp->c, g, &port) == PMP_OK)
 		v4_text(g, gw, sizeof(gw));
 	hook_push(&kp->hook, ev, gw);
-	hook_run(&kp->hook, now_ms());
+	hook_run(&kp->hook, os_now_ms());
 }
 
 static void
@@ -330,12 +259,12 @@ min_timeout(int a, int b)
 
 /* A signal arrived: returns 1 if the loop must end now. */
 static int
-on_signal_byte(struct keeper *kp, unsigned char sig, uint64_t *stop_deadline)
+on_signal_byte(struct keeper *kp, int sig, uint64_t *stop_deadline)
 {
 	int i;
 
-	if (sig == SIGCHLD) {
-		hook_run(&kp->hook, now_ms());
+	if (sig == OS_CHILD) {
+		hook_run(&kp->hook, os_now_ms());
 		return 0;
 	}
 	if (kp->stopping)
@@ -343,7 +272,7 @@ on_signal_byte(struct keeper *kp, unsigned char sig, uint64_t *stop_deadline)
 	/* Delete what we hold (§3.4), but do not hang on a gateway that
 	 * is gone. */
 	kp->stopping = 1;
-	*stop_deadline = now_ms() + STOP_WAIT_MS;
+	*stop_deadline = os_now_ms() + STOP_WAIT_MS;
 	for (i = 0; i < kp->n; i++)
 		(void)pmp_keep_stop(kp->c, kp->k[i].id);
 	return 0;
@@ -361,9 +290,9 @@ run_loop(struct keeper *kp)
 		int n, i, t, np = 0, first_client, nready = 0;
 
 		if (kp->stopping && (pmp_keep_count(kp->c) == 0 ||
-		    now_ms() >= stop_deadline))
+		    os_now_ms() >= stop_deadline))
 			return EXIT_OK;
-		pfd[np].fd = sigpipe_fd[0];
+		pfd[np].fd = os_signal_fd();
 		pfd[np++].events = POLLIN;
 		if (kp->timer_fd >= 0) {
 			pfd[np].fd = kp->timer_fd;
@@ -385,31 +314,27 @@ run_loop(struct keeper *kp)
 		t = pmp_client_timeout_ms(kp->c);
 		if (arm_timer(kp, t) == 0)
 			t = -1;		/* the timer wakes us */
-		t = min_timeout(t, hook_timeout_ms(&kp->hook, now_ms()));
+		t = min_timeout(t, hook_timeout_ms(&kp->hook, os_now_ms()));
 		if (kp->stopping) {
-			uint64_t now = now_ms();
+			uint64_t now = os_now_ms();
 
 			t = min_timeout(t, stop_deadline > now ?
 			    (int)(stop_deadline - now) : 0);
 		}
-		if (poll(pfd, (nfds_t)np, t) < 0 && errno != EINTR) {
+		if (os_poll(pfd, (unsigned)np, t) < 0 && errno != EINTR) {
 			fprintf(stderr, "%s: poll: %s\n", PROGNAME,
 			    strerror(errno));
 			return EXIT_LOCAL;
 		}
 		if (pfd[0].revents & POLLIN) {
-			unsigned char sig;
+			int sig;
 
-			while (read(sigpipe_fd[0], &sig, 1) == 1)
+			while ((sig = os_signal_next()) != 0)
 				if (on_signal_byte(kp, sig, &stop_deadline))
 					return EXIT_OK;
 		}
-		if (kp->timer_fd >= 0 && (pfd[1].revents & POLLIN)) {
-			uint64_t expirations;
-
-			(void)!read(kp->timer_fd, &expirations,
-			    sizeof(expirations));
-		}
+		if (kp->timer_fd >= 0 && (pfd[1].revents & POLLIN))
+			os_timer_drain(kp->timer_fd);
 		for (i = first_client; i < np; i++) {
 			short r = pfd[i].revents;
 
@@ -417,7 +342,7 @@ run_loop(struct keeper *kp)
 				continue;
 			/* POLLERR carries an ICMP error: the library reads
 			 * it as it reads a datagram. */
-			ready[nready].fd = pfd[i].fd;
+			ready[nready].fd = fds[i - first_client].fd;
 			ready[nready].events =
 			    ((r & (POLLIN | POLLERR | POLLHUP)) ? PMP_FD_READ :
 			    0u) | ((r & POLLOUT) ? PMP_FD_WRITE : 0u) |
@@ -427,7 +352,7 @@ run_loop(struct keeper *kp)
 		if (pmp_client_process_fds(kp->c, ready, nready) == PMP_ESYS)
 			fprintf(stderr, "%s: %s\n", PROGNAME,
 			    strerror(pmp_client_errno(kp->c)));
-		hook_run(&kp->hook, now_ms());
+		hook_run(&kp->hook, os_now_ms());
 	}
 }
 
@@ -440,7 +365,6 @@ run_finish(struct keeper *kp, int rc)
 		    "exit\n", PROGNAME, hook_waiting(&kp->hook),
 		    hook_waiting(&kp->hook) == 1 ? "" : "s");
 	pmp_client_free(kp->c);
-	if (kp->timer_fd >= 0)
-		close(kp->timer_fd);
+	os_timer_close(kp->timer_fd);
 	return rc;
 }

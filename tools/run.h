@@ -5,8 +5,6 @@
 #ifndef PMP_RUN_H
 #define PMP_RUN_H
 
-#include <sys/types.h>
-
 #include "cli.h"
 #include "hook.h"
 
@@ -26,14 +24,14 @@ struct keeper {
 	int n;
 	int stopping;
 	int failed_write;
-	mode_t file_mode;	/* 0644 less the umask */
+	unsigned file_mode;	/* 0644 less the umask */
 	struct hook hook;	/* --on-change runs */
-	int timer_fd;		/* Linux: wakes on the boot clock, -1 if none */
+	int timer_fd;		/* wakes on the boot clock (os.h), -1 if none */
 };
 
-/* Signals to the loop through a self-pipe; exits on failure. */
+/* Signals to the loop (os.h's os_signals()); exits on failure. */
 void run_signals(void);
-/* The boot-clock timer (Linux), or timer_fd -1. */
+/* The boot-clock timer (os.h), or timer_fd -1. */
 void run_timer(struct keeper *kp);
 /* The client's event callback: prints, runs hooks, rewrites the port
  * file. */

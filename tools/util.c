@@ -3,20 +3,15 @@
  * status, and opening a client.  Calls nothing of the subcommands'.
  * SPDX-License-Identifier: BSD-2-Clause
  */
-#include <sys/socket.h>
-#include <arpa/inet.h>
-#include <net/if.h>
-#include <netinet/in.h>
-
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "pmp.h"
 #include "cli.h"
+#include "os.h"
 
 void
 usage_error(const char *fmt, ...)
@@ -104,15 +99,15 @@ v4_text(const uint8_t a[16], char *buf, size_t cap)
 		b[2] = b[3] = 0;
 	}
 	ok = memcmp(b, v4_prefix, 12) == 0 ?
-	    inet_ntop(AF_INET, b + 12, buf, (socklen_t)cap) :
-	    inet_ntop(AF_INET6, b, buf, (socklen_t)cap);
+	    inet_ntop(AF_INET, b + 12, buf, (unsigned)cap) :
+	    inet_ntop(AF_INET6, b, buf, (unsigned)cap);
 	if (ok == NULL) {
 		snprintf(buf, cap, "?");
 	} else if (scope != 0) {
-		char name[IF_NAMESIZE];
+		char name[64];
 		size_t n = strlen(buf);
 
-		if (if_indextoname(scope, name) != NULL)
+		if (os_if_name(scope, name, sizeof(name)) == 0)
 			snprintf(buf + n, cap - n, "%%%s", name);
 		else
 			snprintf(buf + n, cap - n, "%%%u", scope);
@@ -287,7 +282,7 @@ on_attempt(void *arg, unsigned id, unsigned attempt, unsigned max)
 	(void)id;
 	if (attempt < 2 && !o->verbose)
 		return;
-	if (!o->verbose && !isatty(STDERR_FILENO))
+	if (!o->verbose && !os_stderr_is_tty())
 		return;
 	if (o->gateway != NULL)
 		snprintf(gw, sizeof(gw), "%s", o->gateway);
@@ -318,24 +313,8 @@ warn_public_source(const uint8_t gw[16], int have_gw)
 	const uint8_t *v = src + 12;
 
 	if (have_gw) {
-		struct sockaddr_in sin, me;
-		socklen_t len = sizeof(me);
-		int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-
-		memset(&sin, 0, sizeof(sin));
-		sin.sin_family = AF_INET;
-		sin.sin_port = htons(PMP_SERVER_PORT);
-		memcpy(&sin.sin_addr, gw + 12, 4);
-		if (fd < 0 || connect(fd, (struct sockaddr *)&sin,
-		    sizeof(sin)) != 0 || getsockname(fd, (struct sockaddr *)&me,
-		    &len) != 0) {
-			if (fd >= 0)
-				close(fd);
+		if (os_source_toward(gw, src) != 0)
 			return;		/* the request will say what is wrong */
-		}
-		close(fd);
-		src[10] = src[11] = 0xff;
-		memcpy(src + 12, &me.sin_addr, 4);
 	} else {
 		pmp_gateway_info_t gi;
 

@@ -10,8 +10,12 @@
 uint64_t
 pmp_keep_check_at(const pmp_keeper_t *kp, const pmp_kept_t *k)
 {
+	/* none while a re-creation cycle waits its 0-5 s after a restart
+	 * (RFC 6886 §3.7): a check would find the mapping gone and make
+	 * it again at once, ahead of the jitter and twice */
 	if (!kp->q.check_mappings || k->in_flight ||
-	    k->state != PMP_KEPT_MAPPED || k->restoring)
+	    k->state != PMP_KEPT_MAPPED || k->restoring ||
+	    kp->remap_ms != PMP_NO_DEADLINE)
 		return PMP_NO_DEADLINE;
 	return k->check_ms;
 }

@@ -8,8 +8,8 @@
  * A check (PMP_OP_CHECK, core/proto.h) goes PMP_KEEP_CHECK_AFTER_MS after
  * each grant (a router that drops finite leases does so within seconds)
  * and with each address check (PMP_KEEP_VERIFY_MS), never while another
- * request of the mapping is out; a renewal due first goes instead (it
- * re-creates what was dropped).  Found gone: PMP_EV_LOST with the
+ * request of the mapping is out nor while a restart's re-creation waits;
+ * a renewal due first goes instead (it re-creates what was dropped).  Found gone: PMP_EV_LOST with the
  * gateway's word, and re-created at once (then PMP_EV_RESTORED).
  */
 #ifndef PMP_KEEP_CHECK_H

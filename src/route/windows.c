@@ -1,8 +1,9 @@
 /*
  * windows.c - default-gateway discovery on Windows: GetBestRoute2(), the
  * route the system would really use toward a public destination (metrics,
- * VPN routes and interface priorities included), and the interface's name
- * from GetAdaptersAddresses().  Sends no packet.
+ * VPN routes and interface priorities included; GetBestRoute() for IPv4
+ * where it is missing, as in Wine), and the interface's name from
+ * GetAdaptersAddresses().  Sends no packet.
  * SPDX-License-Identifier: BSD-2-Clause
  */
 #include <winsock2.h>
@@ -72,24 +73,16 @@ adapter_name(unsigned long index, int family, char *out, size_t cap)
 	free(list);
 }
 
+/*
+ * What a route lookup's answer rc says, with the route's gateway (next
+ * hop), interface and family filled in on success: PMP_OK, PMP_ENOGWADDR
+ * (on-link: a point-to-point link, a VPN's, has no gateway),
+ * PMP_ENOROUTE, PMP_ESYS.
+ */
 static int
-best_route(pmp_gateway_info_t *info, int family)
+route_found(DWORD rc, pmp_gateway_info_t *info, unsigned long ifindex,
+    int family)
 {
-	static const uint8_t dst4[4] = PMP_ROUTE_PROBE_DST;
-	static const uint8_t dst6[16] = PMP_ROUTE_PROBE_DST6;
-	SOCKADDR_INET dst, src;
-	MIB_IPFORWARD_ROW2 row;
-	DWORD rc;
-
-	memset(info, 0, sizeof(*info));
-	memset(&dst, 0, sizeof(dst));
-	memset(&src, 0, sizeof(src));
-	dst.si_family = (ADDRESS_FAMILY)family;
-	if (family == AF_INET)
-		memcpy(&dst.Ipv4.sin_addr, dst4, 4);
-	else
-		memcpy(&dst.Ipv6.sin6_addr, dst6, 16);
-	rc = GetBestRoute2(NULL, 0, NULL, &dst, 0, &row, &src);
 	if (rc == ERROR_NETWORK_UNREACHABLE || rc == ERROR_NOT_FOUND ||
 	    rc == ERROR_HOST_UNREACHABLE)
 		return PMP_ENOROUTE;
@@ -98,16 +91,53 @@ best_route(pmp_gateway_info_t *info, int family)
 		return PMP_ESYS;
 	}
 	info->method = PMP_GW_BEST_ROUTE;
-	from_sockaddr(&src, info->source);
-	from_sockaddr(&row.NextHop, info->gateway);
-	adapter_name(row.InterfaceIndex, family, info->ifname,
-	    sizeof(info->ifname));
+	adapter_name(ifindex, family, info->ifname, sizeof(info->ifname));
 	if (unspecified(info->gateway)) {
-		/* on-link: a point-to-point link (a VPN's) has no gateway */
 		memset(info->gateway, 0, 16);
 		return PMP_ENOGWADDR;
 	}
 	return PMP_OK;
+}
+
+static int
+best_route(pmp_gateway_info_t *info, int family)
+{
+	static const uint8_t dst4[4] = PMP_ROUTE_PROBE_DST;
+	static const uint8_t dst6[16] = PMP_ROUTE_PROBE_DST6;
+	SOCKADDR_INET dst, src;
+	MIB_IPFORWARD_ROW2 row;
+	MIB_IPFORWARDROW row4;
+	IPAddr dst_v4;
+	DWORD rc;
+
+	memset(info, 0, sizeof(*info));
+	memset(&dst, 0, sizeof(dst));
+	memset(&src, 0, sizeof(src));
+	memset(&row, 0, sizeof(row));
+	memset(&row4, 0, sizeof(row4));
+	dst.si_family = (ADDRESS_FAMILY)family;
+	if (family == AF_INET)
+		memcpy(&dst.Ipv4.sin_addr, dst4, 4);
+	else
+		memcpy(&dst.Ipv6.sin6_addr, dst6, 16);
+	rc = GetBestRoute2(NULL, 0, NULL, &dst, 0, &row, &src);
+	if (rc == ERROR_NOT_SUPPORTED && family == AF_INET) {
+		/* where it is missing (Wine): IPv4's older GetBestRoute(),
+		 * which says no source address */
+		memcpy(&dst_v4, dst4, 4);
+		rc = GetBestRoute(dst_v4, 0, &row4);
+		if (rc == NO_ERROR)
+			pmp_addr_from_v4(info->gateway,
+			    (const uint8_t *)&row4.dwForwardNextHop);
+		return route_found(rc, info, row4.dwForwardIfIndex, family);
+	}
+	if (rc == ERROR_NOT_SUPPORTED)
+		return PMP_EUNSUPPORTED;
+	if (rc == NO_ERROR) {
+		from_sockaddr(&src, info->source);
+		from_sockaddr(&row.NextHop, info->gateway);
+	}
+	return route_found(rc, info, row.InterfaceIndex, family);
 }
 
 int

@@ -28,9 +28,20 @@ WINEPATH_T=$(echo "Z:$T" | tr / '\\')
 WINE="${WINE:-wine}"
 EXE="$WINE $WB/pmp.exe"
 
+NS_GW=pmp-wine-gw-$$
+NS_LAN=pmp-wine-lan-$$
 cleanup() {
 	[ -n "$kp" ] && kill "$kp" 2>/dev/null
 	[ -n "$gwpid" ] && kill "$gwpid" 2>/dev/null
+	# Wine's servers end with their prefix's last process; wait for them,
+	# lest one write into what is being removed
+	for p in "$T/prefix" "$WB/wine"; do
+		[ -d "$p" ] && WINEPREFIX="$p" wineserver -k 2>/dev/null
+	done
+	for ns in $NS_LAN $NS_GW; do
+		ip netns pids "$ns" 2>/dev/null | xargs -r kill 2>/dev/null
+		ip netns del "$ns" 2>/dev/null
+	done
 	rm -rf "$T"
 }
 trap cleanup EXIT INT TERM
@@ -155,5 +166,42 @@ grep -q "^pmp: Z:.*ports: \(Path not found\|The system cannot find the path\)" "
 	&& ok "an unwritable --port-file: the system's message (FormatMessage), the mapping kept" \
 	|| ko "port file error ($rc $(cat "$T/keep.err"))"
 gw_stop
+
+# a LAN of our own (two namespaces, a veth pair): discovery without -g
+# (GetBestRoute2, or GetBestRoute in Wine) and the gateway's multicast
+# announcements heard by pmp.exe watch (224.0.0.1 joined on the LAN
+# interface).  Wine's server makes the sockets: a copy of the prefix of
+# the namespace's own, so that its server starts there.
+if [ "$(id -u)" -eq 0 ] && ip netns add "$NS_GW" 2>/dev/null; then
+	ip netns add "$NS_LAN"
+	ip -n "$NS_GW" link set lo up
+	ip -n "$NS_LAN" link set lo up
+	ip -n "$NS_LAN" link add lan0 type veth peer name gw0 netns "$NS_GW"
+	ip -n "$NS_GW" addr add 10.79.9.1/24 dev gw0
+	ip -n "$NS_GW" link set gw0 up
+	ip -n "$NS_LAN" addr add 10.79.9.2/24 dev lan0
+	ip -n "$NS_LAN" link set lan0 up
+	ip -n "$NS_LAN" route add default via 10.79.9.1
+	cp -r "$WINEPREFIX" "$T/prefix"
+	WINEPREFIX="$T/prefix"
+	run ip netns exec "$NS_LAN" $EXE gateway
+	[ $rc -eq 0 ] && has "^gateway 10.79.9.1 via lan0 (Windows best-route lookup)" "$T/out" \
+		&& ok "pmp.exe gateway: the namespace's default gateway and interface, nothing sent" \
+		|| ko "discovery ($rc)"
+	ip netns exec "$NS_LAN" $EXE -g 10.79.9.1 watch >"$T/watch.out" 2>&1 &
+	kp=$!
+	sleep 1
+	ip netns exec "$NS_GW" "$B/pmp-gateway" -l 10.79.9.1 -P 198.51.100.2 --announce-count 3 \
+	    --log >/dev/null 2>"$T/gw.log" &
+	gwpid=$!
+	wait_count "^announcement public address 198.51.100.2" "$T/watch.out" 3 5
+	[ "$(count_matching "^announcement public address 198.51.100.2" "$T/watch.out")" -ge 3 ] \
+		&& ok "pmp.exe watch: the gateway's announcements to 224.0.0.1, joined on the LAN interface" \
+		|| ko "watch ($(cat "$T/watch.out"))"
+	kill -INT $kp; wait $kp 2>/dev/null; kp=
+	gw_stop
+else
+	skip "pmp.exe discovery and announcements: need root for network namespaces"
+fi
 
 summary wine-e2e

@@ -4,11 +4,12 @@
  * the waker, UDP (a datagram longer than the buffer said so; the ICMP
  * port unreachable as ECONNREFUSED once, then not again; an unconnected
  * socket unharmed by one), TCP, WSAPoll, gateway discovery (which sends
- * nothing).
+ * nothing), interfaces by either of their names.
  * SPDX-License-Identifier: BSD-2-Clause
  */
 #include <winsock2.h>
 #include <ws2tcpip.h>
+#include <iphlpapi.h>
 #include <windows.h>
 
 #include <errno.h>
@@ -16,6 +17,7 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
 
@@ -291,6 +293,34 @@ test_discovery(void **state)
 	assert_int_equal(pmp_discover_gateway(NULL), PMP_EINVAL);
 }
 
+/* An interface by its alias ("Ethernet", what Windows shows and pmp
+ * prints) or its if_nametoindex() name: the same index. */
+static void
+test_interface_names(void **state)
+{
+	ULONG size = 32768;
+	IP_ADAPTER_ADDRESSES *list = malloc(size), *a;
+	char alias[256], name[IF_MAX_STRING_SIZE + 1];
+	int seen = 0;
+
+	(void)state;
+	assert_non_null(list);
+	assert_int_equal(GetAdaptersAddresses(AF_UNSPEC, 0, NULL, list, &size),
+	    NO_ERROR);
+	for (a = list; a != NULL; a = a->Next) {
+		if (a->IfIndex == 0 || WideCharToMultiByte(CP_UTF8, 0,
+		    a->FriendlyName, -1, alias, sizeof(alias), NULL, NULL) == 0)
+			continue;
+		assert_int_equal(pmp_if_index(alias), a->IfIndex);
+		if (if_indextoname(a->IfIndex, name) != NULL)
+			assert_int_equal(pmp_if_index(name), a->IfIndex);
+		seen++;
+	}
+	free(list);
+	assert_true(seen > 0);
+	assert_int_equal(pmp_if_index("no-such-interface-pmp"), 0);
+}
+
 int
 main(void)
 {
@@ -301,6 +331,7 @@ main(void)
 		cmocka_unit_test(test_port_unreachable),
 		cmocka_unit_test(test_tcp),
 		cmocka_unit_test(test_discovery),
+		cmocka_unit_test(test_interface_names),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -7,6 +7,7 @@
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <net/if.h>
 #ifdef __linux__
 #include <sys/timerfd.h>
 #endif
@@ -47,6 +48,17 @@ int
 os_stderr_is_tty(void)
 {
 	return isatty(STDERR_FILENO);
+}
+
+int
+os_if_name(unsigned index, char *name, size_t cap)
+{
+	char buf[IF_NAMESIZE];
+
+	if (if_indextoname(index, buf) == NULL)
+		return -1;
+	snprintf(name, cap, "%s", buf);
+	return 0;
 }
 
 int

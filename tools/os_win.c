@@ -115,6 +115,22 @@ os_stderr_is_tty(void)
 	return _isatty(_fileno(stderr));
 }
 
+/* The alias ("Ethernet"): what Windows shows, and what -g's "%name"
+ * takes back (io's pmp_if_index()). */
+int
+os_if_name(unsigned index, char *name, size_t cap)
+{
+	WCHAR w[IF_MAX_STRING_SIZE + 1];
+	NET_LUID luid;
+
+	if (ConvertInterfaceIndexToLuid(index, &luid) != NO_ERROR ||
+	    ConvertInterfaceLuidToAlias(&luid, w, sizeof(w) / sizeof(w[0])) !=
+	    NO_ERROR || WideCharToMultiByte(CP_UTF8, 0, w, -1, name, (int)cap,
+	    NULL, NULL) == 0)
+		return -1;
+	return 0;
+}
+
 int
 os_poll(struct pollfd *pfd, unsigned n, int timeout_ms)
 {

@@ -9,7 +9,7 @@
 #ifdef _WIN32
 #include <winsock2.h>
 #include <ws2tcpip.h>
-#include <iphlpapi.h>	/* if_nametoindex() */
+#include <iphlpapi.h>	/* if_nametoindex(), ConvertInterface*() */
 #else
 #include <sys/types.h>
 #include <sys/socket.h>
@@ -78,8 +78,30 @@ pmp_sockaddr_to(const struct sockaddr_storage *ss, uint8_t addr[16],
 	return -1;
 }
 
+#ifdef _WIN32
+/* Windows names an interface two ways: "ethernet_32769" (if_nametoindex)
+ * and its alias, "Ethernet", the one people see (and pmp prints): either
+ * is taken. */
+unsigned
+pmp_if_index(const char *name)
+{
+	WCHAR w[IF_MAX_STRING_SIZE + 1];
+	NET_LUID luid;
+	NET_IFINDEX index = if_nametoindex(name);
+
+	if (index != 0)
+		return index;
+	if (MultiByteToWideChar(CP_UTF8, 0, name, -1, w,
+	    (int)(sizeof(w) / sizeof(w[0]))) == 0 ||
+	    ConvertInterfaceAliasToLuid(w, &luid) != NO_ERROR ||
+	    ConvertInterfaceLuidToIndex(&luid, &index) != NO_ERROR)
+		return 0;
+	return index;
+}
+#else
 unsigned
 pmp_if_index(const char *name)
 {
 	return if_nametoindex(name);
 }
+#endif

@@ -42,6 +42,21 @@ wait_count() {
 	[ "$(count_matching "$1" "$2")" -ge "$3" ]
 }
 
+# lan_join GW LAN NET: the namespace GW (made already) and a new one, LAN,
+# joined by a veth pair: GW at NET.1 on gw0, LAN at NET.2 on lan0 with
+# its default route through NET.1; loopback up in both.
+lan_join() {
+	ip netns add "$2"
+	ip -n "$1" link set lo up
+	ip -n "$2" link set lo up
+	ip -n "$2" link add lan0 type veth peer name gw0 netns "$1"
+	ip -n "$1" addr add "$3.1/24" dev gw0
+	ip -n "$1" link set gw0 up
+	ip -n "$2" addr add "$3.2/24" dev lan0
+	ip -n "$2" link set lan0 up
+	ip -n "$2" route add default via "$3.1"
+}
+
 # summary NAME: the closing line, and the exit status.
 summary() {
 	echo

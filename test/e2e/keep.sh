@@ -187,16 +187,8 @@ K_GW=pmp-e2e-kgw-$$
 K_LAN=pmp-e2e-klan-$$
 if [ "$(id -u)" -eq 0 ] && ip netns add "$K_GW" 2>/dev/null; then
 	NS_EXTRA="$K_GW $K_LAN"
-	ip netns add "$K_LAN"
-	ip -n "$K_GW" link set lo up
-	ip -n "$K_LAN" link set lo up
-	ip -n "$K_LAN" link add lan0 type veth peer name gw0 netns "$K_GW"
-	ip -n "$K_GW" addr add 10.77.8.1/24 dev gw0
+	lan_join "$K_GW" "$K_LAN" 10.77.8
 	ip -n "$K_GW" addr add 10.77.8.3/24 dev gw0	# a rogue neighbour
-	ip -n "$K_GW" link set gw0 up
-	ip -n "$K_LAN" addr add 10.77.8.2/24 dev lan0
-	ip -n "$K_LAN" link set lan0 up
-	ip -n "$K_LAN" route add default via 10.77.8.1
 	kgw_start() {
 		: > "$T/gw.log"
 		ip netns exec "$K_GW" $GWD -l 10.77.8.1 -P 198.51.100.2 --next-public 198.51.100.77 \

@@ -10,14 +10,7 @@ L_LAN=pmp-e2e-llan-$$
 EXLOOP="$VG $B/examples/event_loop"
 if [ "$(id -u)" -eq 0 ] && ip netns add "$L_GW" 2>/dev/null; then
 	NS_EXTRA="$NS_EXTRA $L_GW $L_LAN"
-	ip netns add "$L_LAN"
-	ip -n "$L_GW" link set lo up
-	ip -n "$L_LAN" link set lo up
-	ip -n "$L_LAN" link add lan0 type veth peer name gw0 netns "$L_GW"
-	ip -n "$L_GW" addr add 10.77.9.1/24 dev gw0
-	ip -n "$L_GW" link set gw0 up
-	ip -n "$L_LAN" addr add 10.77.9.2/24 dev lan0
-	ip -n "$L_LAN" link set lan0 up
+	lan_join "$L_GW" "$L_LAN" 10.77.9
 	: > "$T/gw.log"
 	ip netns exec "$L_GW" $GWD -l 10.77.9.1 -P 198.51.100.9 --log --announce-pcp \
 	    >"$T/gw.out" 2>"$T/gw.log" &

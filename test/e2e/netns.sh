@@ -3,15 +3,7 @@
 
 # --------------------------------- discovery inside our own network namespaces
 if [ "$(id -u)" -eq 0 ] && ip netns add "$NS_GW" 2>/dev/null; then
-	ip netns add "$NS_LAN"
-	ip -n "$NS_GW" link set lo up
-	ip -n "$NS_LAN" link set lo up
-	ip -n "$NS_LAN" link add lan0 type veth peer name gw0 netns "$NS_GW"
-	ip -n "$NS_GW" addr add 10.77.9.1/24 dev gw0
-	ip -n "$NS_GW" link set gw0 up
-	ip -n "$NS_LAN" addr add 10.77.9.2/24 dev lan0
-	ip -n "$NS_LAN" link set lan0 up
-	ip -n "$NS_LAN" route add default via 10.77.9.1
+	lan_join "$NS_GW" "$NS_LAN" 10.77.9
 	# Two listeners on the LAN host joined to 224.0.0.1, as two client
 	# processes would be; the gateway announces at start (RFC 6886
 	# §3.2.1): 10 copies over 127.75 s, unless a quick run is asked for.

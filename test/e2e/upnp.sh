@@ -141,14 +141,8 @@ if [ "$(id -u)" -eq 0 ] && ip netns add "$UNS" 2>/dev/null; then
 	# own (two namespaces, a veth pair), where the client multicasts
 	UGW=pmp-e2e-upnp-gw-$$
 	ip netns add "$UGW"
-	ip netns add "$UNS"
 	NS_EXTRA="$NS_EXTRA $UGW"
-	ip -n "$UNS" link add lan0 type veth peer name gw0 netns "$UGW"
-	ip -n "$UGW" addr add 10.78.9.1/24 dev gw0
-	ip -n "$UNS" addr add 10.78.9.2/24 dev lan0
-	ip -n "$UGW" link set gw0 up
-	ip -n "$UNS" link set lan0 up
-	ip -n "$UNS" route add default via 10.78.9.1
+	lan_join "$UGW" "$UNS" 10.78.9
 	ip netns exec "$UGW" $GWD -l 10.78.9.1 -P 198.51.100.9 --upnp --upnp-fault multicast-only --log \
 	    >"$T/gw.out" 2>"$T/gw.log" &
 	gwpid=$!

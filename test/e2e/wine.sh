@@ -173,15 +173,7 @@ gw_stop
 # interface).  Wine's server makes the sockets: a copy of the prefix of
 # the namespace's own, so that its server starts there.
 if [ "$(id -u)" -eq 0 ] && ip netns add "$NS_GW" 2>/dev/null; then
-	ip netns add "$NS_LAN"
-	ip -n "$NS_GW" link set lo up
-	ip -n "$NS_LAN" link set lo up
-	ip -n "$NS_LAN" link add lan0 type veth peer name gw0 netns "$NS_GW"
-	ip -n "$NS_GW" addr add 10.79.9.1/24 dev gw0
-	ip -n "$NS_GW" link set gw0 up
-	ip -n "$NS_LAN" addr add 10.79.9.2/24 dev lan0
-	ip -n "$NS_LAN" link set lan0 up
-	ip -n "$NS_LAN" route add default via 10.79.9.1
+	lan_join "$NS_GW" "$NS_LAN" 10.79.9
 	cp -r "$WINEPREFIX" "$T/prefix"
 	WINEPREFIX="$T/prefix"
 	run ip netns exec "$NS_LAN" $EXE gateway

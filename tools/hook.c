@@ -40,7 +40,6 @@ hook_push(struct hook *h, const pmp_event_t *ev, const char *gateway)
 	h->n++;
 }
 
-/* In the child: the event in the environment, then sh -c. */
 /* The run's environment: PMP_* for the event, as NAME=VALUE strings in
  * the job's own buffer (os.h adds them to the child's). */
 static void

@@ -53,8 +53,7 @@ cmd_keep(const struct opts *o, char **specs, int nspecs)
 	kp.o = o;
 	kp.file_mode = os_file_mode();
 	hook_init(&kp.hook, o->on_change, o->hook_timeout_ms);
-	run_signals();
-	run_timer(&kp);
+	run_start(&kp);
 	open_client(o, &kp.c);
 	pmp_client_set_attempt_callback(kp.c, NULL, NULL);
 	pmp_client_set_event_callback(kp.c, run_on_event, &kp);

@@ -17,8 +17,7 @@ cmd_watch(const struct opts *o)
 	memset(&kp, 0, sizeof(kp));
 	kp.o = o;
 	hook_init(&kp.hook, NULL, 0);
-	run_signals();
-	run_timer(&kp);
+	run_start(&kp);
 	open_client(o, &kp.c);
 	pmp_client_set_event_callback(kp.c, run_on_event, &kp);
 	rc = pmp_client_listen(kp.c);

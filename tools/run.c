@@ -21,27 +21,9 @@
 #define MAX_CLIENT_FDS 8	/* the client's descriptors watched at once */
 
 void
-run_signals(void)
+run_start(struct keeper *kp)
 {
 	os_signals();
-}
-
-/*
- * poll() counts its timeout on the monotonic clock, which stops while the
- * host is suspended; the library's deadlines are on the boot clock.  A
- * timer on the boot clock (os.h), armed at the library's next deadline,
- * fires on resume if that deadline passed in the sleep; returns 0 if it
- * is armed, and then poll() need not time the deadline too.
- */
-static int
-arm_timer(struct keeper *kp, int timeout_ms)
-{
-	return os_timer_arm(kp->timer_fd, timeout_ms);
-}
-
-void
-run_timer(struct keeper *kp)
-{
 	kp->timer_fd = os_timer_open();
 }
 
@@ -311,8 +293,13 @@ run_loop(struct keeper *kp)
 		}
 		for (i = 0; i < np; i++)
 			pfd[i].revents = 0;
+		/* poll() counts its timeout on the monotonic clock, which
+		 * stops while the host is suspended; the library's deadlines
+		 * are on the boot clock.  A timer on the boot clock (os.h),
+		 * armed at the next deadline, fires on resume if it passed in
+		 * the sleep: poll() then need not time it too. */
 		t = pmp_client_timeout_ms(kp->c);
-		if (arm_timer(kp, t) == 0)
+		if (os_timer_arm(kp->timer_fd, t) == 0)
 			t = -1;		/* the timer wakes us */
 		t = min_timeout(t, hook_timeout_ms(&kp->hook, os_now_ms()));
 		if (kp->stopping) {

@@ -29,10 +29,9 @@ struct keeper {
 	int timer_fd;		/* wakes on the boot clock (os.h), -1 if none */
 };
 
-/* Signals to the loop (os.h's os_signals()); exits on failure. */
-void run_signals(void);
-/* The boot-clock timer (os.h), or timer_fd -1. */
-void run_timer(struct keeper *kp);
+/* Stop requests to the loop (os.h's os_signals(); exits on failure) and
+ * the boot-clock timer (timer_fd, -1 if the system has none). */
+void run_start(struct keeper *kp);
 /* The client's event callback: prints, runs hooks, rewrites the port
  * file. */
 void run_on_event(void *arg, const pmp_event_t *ev);

@@ -2,8 +2,8 @@
  * io.h - the thin system layer around the pure core: clocks, descriptors,
  * UDP sockets, the announcement listeners, the random source, and the
  * wake-up of a blocked poller.  One set of files per system: POSIX
- * (clock.c fd.c udp.c stream.c listen.c random.c wake.c) and Windows
- * (win_*.c); sockaddr.c serves both.
+ * (clock.c fd.c udp.c stream.c listen.c random.c) and Windows (win_*.c);
+ * sockaddr.c, wake.c, listeners.c and slept.c serve both.
  * SPDX-License-Identifier: BSD-2-Clause
  *
  * One error convention, the library's: a function returns PMP_OK (or a
